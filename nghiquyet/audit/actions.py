@@ -1,0 +1,61 @@
+"""Audit rows are written only from inside actions, in their transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from typing import Any
+
+from django.db import models, transaction
+
+from .models import AuditEntry
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, (list, tuple, set)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def snapshot(obj: models.Model | None, fields: list[str] | None = None) -> dict[str, Any] | None:
+    """The concrete field values of ``obj`` as JSON-ready data (FKs as ids)."""
+    if obj is None:
+        return None
+    data: dict[str, Any] = {}
+    for field in obj._meta.concrete_fields:
+        if fields is not None and field.name not in fields:
+            continue
+        data[field.name] = _jsonable(getattr(obj, field.attname))
+    return data
+
+
+def record(
+    action: str,
+    obj: models.Model,
+    *,
+    acting_user,
+    before: dict | None = None,
+    after: dict | None = None,
+    unit=None,
+) -> AuditEntry:
+    """Write one audit row. Must run inside the caller's transaction, so the
+    change and its record are written together or not at all."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit.record must be called inside transaction.atomic")
+    user = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    return AuditEntry.objects.create(
+        actor=user,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:255],
+        unit=unit,
+        before=before,
+        after=after if after is not None else snapshot(obj),
+    )

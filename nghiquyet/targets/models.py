@@ -1,0 +1,222 @@
+"""Targets (chỉ tiêu) of a document, their assignment to units, and results."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+
+from nghiquyet.core.periods import Period, PeriodKind, parse_period_key
+
+
+class TargetGroup(models.TextChoices):
+    ECONOMY = "kinh_te", "Kinh tế"
+    SOCIETY = "van_hoa_xa_hoi", "Văn hóa – xã hội"
+    ENVIRONMENT = "moi_truong", "Môi trường"
+    DEFENCE = "quoc_phong_an_ninh", "Quốc phòng – an ninh"
+    PARTY = "xay_dung_dang", "Xây dựng Đảng và hệ thống chính trị"
+
+
+GROUP_ORDER = {g.value: i for i, g in enumerate(TargetGroup)}
+
+
+class Direction(models.TextChoices):
+    HIGHER = "higher", "Càng cao càng tốt"
+    LOWER = "lower", "Càng thấp càng tốt"
+    THRESHOLD = "threshold", "Đạt ngưỡng"
+
+
+class TimeAggregation(models.TextChoices):
+    SUM = "sum", "Cộng dồn các kỳ (lũy kế)"
+    LATEST = "latest", "Số liệu cuối kỳ"
+    MEAN = "mean", "Bình quân các kỳ"
+    RATIO = "ratio", "Tỷ lệ giữa hai chỉ tiêu"
+
+
+class UnitAggregation(models.TextChoices):
+    SUM = "sum", "Tổng các đơn vị"
+    MEAN = "mean", "Bình quân các đơn vị"
+    WEIGHTED_MEAN = "weighted_mean", "Bình quân gia quyền"
+    COUNT_MEETING = "count_meeting", "Số đơn vị đạt"
+    NONE = "none", "Không tổng hợp"
+
+
+class Judged(models.TextChoices):
+    EVERY_PERIOD = "period", "Đánh giá mỗi kỳ"
+    YEAR_END = "year_end", "Chỉ đánh giá cuối năm"
+
+
+class ValueType(models.TextChoices):
+    NUMBER = "number", "Số thập phân"
+    INTEGER = "integer", "Số nguyên"
+    PERCENT = "percent", "Tỷ lệ (%)"
+
+
+REPORT_KINDS = [
+    (PeriodKind.MONTH.value, "Hằng tháng"),
+    (PeriodKind.QUARTER.value, "Hằng quý"),
+    (PeriodKind.HALF.value, "6 tháng"),
+    (PeriodKind.YEAR.value, "Hằng năm"),
+]
+
+
+class Target(models.Model):
+    document = models.ForeignKey(
+        "documents.Document", on_delete=models.CASCADE, related_name="targets", verbose_name="văn bản"
+    )
+    code = models.CharField("mã", max_length=20)
+    name = models.CharField("tên chỉ tiêu", max_length=500)
+    group = models.CharField("nhóm", max_length=24, choices=TargetGroup.choices)
+    measure = models.CharField("đơn vị tính", max_length=64, blank=True)
+    value_type = models.CharField(
+        "kiểu số liệu", max_length=16, choices=ValueType.choices, default=ValueType.NUMBER
+    )
+    min_value = models.DecimalField(
+        "giá trị nhỏ nhất", max_digits=20, decimal_places=4, null=True, blank=True
+    )
+    max_value = models.DecimalField(
+        "giá trị lớn nhất", max_digits=20, decimal_places=4, null=True, blank=True
+    )
+    direction = models.CharField(
+        "chiều đánh giá", max_length=16, choices=Direction.choices, default=Direction.HIGHER
+    )
+    baseline_value = models.DecimalField(
+        "giá trị gốc", max_digits=20, decimal_places=4, null=True, blank=True
+    )
+    baseline_period = models.CharField("kỳ gốc", max_length=32, blank=True)
+    target_value = models.DecimalField(
+        "mục tiêu cả nhiệm kỳ", max_digits=20, decimal_places=4, null=True, blank=True
+    )
+    time_aggregation = models.CharField(
+        "tổng hợp theo thời gian", max_length=16, choices=TimeAggregation.choices, default=TimeAggregation.SUM
+    )
+    unit_aggregation = models.CharField(
+        "tổng hợp theo đơn vị", max_length=16, choices=UnitAggregation.choices, default=UnitAggregation.SUM
+    )
+    numerator = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="tử số"
+    )
+    denominator = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="mẫu số"
+    )
+    report_every = models.CharField(
+        "kỳ báo cáo", max_length=16, choices=REPORT_KINDS, default=PeriodKind.QUARTER.value
+    )
+    judged = models.CharField(
+        "thời điểm đánh giá", max_length=16, choices=Judged.choices, default=Judged.EVERY_PERIOD
+    )
+    order = models.PositiveIntegerField("thứ tự", default=0)
+
+    class Meta:
+        verbose_name = "chỉ tiêu"
+        verbose_name_plural = "chỉ tiêu"
+        ordering = ["document", "order", "id"]
+        constraints = [models.UniqueConstraint(fields=["document", "code"], name="target_unique_code")]
+
+    def __str__(self) -> str:
+        return f"{self.code}. {self.name}"
+
+    def goal_for(self, year: int | None) -> Decimal | None:
+        """The value to reach: the year's milestone when one is set, else the term's."""
+        if year is not None:
+            for m in self.milestones.all():
+                if m.year == year:
+                    return m.value
+        return self.target_value
+
+
+class Milestone(models.Model):
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="milestones")
+    year = models.PositiveSmallIntegerField("năm")
+    value = models.DecimalField("mục tiêu năm", max_digits=20, decimal_places=4)
+
+    class Meta:
+        verbose_name = "mục tiêu năm"
+        verbose_name_plural = "mục tiêu năm"
+        constraints = [models.UniqueConstraint(fields=["target", "year"], name="milestone_unique_year")]
+
+
+class Assignment(models.Model):
+    """A target given to a unit to carry out and report."""
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="assignments")
+    unit = models.ForeignKey(
+        "orgs.OrgUnit", on_delete=models.CASCADE, related_name="assignments", verbose_name="đơn vị"
+    )
+    target_value = models.DecimalField(
+        "mục tiêu của đơn vị", max_digits=20, decimal_places=4, null=True, blank=True
+    )
+    weight = models.DecimalField("trọng số", max_digits=20, decimal_places=4, null=True, blank=True)
+    assigned_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "giao chỉ tiêu"
+        verbose_name_plural = "giao chỉ tiêu"
+        constraints = [models.UniqueConstraint(fields=["target", "unit"], name="assignment_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.target} → {self.unit}"
+
+
+class ResultStatus(models.TextChoices):
+    DRAFT = "draft", "Nháp"
+    SUBMITTED = "submitted", "Đã gửi"
+
+
+class Result(models.Model):
+    """One cell: (target, unit, period) → value. Written again, it is
+    updated (with a revision), never duplicated."""
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="results")
+    unit = models.ForeignKey(
+        "orgs.OrgUnit", on_delete=models.PROTECT, related_name="results", verbose_name="đơn vị"
+    )
+    period_key = models.CharField("kỳ", max_length=32)
+    period_kind = models.CharField(max_length=16)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    value = models.DecimalField("giá trị", max_digits=20, decimal_places=4, null=True, blank=True)
+    note = models.TextField("ghi chú", blank=True)
+    status = models.CharField(
+        "trạng thái", max_length=16, choices=ResultStatus.choices, default=ResultStatus.DRAFT
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    reported_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = "kết quả"
+        verbose_name_plural = "kết quả"
+        constraints = [
+            models.UniqueConstraint(fields=["target", "unit", "period_key"], name="result_unique_cell")
+        ]
+        indexes = [
+            models.Index(fields=["target", "period_end"]),
+            models.Index(fields=["unit", "period_key"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target.code} – {self.unit} – {self.period.label}: {self.value}"
+
+    @property
+    def period(self) -> Period:
+        return parse_period_key(self.period_key)
+
+
+class ResultRevision(models.Model):
+    """The value a result held before each change."""
+
+    result = models.ForeignKey(Result, on_delete=models.CASCADE, related_name="revisions")
+    version = models.PositiveIntegerField()
+    value = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
+    note = models.TextField(blank=True)
+    status = models.CharField(max_length=16, choices=ResultStatus.choices)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["result", "-version"]

@@ -1,0 +1,509 @@
+"""Roll-up: a document's targets for a unit's subtree and a period.
+
+Three set-based queries whatever the tree's size (targets with their
+milestones, the assignments in the subtree, the submitted results in the
+subtree and period, plus one for results of retired units when reading
+today's tree); the arithmetic over the rows is done here, in one pass.
+
+The rules, per target:
+- a cell is (unit, reporting period); units merged into a current unit add
+  their cells to it (combined by the target's rule across units, a split
+  unit's part weighted by its share);
+- over time, a unit's cells combine by ``time_aggregation`` (flow: sum;
+  stock: the latest; rate: mean; ratio: two other targets divided);
+- across units, the reporting units of the subtree (assigned units with no
+  assigned unit above them inside it) combine by ``unit_aggregation``; a
+  unit that is itself assigned and reported its own consolidated figure
+  is read as it reported.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import F
+from django.utils import timezone
+
+from nghiquyet.core.periods import Period, PeriodError
+from nghiquyet.orgs.models import PATH_END, OrgUnit
+
+from .models import (
+    Assignment,
+    Direction,
+    Judged,
+    Result,
+    ResultStatus,
+    Target,
+    TimeAggregation,
+    UnitAggregation,
+)
+
+HUNDRED = Decimal(100)
+
+
+class Outcome:
+    EXCEEDED = "vuot"
+    MET = "dat"
+    NOT_MET = "chua_dat"
+    NOT_ASSESSED = "chua_danh_gia"
+
+    LABELS = {EXCEEDED: "Vượt", MET: "Đạt", NOT_MET: "Chưa đạt", NOT_ASSESSED: "Chưa đánh giá"}
+
+
+@dataclass
+class UnitValue:
+    unit_id: int
+    value: Decimal | None
+    goal: Decimal | None
+    outcome: str
+    achievement: Decimal | None
+    cells: int
+
+
+@dataclass
+class TargetResult:
+    target: Target
+    value: Decimal | None
+    goal: Decimal | None
+    achievement: Decimal | None  # % of the goal, direction-aware
+    progress: Decimal | None  # % of the way from the baseline to the goal
+    outcome: str
+    expected_units: int
+    reporting_units: int
+    units: dict[int, UnitValue] = field(default_factory=dict)
+    note: str = ""
+
+    @property
+    def outcome_label(self) -> str:
+        return Outcome.LABELS[self.outcome]
+
+
+@dataclass
+class Rollup:
+    unit: OrgUnit
+    period: Period
+    targets: list[TargetResult]
+    as_of_today: bool
+
+    def counts(self) -> dict[str, int]:
+        c = {Outcome.EXCEEDED: 0, Outcome.MET: 0, Outcome.NOT_MET: 0, Outcome.NOT_ASSESSED: 0}
+        for t in self.targets:
+            c[t.outcome] += 1
+        return c
+
+    def summary(self) -> str:
+        """The sentence a report states: "17 chỉ tiêu: 10 đạt và vượt, 4 chưa đạt, 3 chưa đánh giá"."""
+        c = self.counts()
+        parts = []
+        met = c[Outcome.EXCEEDED] + c[Outcome.MET]
+        if met:
+            parts.append(f"{met} đạt và vượt")
+        if c[Outcome.NOT_MET]:
+            parts.append(f"{c[Outcome.NOT_MET]} chưa đạt")
+        if c[Outcome.NOT_ASSESSED]:
+            parts.append(f"{c[Outcome.NOT_ASSESSED]} chưa đánh giá")
+        return (
+            f"{len(self.targets)} chỉ tiêu: " + ", ".join(parts) if parts else f"{len(self.targets)} chỉ tiêu"
+        )
+
+    def half_reached(self) -> int:
+        """How many targets reached at least half of the annual goal (the
+        mid-year count: "07 chỉ tiêu đạt từ 50% trở lên")."""
+        return sum(1 for t in self.targets if t.achievement is not None and t.achievement >= 50)
+
+    def by_group(self) -> list[tuple[str, list[TargetResult]]]:
+        from .models import TargetGroup
+
+        groups: dict[str, list[TargetResult]] = defaultdict(list)
+        for t in self.targets:
+            groups[t.target.group].append(t)
+        return [(g.label, groups[g.value]) for g in TargetGroup if groups.get(g.value)]
+
+
+# -- pure arithmetic -----------------------------------------------------------
+
+
+def goal_for_period(target: Target, period: Period) -> Decimal | None:
+    """The goal a period is judged against: the year's milestone for a
+    period within one year, else the term's target value."""
+    if period.start.year == period.end.year:
+        return target.goal_for(period.end.year)
+    return target.target_value
+
+
+def achievement(direction: str, value: Decimal | None, goal: Decimal | None) -> Decimal | None:
+    """Direction-aware ratio to the goal, in percent."""
+    if value is None or goal is None:
+        return None
+    if direction == Direction.LOWER:
+        if value == 0:
+            return None if goal == 0 else Decimal(999)
+        return (goal / value * HUNDRED).quantize(Decimal("0.01"))
+    if goal == 0:
+        return None
+    return (value / goal * HUNDRED).quantize(Decimal("0.01"))
+
+
+def progress(value: Decimal | None, baseline: Decimal | None, goal: Decimal | None) -> Decimal | None:
+    """How far from the baseline toward the goal, in percent."""
+    if value is None or baseline is None or goal is None or goal == baseline:
+        return None
+    return ((value - baseline) / (goal - baseline) * HUNDRED).quantize(Decimal("0.01"))
+
+
+def judge(
+    target: Target,
+    value: Decimal | None,
+    goal: Decimal | None,
+    period: Period,
+) -> str:
+    """Vượt, đạt, chưa đạt or chưa đánh giá.
+
+    No value or no goal: not assessed. A year-end-only target is assessed
+    only on a period ending on 31 December. A flow still accumulating
+    (the period ends before the goal's window does) is "đạt"/"vượt" once
+    it has got there, and not assessed until then.
+    """
+    if value is None or goal is None:
+        return Outcome.NOT_ASSESSED
+    if target.judged == Judged.YEAR_END and not period.is_year_end():
+        return Outcome.NOT_ASSESSED
+    if target.direction == Direction.THRESHOLD:
+        return Outcome.MET if value >= goal else Outcome.NOT_MET
+    better = value > goal if target.direction == Direction.HIGHER else value < goal
+    if value == goal:
+        return Outcome.MET
+    if better:
+        return Outcome.EXCEEDED
+    still_accumulating = target.time_aggregation == TimeAggregation.SUM and not period.is_year_end()
+    return Outcome.NOT_ASSESSED if still_accumulating else Outcome.NOT_MET
+
+
+def combine_units(rule: str, values: list[tuple[Decimal, Decimal]]) -> Decimal | None:
+    """Combine (value, weight) pairs across units by ``rule``."""
+    if not values:
+        return None
+    if rule in (UnitAggregation.SUM, UnitAggregation.COUNT_MEETING):
+        return sum((v * w for v, w in values), Decimal(0))
+    if rule == UnitAggregation.MEAN:
+        return sum((v for v, _ in values), Decimal(0)) / len(values)
+    if rule == UnitAggregation.WEIGHTED_MEAN:
+        total = sum((w for _, w in values), Decimal(0))
+        if total == 0:
+            return None
+        return sum((v * w for v, w in values), Decimal(0)) / total
+    return None
+
+
+def combine_time(rule: str, cells: dict[dt.date, Decimal]) -> Decimal | None:
+    """Combine a unit's cells (keyed by period end) over time by ``rule``."""
+    if not cells:
+        return None
+    if rule == TimeAggregation.SUM:
+        return sum(cells.values(), Decimal(0))
+    if rule == TimeAggregation.LATEST:
+        return cells[max(cells)]
+    if rule == TimeAggregation.MEAN:
+        return sum(cells.values(), Decimal(0)) / len(cells)
+    return None
+
+
+def _q(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value.quantize(Decimal("0.0001"))
+
+
+# -- the roll-up ---------------------------------------------------------------
+
+
+def _frontier(unit: OrgUnit, assigned: dict[int, str]) -> set[int]:
+    """Assigned units of the subtree with no assigned unit above them
+    inside it (the root excluded): the ones whose figures add up."""
+    ids: set[int] = set()
+    by_path = sorted(((path, pk) for pk, path in assigned.items() if pk != unit.pk))
+    last = None
+    for path, pk in by_path:
+        if last is not None and path.startswith(last):
+            continue
+        ids.add(pk)
+        last = path
+    return ids
+
+
+def rollup(
+    document,
+    unit: OrgUnit,
+    period: Period,
+    *,
+    as_of_today: bool = True,
+    targets: list[Target] | None = None,
+) -> Rollup:
+    """Each target of ``document`` aggregated over ``unit``'s subtree and
+    ``period``. ``as_of_today`` reads the tree as it is now (results of
+    merged units count toward their successors); otherwise the units of
+    the time are read as they were."""
+    if targets is None:
+        targets = list(document.targets.prefetch_related("milestones").order_by("order", "id"))
+    target_ids = [t.pk for t in targets]
+    lo, hi = unit.path, unit.path + PATH_END
+
+    # 1. Assignments in the subtree.
+    assignments = list(
+        Assignment.objects.filter(
+            target_id__in=target_ids, unit__path__gte=lo, unit__path__lt=hi
+        ).values_list("target_id", "unit_id", "unit__path", "unit__valid_to", "target_value", "weight")
+    )
+    assigned: dict[int, dict[int, str]] = defaultdict(dict)
+    unit_goal: dict[tuple[int, int], Decimal | None] = {}
+    weight: dict[tuple[int, int], Decimal] = {}
+    for tid, uid, path, valid_to, tv, w in assignments:
+        if as_of_today and valid_to is not None:
+            continue
+        if not as_of_today and valid_to is not None and valid_to < period.start:
+            continue
+        assigned[tid][uid] = path
+        unit_goal[(tid, uid)] = tv
+        weight[(tid, uid)] = w if w is not None else Decimal(1)
+
+    # 2. Submitted results in the subtree and period, of each target's reporting kind.
+    base = Result.objects.filter(
+        target_id__in=target_ids,
+        status=ResultStatus.SUBMITTED,
+        period_start__gte=period.start,
+        period_end__lte=period.end,
+        period_kind=F("target__report_every"),
+        value__isnull=False,
+    )
+    # cells[target][unit][period_end] -> list of (value, share, source unit)
+    cells: dict[int, dict[int, dict[dt.date, list[tuple[Decimal, Decimal]]]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(list))
+    )
+    own = base.filter(unit__path__gte=lo, unit__path__lt=hi)
+    if as_of_today:
+        own = own.filter(unit__valid_to__isnull=True)
+    for tid, uid, end, value, path in own.values_list(
+        "target_id", "unit_id", "period_end", "value", "unit__path"
+    ).iterator(chunk_size=5000):
+        cells[tid][uid][end].append((value, Decimal(1)))
+        if not as_of_today and uid not in assigned[tid]:
+            assigned[tid][uid] = path
+            weight.setdefault((tid, uid), Decimal(1))
+
+    # 3. Today's tree: retired units' results go to their current successors.
+    if as_of_today:
+        inherited = base.filter(
+            unit__valid_to__isnull=False,
+            unit__current_successors__successor__path__gte=lo,
+            unit__current_successors__successor__path__lt=hi,
+        ).values_list(
+            "target_id",
+            "unit__current_successors__successor_id",
+            "unit__current_successors__successor__path",
+            "period_end",
+            "value",
+            "unit__current_successors__share",
+        )
+        for tid, succ, path, end, value, share in inherited.iterator(chunk_size=5000):
+            cells[tid][succ][end].append((value, share))
+            if succ not in assigned[tid]:
+                assigned[tid][succ] = path
+                weight.setdefault((tid, succ), Decimal(1))
+
+    by_id = {t.pk: t for t in targets}
+    out: dict[int, TargetResult] = {}
+    for t in targets:
+        if t.time_aggregation == TimeAggregation.RATIO:
+            continue
+        out[t.pk] = _roll_target(t, unit, period, assigned[t.pk], cells[t.pk], unit_goal, weight)
+    for t in targets:
+        if t.time_aggregation == TimeAggregation.RATIO:
+            out[t.pk] = _roll_ratio(t, unit, period, out, by_id)
+    return Rollup(unit=unit, period=period, targets=[out[t.pk] for t in targets], as_of_today=as_of_today)
+
+
+def _unit_series_value(t: Target, per_end: dict[dt.date, list[tuple[Decimal, Decimal]]]) -> Decimal | None:
+    # Within one period, several source units (a merged unit and its
+    # predecessors) combine by the rule across units; then over time.
+    rule = t.unit_aggregation if t.unit_aggregation != UnitAggregation.COUNT_MEETING else UnitAggregation.SUM
+    if rule == UnitAggregation.NONE:
+        rule = UnitAggregation.SUM
+    combined: dict[dt.date, Decimal] = {}
+    for end, pairs in per_end.items():
+        if rule in (UnitAggregation.MEAN, UnitAggregation.WEIGHTED_MEAN):
+            # A part of a split unit is still a whole rate: weight by share.
+            v = combine_units(UnitAggregation.WEIGHTED_MEAN, pairs)
+        else:
+            v = combine_units(rule, pairs)
+        if v is not None:
+            combined[end] = v
+    return combine_time(t.time_aggregation, combined)
+
+
+def _roll_target(
+    t: Target,
+    root: OrgUnit,
+    period: Period,
+    assigned: dict[int, str],
+    cells: dict[int, dict[dt.date, list[tuple[Decimal, Decimal]]]],
+    unit_goal: dict[tuple[int, int], Decimal | None],
+    weight: dict[tuple[int, int], Decimal],
+) -> TargetResult:
+    goal = goal_for_period(t, period)
+    units: dict[int, UnitValue] = {}
+    for uid in assigned:
+        v = _unit_series_value(t, cells.get(uid, {}))
+        g = unit_goal.get((t.pk, uid)) or goal
+        units[uid] = UnitValue(
+            unit_id=uid,
+            value=_q(v),
+            goal=g,
+            outcome=judge(t, v, g, period),
+            achievement=achievement(t.direction, v, g),
+            cells=len(cells.get(uid, {})),
+        )
+    frontier = _frontier(root, assigned)
+    root_own = units.get(root.pk)
+    if root_own is not None and root_own.value is not None:
+        value = root_own.value
+    elif t.unit_aggregation == UnitAggregation.COUNT_MEETING:
+        judged = [units[u] for u in frontier if units[u].outcome != Outcome.NOT_ASSESSED]
+        value = (
+            Decimal(sum(1 for u in judged if u.outcome in (Outcome.MET, Outcome.EXCEEDED)))
+            if judged
+            else None
+        )
+    else:
+        pairs = [
+            (units[u].value, weight.get((t.pk, u), Decimal(1)))
+            for u in frontier
+            if units[u].value is not None
+        ]
+        if t.unit_aggregation == UnitAggregation.SUM:
+            pairs = [(v, Decimal(1)) for v, _ in pairs]
+        value = _q(combine_units(t.unit_aggregation, pairs))
+    reporting = sum(1 for u in frontier if units[u].cells)
+    expected = len(frontier)
+    if root.pk in assigned:
+        expected = max(expected, 1)
+        reporting = max(reporting, 1 if units[root.pk].cells else 0)
+    return TargetResult(
+        target=t,
+        value=value,
+        goal=goal,
+        achievement=achievement(t.direction, value, goal),
+        progress=progress(value, t.baseline_value, goal),
+        outcome=judge(t, value, goal, period),
+        expected_units=expected,
+        reporting_units=reporting,
+        units=units,
+    )
+
+
+def _roll_ratio(
+    t: Target, root: OrgUnit, period: Period, out: dict[int, TargetResult], by_id
+) -> TargetResult:
+    """A rate recomputed from two other targets at every level:
+    numerator / denominator × 100, never a mean of the units' rates."""
+    goal = goal_for_period(t, period)
+    num = out.get(t.numerator_id)
+    den = out.get(t.denominator_id)
+
+    def ratio(n: Decimal | None, d: Decimal | None) -> Decimal | None:
+        if n is None or d is None or d == 0:
+            return None
+        return (n / d * HUNDRED).quantize(Decimal("0.0001"))
+
+    units: dict[int, UnitValue] = {}
+    if num and den:
+        for uid in set(num.units) & set(den.units):
+            v = ratio(num.units[uid].value, den.units[uid].value)
+            units[uid] = UnitValue(
+                uid, v, goal, judge(t, v, goal, period), achievement(t.direction, v, goal), 1
+            )
+    value = ratio(num.value if num else None, den.value if den else None)
+    return TargetResult(
+        target=t,
+        value=value,
+        goal=goal,
+        achievement=achievement(t.direction, value, goal),
+        progress=progress(value, t.baseline_value, goal),
+        outcome=judge(t, value, goal, period),
+        expected_units=num.expected_units if num else 0,
+        reporting_units=min(num.reporting_units, den.reporting_units) if num and den else 0,
+        units=units,
+        note="" if num and den else "Thiếu chỉ tiêu tử số hoặc mẫu số.",
+    )
+
+
+# -- who has reported ----------------------------------------------------------
+
+
+@dataclass
+class ReportingStatus:
+    unit: OrgUnit
+    expected: int
+    submitted: int
+    drafts: int
+
+    @property
+    def missing(self) -> int:
+        return self.expected - self.submitted
+
+
+def reporting_status(document, unit: OrgUnit, period: Period) -> list[ReportingStatus]:
+    """For each current unit of the subtree assigned targets of ``document``
+    that fall due in ``period``: how many it should have submitted and
+    how many it has. Units with nothing submitted come first."""
+    targets = list(document.targets.all())
+    due = {t.pk for t in targets if _falls_due(t, period)}
+    lo, hi = unit.path, unit.path + PATH_END
+    rows = Assignment.objects.filter(
+        target_id__in=due, unit__path__gte=lo, unit__path__lt=hi, unit__valid_to__isnull=True
+    ).values_list("unit_id", "target_id", "target__report_every")
+    expected: dict[int, int] = defaultdict(int)
+    for uid, _tid, kind in rows:
+        expected[uid] += len(_due_periods(kind, period))
+    counts = Result.objects.filter(
+        target_id__in=due,
+        unit__path__gte=lo,
+        unit__path__lt=hi,
+        period_start__gte=period.start,
+        period_end__lte=period.end,
+        period_kind=F("target__report_every"),
+    ).values_list("unit_id", "status")
+    submitted: dict[int, int] = defaultdict(int)
+    drafts: dict[int, int] = defaultdict(int)
+    for uid, status in counts:
+        if status == ResultStatus.SUBMITTED:
+            submitted[uid] += 1
+        else:
+            drafts[uid] += 1
+    units = OrgUnit.objects.in_bulk(list(expected))
+    out = [
+        ReportingStatus(units[uid], expected[uid], min(submitted[uid], expected[uid]), drafts[uid])
+        for uid in expected
+    ]
+    out.sort(key=lambda s: (s.submitted > 0, s.submitted / s.expected if s.expected else 1, s.unit.sort_key))
+    return out
+
+
+def _due_periods(kind: str, period: Period, today: dt.date | None = None) -> list[Period]:
+    """The reporting periods of ``kind`` inside ``period`` that have begun."""
+    today = today or timezone.localdate()
+    try:
+        parts = period.subperiods(kind)
+    except PeriodError:
+        return []
+    return [p for p in parts if p.start <= today]
+
+
+def _falls_due(target: Target, period: Period) -> bool:
+    return bool(_due_periods(target.report_every, period))
+
+
+def lagging_units(result: TargetResult, n: int = 5) -> list[UnitValue]:
+    """The units furthest behind on one target: lowest achievement first."""
+    judged = [u for u in result.units.values() if u.achievement is not None]
+    return sorted(judged, key=lambda u: u.achievement)[:n]
