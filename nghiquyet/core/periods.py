@@ -18,6 +18,7 @@ from nghiquyet.core.dates import format_date_official
 from nghiquyet.core.text import fold
 
 __all__ = [
+    "PERIOD_KIND_LABELS",
     "Period",
     "PeriodError",
     "PeriodKind",
