@@ -69,7 +69,7 @@ class TargetResult:
     value: Decimal | None
     goal: Decimal | None
     achievement: Decimal | None  # % of the goal, direction-aware
-    progress: Decimal | None  # % of the way from the baseline to the goal
+    progress: Decimal | None  # % of the way from the baseline to the term goal
     outcome: str
     expected_units: int
     reporting_units: int
@@ -253,15 +253,26 @@ def rollup(
     assignments = list(
         Assignment.objects.filter(
             target_id__in=target_ids, unit__path__gte=lo, unit__path__lt=hi
-        ).values_list("target_id", "unit_id", "unit__path", "unit__valid_to", "target_value", "weight")
+        ).values_list(
+            "target_id",
+            "unit_id",
+            "unit__path",
+            "unit__valid_from",
+            "unit__valid_to",
+            "target_value",
+            "weight",
+        )
     )
     assigned: dict[int, dict[int, str]] = defaultdict(dict)
     unit_goal: dict[tuple[int, int], Decimal | None] = {}
     weight: dict[tuple[int, int], Decimal] = {}
-    for tid, uid, path, valid_to, tv, w in assignments:
+    for tid, uid, path, valid_from, valid_to, tv, w in assignments:
         if as_of_today and valid_to is not None:
             continue
-        if not as_of_today and valid_to is not None and valid_to < period.start:
+        if not as_of_today and (
+            (valid_to is not None and valid_to < period.start)
+            or (valid_from is not None and valid_from > period.end)
+        ):
             continue
         assigned[tid][uid] = path
         unit_goal[(tid, uid)] = tv
@@ -393,7 +404,7 @@ def _roll_target(
         value=value,
         goal=goal,
         achievement=achievement(t.direction, value, goal),
-        progress=progress(value, t.baseline_value, goal),
+        progress=progress(value, t.baseline_value, t.target_value),
         outcome=judge(t, value, goal, period),
         expected_units=expected,
         reporting_units=reporting,
@@ -428,7 +439,7 @@ def _roll_ratio(
         value=value,
         goal=goal,
         achievement=achievement(t.direction, value, goal),
-        progress=progress(value, t.baseline_value, goal),
+        progress=progress(value, t.baseline_value, t.target_value),
         outcome=judge(t, value, goal, period),
         expected_units=num.expected_units if num else 0,
         reporting_units=min(num.reporting_units, den.reporting_units) if num and den else 0,

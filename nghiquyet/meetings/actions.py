@@ -1,0 +1,79 @@
+"""Writes for meetings: the meeting, who took part, and conclusions that become tasks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from nghiquyet.audit.actions import record
+from nghiquyet.tasks.actions import do_create_task
+from nghiquyet.tasks.models import TaskKind
+
+from .models import Conclusion, Meeting, Participant
+
+
+@dataclass
+class ConclusionSpec:
+    """A conclusion and the tasks it gives: (title, lead unit, deadline, kind)."""
+
+    text: str
+    tasks: list[tuple[str, object, dt.date | None, str]] = field(default_factory=list)
+
+
+def do_create_meeting(
+    *,
+    kind: str,
+    title: str,
+    date: dt.date,
+    organiser,
+    acting_user,
+    online: bool = False,
+    bridge_points: int | None = None,
+    documents=(),
+    participants: list[tuple[object, str, str]] = (),
+    conclusions: list[ConclusionSpec] = (),
+    summary: str = "",
+) -> Meeting:
+    """Create a meeting with its participants ((person, role, title)),
+    the documents it reviewed and its conclusions; each conclusion's tasks
+    are created with it. All or nothing."""
+    if not title.strip():
+        raise ValidationError("Tên hội nghị không được để trống.")
+    if bridge_points is not None and bridge_points < 0:
+        raise ValidationError("Số điểm cầu không hợp lệ.")
+    with transaction.atomic():
+        meeting = Meeting.objects.create(
+            kind=kind,
+            title=title.strip(),
+            date=date,
+            organiser=organiser,
+            online=online or bool(bridge_points),
+            bridge_points=bridge_points,
+            summary=summary,
+        )
+        if documents:
+            meeting.documents.set(documents)
+        seen = set()
+        for person, role, title_then in participants:
+            if person.pk in seen:
+                continue
+            seen.add(person.pk)
+            Participant.objects.create(meeting=meeting, person=person, role=role, title=title_then)
+        for i, spec in enumerate(conclusions, start=1):
+            if not spec.text.strip():
+                raise ValidationError(f"Kết luận thứ {i} không có nội dung.")
+            conclusion = Conclusion.objects.create(meeting=meeting, order=i, text=spec.text.strip())
+            for task_title, lead, deadline, task_kind in spec.tasks:
+                do_create_task(
+                    title=task_title,
+                    lead_unit=lead,
+                    deadline=deadline,
+                    kind=task_kind or TaskKind.ROUTINE,
+                    source_conclusion=conclusion,
+                    acting_user=acting_user,
+                )
+        record("create_meeting", meeting, acting_user=acting_user, unit=organiser)
+    return meeting
