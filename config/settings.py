@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "nghiquyet.targets",
     "nghiquyet.meetings",
     "nghiquyet.tasks",
+    "nghiquyet.reports",
+    "nghiquyet.ingestion",
 ]
 
 MIDDLEWARE = [

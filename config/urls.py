@@ -6,6 +6,13 @@ admin.site.site_title = "nghiquyet"
 admin.site.index_title = "Quản trị hệ thống"
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path("quan-tri/", admin.site.urls),
+    path("don-vi/", include("nghiquyet.orgs.urls")),
+    path("van-ban/", include("nghiquyet.documents.urls")),
+    path("so-lieu/", include("nghiquyet.targets.urls")),
+    path("nhiem-vu/", include("nghiquyet.tasks.urls")),
+    path("hoi-nghi/", include("nghiquyet.meetings.urls")),
+    path("bao-cao/", include("nghiquyet.reports.urls")),
+    path("thu-nhan/", include("nghiquyet.ingestion.urls")),
     path("", include("nghiquyet.core.urls")),
 ]
