@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # System packages the tests need, from Debian: Chromium for the browser
-# tests (never a downloaded browser) and LibreOffice for PDF reports.
+# tests (never a downloaded browser) and LibreOffice for PDF reports,
+# poppler-utils (pdftoppm) to render report pages to PNG in the tests.
 # Installs only what is missing; quick when everything is there.
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui libreoffice-calc-nogui)
 fc-list 2>/dev/null | grep -qi "Liberation Serif" || need+=(fonts-liberation)
+command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   if command -v sudo >/dev/null 2>&1; then SUDO=sudo; else
