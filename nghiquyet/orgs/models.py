@@ -8,12 +8,17 @@ import uuid
 from django.db import models
 from django.db.models import Q
 
-from nghiquyet.core.text import normalize_name, vn_collation_string
+from nghiquyet.core.text import fold, normalize_name, vn_collation_string
 
 # Paths are fixed-width hex ids joined by "/": a subtree is the range
 # [path, path + "~") on one index, on SQLite and PostgreSQL alike.
 PATH_SEGMENT_WIDTH = 8
 PATH_END = "~"  # sorts after every hex digit and "/"
+
+
+def fold_unit_name(name: str, short_name: str = "", code: str = "") -> str:
+    """The search key of a unit: its names and code, folded."""
+    return fold(" ".join(x for x in (name, short_name, code) if x))[:255]
 
 
 def path_segment(pk: int) -> str:
@@ -144,6 +149,9 @@ class OrgUnit(models.Model):
     valid_to = models.DateField("hiệu lực đến", null=True, blank=True)
     sort_key = models.CharField(max_length=255, editable=False, db_index=True)
     name_key = models.CharField(max_length=255, editable=False, db_index=True)
+    # Accent- and case-free name for search ("duc tho" finds "Đức Thọ"); set
+    # with the other keys. Rows written with bulk_create must set it too.
+    fold_key = models.CharField(max_length=255, editable=False, blank=True, default="")
 
     objects = OrgUnitQuerySet.as_manager()
 
@@ -173,6 +181,7 @@ class OrgUnit(models.Model):
     def refresh_keys(self) -> None:
         self.sort_key = vn_collation_string(self.name)
         self.name_key = normalize_name(self.name)
+        self.fold_key = fold_unit_name(self.name, self.short_name, self.code)
 
     @property
     def is_current(self) -> bool:
