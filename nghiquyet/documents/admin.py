@@ -1,0 +1,12 @@
+from django.contrib import admin
+
+from .models import Document
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "kind", "issued", "issuing_unit", "term_start", "term_end")
+    list_filter = ("kind",)
+    search_fields = ("sign", "title", "title_key")
+    raw_id_fields = ("issuing_unit",)
+    filter_horizontal = ("implements",)
