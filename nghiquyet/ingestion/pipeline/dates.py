@@ -1,0 +1,172 @@
+"""Dates as Vietnamese writes them, and the year when the text leaves it out.
+
+"30/6/2020", "ngày 30 tháng 6 năm 2020", "Sáng ngày 30/6", "Chiều 17/7",
+"15 - 18/4/2017", "tháng 4/2023", "Quý III/2020", "năm 2023", and terms
+("nhiệm kỳ 2020 - 2025"). Numbers inside any of these are never figures.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from nghiquyet.ingestion.pipeline.lexicon import LETTER, LOW_WORD
+
+_CUE = r"(?:sáng|chiều|tối|trưa|đêm|ngày|hôm|rạng sáng|chiều tối)"
+_B = rf"(?<![{LETTER}\d/.,])"  # no digit, letter, slash or separator just before
+_DAY_NUM = re.compile(
+    rf"(?:(?P<cue>{_CUE})\s+(?:(?:hôm\s+)?nay\s+)?(?:ngày\s+)?)?{_B}"
+    r"(?:(?P<d0>\d{1,2})\s*(?:-|và|đến)\s*)?(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})"
+    r"(?:\s*/\s*(?P<y>\d{4}))?(?![\d/])",
+    re.IGNORECASE,
+)
+_DAY_WORDS = re.compile(
+    rf"(?:(?P<cue>{_CUE})\s+)?ngày\s+(?:(?P<d0>\d{{1,2}})\s*(?:-|và|đến)\s*)?(?P<d>\d{{1,2}})\s+tháng\s+(?P<m>\d{{1,2}})"
+    r"(?:\s*(?:năm\s+|/\s*)(?P<y>\d{4}))?(?!\d)",
+    re.IGNORECASE,
+)
+_MONTH_YEAR = re.compile(r"tháng\s+(?P<m>\d{1,2})\s*(?:/|năm)\s*(?P<y>\d{4})(?!\d)", re.IGNORECASE)
+_MONTH = re.compile(r"tháng\s+(?P<m>\d{1,2})(?![\d/])", re.IGNORECASE)
+_QUARTER = re.compile(r"quý\s+(?P<q>[IV]{1,3}|[1-4])(?:\s*(?:/|năm)\s*(?P<y>\d{4}))?", re.IGNORECASE)
+_YEAR = re.compile(r"(?P<cue>năm|niên độ|niên khóa)\s+(?P<y>\d{4})(?!\d)", re.IGNORECASE)
+_TERM = re.compile(r"(?<![\d.,])(?P<a>(?:19|20)\d{2})\s*-\s*(?P<b>(?:19|20)\d{2})(?![\d])")
+_TIME = re.compile(r"(?<![\d.,:])\d{1,2}\s*(?:giờ|h|:)\s*\d{2}(?:\s*phút)?(?![\d])|\d{1,2}\s*giờ", re.IGNORECASE)
+_BARE_YEAR = re.compile(r"(?<![\d.,/])(?:19[5-9]\d|20\d{2}|2100)(?![\d.,]\d)")
+_TERM_CONTEXT = re.compile(r"(?:nhiệm kỳ|giai đoạn|khóa|kế hoạch|chiến lược|tầm nhìn|đến năm|tới năm)\s*$",
+                           re.IGNORECASE)
+# A word after "d/m" that makes it a count ("12/12 xã"), not a date.
+_FRACTION_NEXT = re.compile(rf"\s*({LOW_WORD})")
+_DATE_NEXT_OK = frozenset({"và", "đến", "tới", "vừa", "qua", "tại", "năm", "hằng", "hàng", "sẽ", "đã", "ở", "trong",
+                           "của", "với", "là", "từ", "này", "nay"})
+
+
+@dataclass
+class DateMention:
+    """A date or period found in the text."""
+
+    start: int
+    end: int
+    year: int | None
+    month: int | None = None
+    day: int | None = None
+    end_day: int | None = None
+    cue: str = ""
+    kind: str = "day"  # day, month, quarter, year, term, time
+
+    def iso(self, default_year: int | None = None) -> str | None:
+        """ISO form: YYYY-MM-DD, YYYY-MM, or --MM-DD when no year is known."""
+        year = self.year or default_year
+        if self.kind == "day" and self.month and self.day:
+            if year:
+                return f"{year:04d}-{self.month:02d}-{self.day:02d}"
+            return f"--{self.month:02d}-{self.day:02d}"
+        if self.kind == "month" and self.month and year:
+            return f"{year:04d}-{self.month:02d}"
+        return None
+
+
+def _valid(d: int, m: int) -> bool:
+    return 1 <= d <= 31 and 1 <= m <= 12
+
+
+def find_dates(text: str) -> list[DateMention]:
+    """Every date, period, term and time of day in ``text``, by position."""
+    found: list[DateMention] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(s: int, e: int) -> bool:
+        return all(e <= a or s >= b for a, b in taken)
+
+    for m in _DAY_WORDS.finditer(text):
+        d, mo = int(m.group("d")), int(m.group("m"))
+        if _valid(d, mo):
+            found.append(DateMention(m.start(), m.end(), int(m.group("y")) if m.group("y") else None, mo, d,
+                                     int(m.group("d0")) if m.group("d0") else None,
+                                     (m.group("cue") or "ngày").lower()))
+            taken.append(m.span())
+    for m in _DAY_NUM.finditer(text):
+        if not free(*m.span()):
+            continue
+        d, mo = int(m.group("d")), int(m.group("m"))
+        if not _valid(d, mo):
+            continue
+        cue = (m.group("cue") or "").lower()
+        year = int(m.group("y")) if m.group("y") else None
+        start = m.start() if cue else m.start("d0") if m.group("d0") else m.start("d")
+        if not cue and year is None:
+            nxt = _FRACTION_NEXT.match(text, m.end())
+            if nxt and nxt.group(1).lower() not in _DATE_NEXT_OK and d <= mo * 31:
+                # "12/12 xã": a count over a total, left to the figures.
+                if not re.search(r"(?:từ|đến|tới|vào|trước|sau|ngày|hôm)\s*$", text[max(0, start - 12):start],
+                                 re.IGNORECASE):
+                    continue
+        d0 = int(m.group("d0")) if m.group("d0") else None
+        if d0 is not None and not (1 <= d0 < d):
+            d0 = None
+            start = m.start("d") if not cue else start
+        found.append(DateMention(start, m.end(), year, mo, d0 or d, d if d0 else None, cue))
+        taken.append((start, m.end()))
+    for m in _MONTH_YEAR.finditer(text):
+        if free(*m.span()) and 1 <= int(m.group("m")) <= 12:
+            found.append(DateMention(m.start(), m.end(), int(m.group("y")), int(m.group("m")), kind="month"))
+            taken.append(m.span())
+    for m in _MONTH.finditer(text):
+        if free(*m.span()) and 1 <= int(m.group("m")) <= 12:
+            found.append(DateMention(m.start(), m.end(), None, int(m.group("m")), kind="month"))
+            taken.append(m.span())
+    for m in _QUARTER.finditer(text):
+        if free(*m.span()):
+            found.append(DateMention(m.start(), m.end(), int(m.group("y")) if m.group("y") else None, kind="quarter"))
+            taken.append(m.span())
+    for m in _TERM.finditer(text):
+        if free(*m.span()):
+            found.append(DateMention(m.start(), m.end(), None, kind="term", cue=m.group("a") + "-" + m.group("b")))
+            taken.append(m.span())
+    for m in _YEAR.finditer(text):
+        if free(*m.span()):
+            term = bool(_TERM_CONTEXT.search(text[max(0, m.start() - 20):m.start()]))
+            found.append(DateMention(m.start(), m.end(), int(m.group("y")), kind="term" if term else "year"))
+            taken.append(m.span())
+    for m in _BARE_YEAR.finditer(text):
+        if free(*m.span()):
+            found.append(DateMention(m.start(), m.end(), int(m.group()), kind="bare_year"))
+            taken.append(m.span())
+    for m in _TIME.finditer(text):
+        if free(*m.span()):
+            found.append(DateMention(m.start(), m.end(), None, kind="time"))
+            taken.append(m.span())
+    found.sort(key=lambda x: x.start)
+    return found
+
+
+def infer_year(dates: list[DateMention], published: str | None = None) -> int | None:
+    """The year a text is about, for dates written without one.
+
+    The publication year when known; otherwise the year the text names
+    most often outside terms and long ranges ("nhiệm kỳ 2020 - 2025").
+    """
+    if published and re.match(r"\d{4}", published):
+        return int(published[:4])
+    counts: Counter[int] = Counter()
+    for d in dates:
+        if d.year and d.kind in ("day", "month", "quarter", "year"):
+            counts[d.year] += 2 if d.kind in ("day", "month") else 1
+    if not counts:
+        return None
+    best = max(counts.values())
+    return max(y for y, c in counts.items() if c == best)
+
+
+def year_for(date: DateMention, default_year: int | None, published: str | None) -> int | None:
+    """The year of ``date``: its own, else the default, stepping back one
+    year for a month after the publication month (a December meeting
+    reported in January)."""
+    if date.year:
+        return date.year
+    if default_year is None:
+        return None
+    if published and len(published) >= 7 and date.month:
+        if date.month > int(published[5:7]) + 1:
+            return default_year - 1
+    return default_year

@@ -1,0 +1,204 @@
+"""References to numbered documents: resolutions, directives, decrees…
+
+Party signs read "04-NQ/TW" (number, type, issuer); state signs read
+"01/CT-UBND" or "09/2019/NĐ-CP". Spacing varies ("05 - CT/TW",
+"470- QĐNS/TW"). A list "số 03-NQ/TU, 04-NQ/TU" names several documents;
+a later "Kết luận số 24" is the same document as an earlier "Kết luận số
+24-KL/TW". Named documents without a number ("Nghị quyết Đại hội XIII
+của Đảng") are reported apart, as they are not numbered references.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from nghiquyet.ingestion.pipeline.dates import DateMention
+from nghiquyet.ingestion.pipeline.lexicon import LETTER, ROMAN, UPPER
+
+# Kind words, as written in prose (first letter either case).
+KIND_WORDS = {
+    "nghị quyết": "nghi_quyet", "chỉ thị": "chi_thi", "kết luận": "ket_luan", "chương trình": "chuong_trinh",
+    "kế hoạch": "ke_hoach", "quyết định": "quyet_dinh", "quy định": "quy_dinh", "hướng dẫn": "huong_dan",
+    "thông báo": "thong_bao", "báo cáo": "bao_cao", "công văn": "cong_van", "tờ trình": "to_trinh",
+    "thông tri": "thong_tri", "nghị định": "nghi_dinh", "thông tư": "thong_tu", "luật": "luat",
+    "thông tư liên tịch": "thong_tu", "nghị quyết liên tịch": "nghi_quyet", "văn bản": "cong_van",
+}
+# Type codes inside signs.
+TYPE_CODES = {
+    "NQ": "nghi_quyet", "NQLT": "nghi_quyet", "CT": "chi_thi", "KL": "ket_luan", "CTR": "chuong_trinh",
+    "CTHĐ": "chuong_trinh", "KH": "ke_hoach", "QĐ": "quyet_dinh", "QĐNS": "quyet_dinh", "QĐI": "quy_dinh",
+    "QYĐ": "quy_dinh", "HD": "huong_dan", "HĐ": "huong_dan", "TB": "thong_bao", "BC": "bao_cao",
+    "CV": "cong_van", "TTR": "to_trinh", "TT": "thong_tri", "NĐ": "nghi_dinh", "TTLT": "thong_tu",
+}
+_STATE_ISSUERS = re.compile(r"^(?:UBND|HĐND|CP|TTG|B[A-ZĐ]+|VPCP|QH\d*|TANDTC|VKSNDTC|BNV|BTC|BCA|BQP)", re.I)
+
+_CODE = rf"[{UPPER}][{UPPER}a-zđ0-9&]*"
+# number [/year] then codes joined by - or /; spaces allowed around joints.
+_SIGN = re.compile(
+    rf"(?<![{LETTER}\d/.,-])(?P<num>\d{{1,5}}[a-z]?)(?:\s?/\s?(?P<year>(?:19|20)\d{{2}}))?"
+    rf"(?P<rest>(?:\s{{0,2}}[-/]\s{{0,2}}{_CODE}){{1,4}})(?![{LETTER}\d])"
+)
+_KIND_ALT = "|".join(re.escape(k) for k in sorted(KIND_WORDS, key=len, reverse=True))
+_KIND_RE = re.compile(rf"(?<![{LETTER}])(?P<kind>{_KIND_ALT})(?![{LETTER}])", re.IGNORECASE)
+# "Chỉ thị số 42", "Quyết định số: 36", "Nghị quyết 18" (no sign).
+_KIND_NUMBER = re.compile(
+    rf"(?<![{LETTER}])(?P<kind>{_KIND_ALT})\s+(?:(?:của|do)\s+[^\d\n]{{0,40}}?\s+)?(?P<so>số\s*:?\s*)?"
+    rf"(?P<num>\d{{1,5}}[a-z]?)(?![\d{LETTER}]|\s?[-/]\s?(?:\d|[{UPPER}]))",
+    re.IGNORECASE,
+)
+_LIST_MORE = re.compile(rf"\s*(?:,|và|;)\s*(?:(?P<kind>{_KIND_ALT})\s+)?(?:số\s*)?(?P<num>\d{{1,5}}[a-z]?)"
+                        rf"(?![\d{LETTER}]|\s?[-/]\s?(?:\d|[{UPPER}]))", re.IGNORECASE)
+_NOT_NUMBER_AFTER = re.compile(r"\s*(?:năm|tháng|ngày|tuần|giờ|%|lần)\b", re.IGNORECASE)
+_ISSUED = re.compile(r"\s*,?\s*(?:ban hành\s+)?(?:ngày\s+)", re.IGNORECASE)
+_ISSUER = re.compile(
+    rf"\s*,?\s*(?:ngày\s+[\d/ ]+(?:tháng\s+\d+\s+năm\s+\d+)?\s*,?\s*)?(?:của|do)\s+"
+    rf"(?P<who>(?:[{UPPER}][{LETTER}]*|tỉnh|huyện|xã|phường|thành phố|Đảng|khóa|nhân dân|Trung ương|"
+    rf"ủy|Chính phủ|Chính trị|{ROMAN})(?:[ ](?:[{UPPER}][{LETTER}]*|tỉnh|huyện|xã|phường|thành phố|khóa|"
+    rf"nhân dân|ủy|chính trị|chấp hành|thường vụ|trung ương|đảng|{ROMAN}|\d+)){{0,10}})"
+)
+_NAMED = re.compile(
+    rf"Nghị quyết (?:Đại hội|Hội nghị)(?: (?:đại biểu|toàn quốc|lần thứ|Đảng bộ|Đảng|tỉnh|huyện|xã|thành phố|"
+    rf"[{UPPER}][{LETTER}]*|{ROMAN}|\d+)){{0,12}}?(?: lần thứ (?:{ROMAN}|\d+)| {ROMAN}| khóa {ROMAN})"
+    rf"(?: của Đảng(?: bộ(?: [{UPPER}][{LETTER}]*| tỉnh| huyện| xã)*)?)?"
+)
+
+
+@dataclass
+class Document:
+    """A numbered document named in the text."""
+
+    kind: str
+    number: str
+    symbol: str | None
+    start: int
+    end: int
+    issued: str | None = None
+    issuer: str | None = None
+    mentions: list[tuple[int, int]] = field(default_factory=list)
+
+
+def _kind_from_codes(codes: list[str], state: bool) -> str | None:
+    first = codes[0].upper()
+    if first in ("TT",) and state:
+        return "thong_tu"
+    if first in TYPE_CODES:
+        return TYPE_CODES[first]
+    if re.fullmatch(r"QH\d+", first):
+        return "luat"
+    return None
+
+
+def _parse_sign(m: re.Match) -> tuple[str, str, str | None] | None:
+    """(symbol, number, kind) of a sign, or None when it is not one."""
+    rest = m.group("rest")
+    joints = re.findall(r"\s{0,2}([-/])\s{0,2}(" + _CODE + ")", rest)
+    codes = [c for _, c in joints]
+    if not codes:
+        return None
+    first_joint = joints[0][0]
+    state = first_joint == "/" or m.group("year") is not None
+    if first_joint == "-" and len(codes) < 2 and not state:
+        return None  # "Covid-19"-like: a Party sign always has "/ISSUER"
+    kind = _kind_from_codes(codes, state)
+    if kind is None and state and _STATE_ISSUERS.match(codes[0]):
+        kind = "cong_van"  # "123/UBND-VX": state letters carry no type code
+    num = m.group("num")
+    symbol = num + ("/" + m.group("year") if m.group("year") else "") + "".join(j + c for j, c in joints)
+    return symbol, num, kind
+
+
+def find_documents(text: str, dates: list[DateMention], default_year: int | None = None) -> list[Document]:
+    """Every numbered document referred to in ``text``, each once."""
+    docs: list[Document] = []
+    by_symbol: dict[str, Document] = {}
+    taken: list[tuple[int, int]] = []
+    date_at = {d.start: d for d in dates if d.kind == "day"}
+
+    def kind_before(pos: int) -> tuple[str | None, int]:
+        """The kind word closest before ``pos`` in the same phrase."""
+        window = text[max(0, pos - 60):pos]
+        best = None
+        for km in _KIND_RE.finditer(window):
+            between = window[km.end():]
+            if re.search(r"[.;:\n]", between) or len(between) > 45:
+                continue
+            best = km
+        if best is None:
+            return None, pos
+        return KIND_WORDS[best.group("kind").lower()], max(0, pos - 60) + best.start()
+
+    def attach(doc: Document, end: int) -> None:
+        m = _ISSUED.match(text, end)
+        if m:
+            for d in dates:
+                if d.start >= m.end() - 1 and d.start <= m.end() + 1 and d.kind == "day":
+                    if d.year or default_year:
+                        doc.issued = doc.issued or d.iso(default_year)
+                    break
+        m = _ISSUER.match(text, end)
+        if m and not doc.issuer:
+            doc.issuer = m.group("who").strip()
+
+    for m in _SIGN.finditer(text):
+        parsed = _parse_sign(m)
+        if parsed is None:
+            continue
+        symbol, num, kind = parsed
+        word_kind, start = kind_before(m.start())
+        if kind is None:
+            kind = word_kind
+        if kind is None:
+            continue
+        if word_kind is None or start < m.start() - 60:
+            start = m.start()
+        key = re.sub(r"\s+", "", symbol).upper()
+        taken.append((m.start(), m.end()))
+        if key in by_symbol:
+            by_symbol[key].mentions.append((m.start(), m.end()))
+            continue
+        doc = Document(kind, num, re.sub(r"\s+", "", symbol), start, m.end(), mentions=[(m.start(), m.end())])
+        attach(doc, m.end())
+        by_symbol[key] = doc
+        docs.append(doc)
+    del date_at
+
+    def add_plain(kind: str, num: str, s: int, e: int, kstart: int) -> None:
+        if any(a <= s < b for a, b in taken):
+            return
+        taken.append((s, e))
+        for doc in docs:
+            if doc.kind == kind and doc.number.lstrip("0") == num.lstrip("0"):
+                doc.mentions.append((s, e))
+                return
+        doc = Document(kind, num, None, kstart, e, mentions=[(s, e)])
+        attach(doc, e)
+        docs.append(doc)
+
+    for m in _KIND_NUMBER.finditer(text):
+        num = m.group("num")
+        if not m.group("so"):
+            # "Kế hoạch 5 năm", "Nghị quyết 2020": not numbers of documents.
+            if _NOT_NUMBER_AFTER.match(text, m.end()) or len(num) >= 4:
+                continue
+        kind = KIND_WORDS[m.group("kind").lower()]
+        add_plain(kind, num, m.start("num"), m.end("num"), m.start())
+        pos = m.end()
+        while True:
+            more = _LIST_MORE.match(text, pos)
+            if not more or _NOT_NUMBER_AFTER.match(text, more.end()):
+                break
+            k2 = KIND_WORDS[more.group("kind").lower()] if more.group("kind") else kind
+            add_plain(k2, more.group("num"), more.start("num"), more.end("num"), more.start("num"))
+            pos = more.end()
+    docs.sort(key=lambda d: d.start)
+    return docs
+
+
+def find_named_documents(text: str) -> list[tuple[str, int, int]]:
+    """Documents named without a number ("Nghị quyết Đại hội XIII của Đảng")."""
+    seen: dict[str, tuple[str, int, int]] = {}
+    for m in _NAMED.finditer(text):
+        title = " ".join(m.group().split())
+        seen.setdefault(title.lower(), (title, m.start(), m.end()))
+    return list(seen.values())

@@ -1,0 +1,97 @@
+"""The whole pipeline: text in, facts out, in the extraction contract."""
+
+from __future__ import annotations
+
+import re
+
+from nghiquyet.ingestion.pipeline.dates import find_dates, infer_year
+from nghiquyet.ingestion.pipeline.documents import find_documents, find_named_documents
+from nghiquyet.ingestion.pipeline.figures import find_figures
+from nghiquyet.ingestion.pipeline.furniture import strip_furniture
+from nghiquyet.ingestion.pipeline.meetings import find_meetings
+from nghiquyet.ingestion.pipeline.merges import find_merges
+from nghiquyet.ingestion.pipeline.normalize import normalize
+from nghiquyet.ingestion.pipeline.people import find_people
+
+_TITLE_LINE = re.compile(r"[^\n]*\S[^\n]*")
+
+
+def _title(cleaned: str, hints: dict) -> tuple[str, int, int] | None:
+    """The article's title: its first line, when that line reads as one."""
+    m = _TITLE_LINE.search(cleaned)
+    if not m:
+        return None
+    line = m.group().strip()
+    start = m.start() + m.group().index(line[0])
+    if hints.get("title") and " ".join(hints["title"].split()) == " ".join(line.split()):
+        return line, start, start + len(line)
+    words = line.split()
+    if not (3 <= len(words) <= 40) or len(line) > 250:
+        return None
+    if line[-1] in ".;:,…" or line.endswith("./."):
+        return None
+    if line[0].islower() or line[0].isdigit():
+        return None
+    return line, start, start + len(line)
+
+
+def _iso_hint(value: str | None) -> str | None:
+    if not value:
+        return None
+    m = re.match(r"\s*(\d{4})-(\d{2})(?:-(\d{2}))?", value)
+    if not m:
+        return None
+    return "-".join(g for g in m.groups() if g)
+
+
+def extract(text: str, source: str | None = None, *, hints: dict | None = None) -> dict:
+    """Extract facts from ``text`` (the text as read) into the contract.
+
+    Every span is an offset range of ``text``. Extra keys beyond the
+    contract: ``named_documents``, ``merges``, ``sources`` and, in each
+    meeting, ``kind``, ``organiser`` and ``chairs``.
+    """
+    hints = hints or {}
+    norm = normalize(text)
+    cleaned = strip_furniture(norm.text)
+    body = cleaned.text
+    published = cleaned.published or _iso_hint(hints.get("published"))
+    dates = find_dates(body)
+    default_year = infer_year(dates, published)
+    documents = find_documents(body, dates, default_year)
+    named = find_named_documents(body)
+    people, mentions = find_people(body)
+    date_spans = [(d.start, d.end) for d in dates]
+    doc_spans = [span for d in documents for span in d.mentions]
+    figures = find_figures(body, date_spans + doc_spans + [(s, e) for _, s, e in named])
+    meetings = find_meetings(body, dates, mentions, default_year, published, [(s, e) for _, s, e in named] + doc_spans)
+    merges = find_merges(body)
+    title = _title(body, hints)
+
+    def span(s: int, e: int) -> list[int]:
+        a, b = norm.span(s, e)
+        return [a, b]
+
+    return {
+        "source": source,
+        "title": title[0] if title else None,
+        "published": published,
+        "meetings": [
+            {"title": m.title, "date": m.date, "online": m.online, "bridge_points": m.bridge_points,
+             "kind": m.kind, "organiser": m.organiser, "chairs": m.chairs, "span": span(m.start, m.end)}
+            for m in meetings
+        ],
+        "documents": [
+            {"kind": d.kind, "number": d.number, "symbol": d.symbol, "issued": d.issued, "issuer": d.issuer,
+             "span": span(d.start, d.end)}
+            for d in documents
+        ],
+        "people": [{"name": p.name, "titles": p.titles, "spans": [span(s, e) for s, e in p.spans]} for p in people],
+        "figures": [
+            {"value": f.value, "total": f.total, "unit": f.unit, "span": span(f.start, f.end)} for f in figures
+        ],
+        "authors": cleaned.authors,
+        "named_documents": [{"title": t, "span": span(s, e)} for t, s, e in named],
+        "merges": [{"unit": m.unit, "parts": m.parts, "span": span(m.start, m.end)} for m in merges],
+        "sources": cleaned.sources,
+    }

@@ -1,0 +1,131 @@
+"""Figures stated as facts: counts and measures with what they count.
+
+Vietnamese writes "." between thousands and "," before decimals: "2.989"
+is 2989, "48,93" is 48.93. "504/504 chi bộ" is a count over a total. The
+counted noun that follows is the unit. Dates, years, terms, durations,
+ordinals and document numbers are not figures.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from nghiquyet.ingestion.pipeline.lexicon import LETTER, LOWER
+
+_NUM = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
+_FIGURE = re.compile(
+    rf"(?<![{LETTER}\d.,/:-])(?P<value>{_NUM})(?:\s?/\s?(?P<total>{_NUM}))?(?![\d]|[.,]\d)"
+    rf"(?P<unit>\s?(?:%|‰|km2|km²|m2|m²|m3|ha|km|kg|tấn|tỷ đồng|triệu đồng|nghìn đồng|đồng|USD|tỷ|triệu)"
+    rf"(?![{LETTER}\d])|\s(?:[{LOWER}]+)(?:,? [{LOWER}]+){{0,7}})?"
+)
+# Words before a number that make it an identifier, an ordinal or a date.
+_BEFORE = re.compile(
+    r"(?:số|thứ|khóa|khoá|kỳ|lần|năm|tháng|ngày|quý|giai đoạn|nhiệm kỳ|điều|khoản|điểm|chương|mục|phần|tập|"
+    r"trang|phòng|tầng|khu|tổ|thôn|xóm|đội|lô|giờ|lúc|covid|quốc lộ|tỉnh lộ|đường|hẻm|ngõ|kiệt|km|mã|hạng|"
+    r"loại|cấp|top|nghị định|thông tư|luật|chỉ thị|nghị quyết|quyết định|kết luận|quy định|hướng dẫn|"
+    r"kế hoạch|chương trình|công văn|thông báo|báo cáo|tờ trình|thông tri|phiên|đợt|bước|vòng|kỷ niệm)\s*:?\s*$",
+    re.IGNORECASE,
+)
+# Words that cannot start a counted noun: time units (durations) and
+# function words.
+_TIME_UNITS = frozenset({"năm", "tháng", "ngày", "tuần", "giờ", "phút", "giây", "quý", "thập", "thế", "kỳ", "buổi",
+                         "đêm", "tiếng"})
+_NOT_UNIT_START = _TIME_UNITS | frozenset(
+    {"số", "và", "của", "trong", "với", "đến", "tới", "từ", "là", "có", "được", "đã", "sẽ", "đang", "thì", "mà",
+     "lần", "người", "trên", "dưới", "tại", "theo", "cho", "về", "này", "đó", "nay", "vừa", "qua", "đầu", "cuối",
+     "giữa", "hoặc", "hay", "nên", "để", "do", "bởi", "khi", "nếu", "thứ", "ra", "vào", "lên", "xuống", "bị",
+     "rồi", "nữa", "ở", "gồm", "như", "chỉ", "vẫn", "cũng", "còn", "liền", "sau", "trước"}
+) - {"người"}
+# Words that end a counted noun: the verb or preposition after it.
+_UNIT_STOP = frozenset(
+    {"của", "trong", "với", "đạt", "và", "tại", "được", "đã", "là", "có", "cho", "theo", "thuộc", "hoàn", "tham",
+     "tổ", "đến", "tới", "từ", "gồm", "ở", "sẽ", "đang", "về", "nhằm", "để", "do", "bằng", "so", "trên", "dưới",
+     "tăng", "giảm", "đều", "vẫn", "cũng", "không", "chưa", "này", "đó", "như", "khi", "nếu", "thì", "mà", "nên",
+     "còn", "ra", "vào", "lên", "đi", "bị", "vượt", "chiếm", "trở", "xong", "liền", "rồi", "nhưng"}
+)
+# "cấp trên cơ sở", "cấp trên" keep "trên" inside the unit.
+_KEEP_AFTER = {"trên": {"cấp"}, "tổ": {"các", "và"}}
+
+
+@dataclass
+class Figure:
+    """A stated count or measure."""
+
+    value: float | int
+    total: float | int | None
+    unit: str
+    start: int
+    end: int
+
+
+def parse_number(text: str) -> float | int:
+    """A Vietnamese number: "2.989" → 2989, "48,93" → 48.93."""
+    whole, _, frac = text.partition(",")
+    whole = whole.replace(".", "")
+    if frac:
+        return float(f"{whole}.{frac}")
+    return int(whole)
+
+
+def find_figures(text: str, excluded: list[tuple[int, int]]) -> list[Figure]:
+    """Figures in ``text`` outside the ``excluded`` spans (dates, documents)."""
+    spans = sorted(excluded)
+    starts = [s for s, _ in spans]
+    def inside(pos: int) -> bool:
+        k = bisect.bisect_right(starts, pos) - 1
+        return k >= 0 and spans[k][0] <= pos < spans[k][1]
+
+    figures: list[Figure] = []
+    for m in _FIGURE.finditer(text):
+        s = m.start()
+        if inside(s) or inside(m.end("value") - 1):
+            continue
+        if _BEFORE.search(text, max(0, s - 20), s):
+            continue
+        raw_value = m.group("value")
+        value = parse_number(raw_value)
+        total = parse_number(m.group("total")) if m.group("total") else None
+        if total is None and re.fullmatch(r"(?:19|20)\d{2}", raw_value):
+            continue  # a year
+        unit_raw = m.group("unit") or ""
+        unit = _clean_unit(unit_raw)
+        if not unit:
+            continue
+        if total is None and value == 1 and unit.startswith("số"):
+            continue
+        words = unit.replace(",", " ").split()
+        um = re.match(r"\s*" + r"[ ,]*".join(map(re.escape, words)), unit_raw)
+        end = m.start("unit") + (um.end() if um else 0)
+        figures.append(Figure(value, total, unit, s, max(end, m.end("value"))))
+    return figures
+
+
+def _clean_unit(raw: str) -> str:
+    words = raw.replace(",", " , ").split()
+    if not words:
+        return ""
+    if words[0] in ("%", "‰"):
+        return words[0]
+    if not words[0][0].isalpha() or not (words[0][0].islower() or words[0] == "USD"):
+        return ""
+    if words[0].lower() in _NOT_UNIT_START:
+        return ""
+    out: list[str] = []
+    for w in words:
+        if w == ",":
+            # "chi bộ, đảng bộ cơ sở": a comma inside a short list of nouns.
+            if len(out) >= 2 and len(out) <= 3:
+                out.append(",")
+                continue
+            break
+        prev = out[-1] if out else ""
+        if out and w in _UNIT_STOP and prev not in _KEEP_AFTER.get(w, ()):
+            break
+        out.append(w)
+        if len(out) >= 6:
+            break
+    while out and out[-1] == ",":
+        out.pop()
+    return " ".join(out).replace(" ,", ",")

@@ -1,0 +1,237 @@
+"""Page furniture: what a crawled page carries that is not the article.
+
+Related-news lists, comment boxes, image file names, repeated captions,
+view counters, update stamps, bylines, sources and photo credits. Removed
+parts are blanked with spaces (newlines kept), so the cleaned text has the
+same length and every offset in it is still an offset of the input.
+Bylines and photo credits are kept aside as authors.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from nghiquyet.ingestion.pipeline.lexicon import CAP_WORD, LETTER
+
+# Headings that open a block of other articles or of comments.
+_HEADING = re.compile(
+    r"(?:những |các )?tin (?:mới|cũ) hơn|(?:những |các )?bài (?:mới|cũ) hơn|đọc thêm|xem thêm|"
+    r"(?:có thể )?bạn (?:có thể )?quan tâm|tin (?:bài )?liên quan|bài (?:viết )?liên quan|tin cùng chuyên mục|"
+    r"(?:các )?tin khác|(?:các )?tin đã đưa|tin mới nhất|tin nổi bật|(?:tin |bài )?đọc nhiều(?: nhất)?|"
+    r"xem nhiều(?: nhất)?|bình luận|ý kiến bạn đọc|gửi bình luận|viết bình luận|gửi ý kiến|ý kiến của bạn|"
+    r"chủ đề(?: [^.!?\n]{0,60})?|từ khóa(?::[^\n]{0,200})?|tags?:[^\n]{0,200}|chia sẻ|in bài|bản in|gửi email|"
+    r"lên đầu trang|video liên quan|ảnh liên quan|chuyên mục(?: [^.!?\n]{0,60})?",
+    re.IGNORECASE,
+)
+_IMAGE_FILE = re.compile(
+    r"(?<!\S)[^\s/]*?[\w)-]\.(?:jpe?g|png|gif|webp|bmp|tiff?|svg|heic|avif)(?:\?\S*)?(?!\w)", re.IGNORECASE
+)
+_VIEWS = re.compile(
+    r"(?:số )?(?:lượt xem|lượt đọc|lượt truy cập|đã xem|views?)\s*:?\s*\d[\d.,]*|"
+    r"\d[\d.,]*\s*lượt (?:xem|đọc|thích|chia sẻ|bình luận)",
+    re.IGNORECASE,
+)
+_DATE_NUM = r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})"
+_TIME = r"\d{1,2}\s*[:hg]\s*\d{2}(?:\s*(?:AM|PM|SA|CH))?"
+_WEEKDAY = r"(?:thứ (?:hai|ba|tư|năm|sáu|bảy|2|3|4|5|6|7)|chủ nhật)"
+_STAMP = re.compile(
+    rf"(?:(?:ngày |thời gian )?(?:cập nhật|đăng|đăng tải|xuất bản|phát hành)(?: ngày| lúc)?|ngày đăng|đăng lúc)"
+    rf"\s*:?\s*(?:{_TIME}\s*[,|-]?\s*)?(?:{_WEEKDAY}\s*,?\s*)?(?:ngày\s*)?{_DATE_NUM}"
+    rf"(?:\s*[,|-]?\s*(?:lúc\s*)?{_TIME})?(?:\s*\(?GMT\s*\+\s*7\)?)?",
+    re.IGNORECASE,
+)
+_STAMP_LINE = re.compile(
+    rf"\s*(?:{_TIME}\s*[,|-]?\s*)?(?:{_WEEKDAY}\s*,?\s*)?(?:ngày\s*)?{_DATE_NUM}"
+    rf"(?:\s*[,|-]?\s*(?:lúc\s*)?{_TIME})?(?:\s*\(?GMT\s*\+\s*7\)?)?\s*",
+    re.IGNORECASE,
+)
+# A crawler's header: "date 2021-03" or "date: 2021-03-05T10:00".
+_ISO_STAMP = re.compile(r"\s*(?:date|published|pubdate)\s*:?\s*(\d{4})-(\d{2})(?:-(\d{2}))?(?:T[\d:.+Z-]*)?\s*",
+                        re.IGNORECASE)
+_NAME = rf"{CAP_WORD}(?: {CAP_WORD}){{0,3}}"
+_BYLINE_LABEL = re.compile(
+    r"\s*(?:tác giả|bài(?: và ảnh| và video|, ảnh| - ảnh|/ảnh| & ảnh)?|tin(?:, ảnh| và ảnh)?|ảnh|"
+    r"nhóm (?:pv|phóng viên)|phóng viên|pv|video|clip|thực hiện|biên tập|nhóm tác giả)\s*:\s*(.{2,120}?)\s*$",
+    re.IGNORECASE,
+)
+_SOURCE_LABEL = re.compile(r"\s*(?:nguồn(?: tin)?|theo)\s*:?\s*(.{2,100}?)\s*$", re.IGNORECASE)
+# "Tiến Long/ HTTV", "Thu Hà - Minh Anh", "Quang Đạt (Báo X)" alone on the last line.
+_BYLINE_BARE = re.compile(rf"\s*({_NAME}(?:\s*(?:,|-|và)\s*{_NAME})*)\s*(?:[/|]\s*([^\n]{{1,40}}?)|\(([^()\n]{{1,40}})\))?"
+                          r"\s*\.?\s*$")
+# "Ảnh Huy Tùng." closing a caption, or "(Ảnh: Thanh Hà)" anywhere.
+_PHOTO_CREDIT = re.compile(
+    rf"\(\s*[Ảả]nh\s*:?\s*({_NAME}|[A-ZĐ]{{2,10}})\s*\)|(?<=[\s.])[Ảả]nh\s*:?\s*({_NAME})\s*\.?\s*$",
+    re.MULTILINE,
+)
+# "(Baohatinh.vn) - " opening the lead.
+_SOURCE_PREFIX = re.compile(r"^\s*\(([^()\n]{2,40})\)\s*-\s*", re.MULTILINE)
+_SENTENCE_END = re.compile(r"[.!?…:;\"”)]\s*$")
+_WORDS = re.compile(rf"[{LETTER}]+")
+
+
+@dataclass
+class Cleaned:
+    """The text with furniture blanked, and what the furniture told."""
+
+    text: str
+    authors: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    published: str | None = None
+    removed: list[tuple[int, int, str]] = field(default_factory=list)
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every non-blank line."""
+    return [m.span() for m in re.finditer(r"[^\n]*[^\s\n][^\n]*", text)]
+
+
+def _iso(y: str, m: str, d: str | None) -> str | None:
+    month = int(m)
+    if not 1 <= month <= 12:
+        return None
+    if d is None:
+        return f"{int(y):04d}-{month:02d}"
+    day = int(d)
+    if not 1 <= day <= 31:
+        return None
+    return f"{int(y):04d}-{month:02d}-{day:02d}"
+
+
+def _split_names(text: str) -> list[str]:
+    names = []
+    for part in re.split(r"\s*(?:,|;|&|\s-\s|\bvà\b|/)\s*", text):
+        part = part.strip(" .")
+        if re.fullmatch(_NAME, part) and len(part.split()) >= 2:
+            names.append(part)
+    return names
+
+
+def strip_furniture(text: str) -> Cleaned:
+    """Blank page furniture in ``text`` (same length) and collect authors."""
+    removed: list[tuple[int, int, str]] = []
+    authors: list[str] = []
+    sources: list[str] = []
+    published: str | None = None
+    n = len(text)
+    lines = _lines(text)
+
+    def drop(s: int, e: int, why: str) -> None:
+        if e > s:
+            removed.append((s, e, why))
+
+    # Related-news and comment blocks. Late in the page: everything after
+    # the heading goes. Earlier (a box inside the article): the heading and
+    # the list of headlines under it.
+    cut = n
+    for i, (s, e) in enumerate(lines):
+        line = text[s:e].strip()
+        if len(line) > 120 or not _HEADING.fullmatch(line.rstrip(" :.")):
+            continue
+        if s >= 0.35 * n or i >= len(lines) - 3:
+            cut = s
+            break
+        drop(s, e, "related")
+        for s2, e2 in lines[i + 1:]:
+            following = text[s2:e2].strip()
+            if len(following) > 200 or _SENTENCE_END.search(following):
+                break
+            drop(s2, e2, "related")
+    if cut < n:
+        drop(cut, n, "related")
+    body_lines = [(s, e) for s, e in lines if e <= cut]
+
+    # Crawler and CMS stamps, view counters, image file names.
+    seen: dict[str, int] = {}
+    for idx, (s, e) in enumerate(body_lines):
+        line = text[s:e]
+        m = _ISO_STAMP.match(line) if idx < 3 else None
+        if m:
+            published = published or _iso(m.group(1), m.group(2), m.group(3))
+            drop(s, s + m.end(), "stamp")
+        for m in _STAMP.finditer(line):
+            published = published or _iso(m.group(3), m.group(2), m.group(1))
+            drop(s + m.start(), s + m.end(), "stamp")
+        if len(line) <= 80:
+            m = _STAMP_LINE.fullmatch(line)
+            if m:
+                published = published or _iso(m.group(3), m.group(2), m.group(1))
+                drop(s, e, "stamp")
+        for m in _VIEWS.finditer(line):
+            drop(s + m.start(), s + m.end(), "views")
+        for m in _IMAGE_FILE.finditer(line):
+            drop(s + m.start(), s + m.end(), "image")
+        # A line said again word for word is a repeated caption or title.
+        key = " ".join(line.split())
+        if len(key) <= 300:
+            if key in seen:
+                drop(s, e, "repeat")
+            else:
+                seen[key] = idx
+
+    # Source before the lead: "(Baohatinh.vn) - ".
+    for m in _SOURCE_PREFIX.finditer(text, 0, cut):
+        if m.start() > 0.3 * n:
+            break
+        if not re.search(r"\d", m.group(1)):
+            sources.append(m.group(1).strip())
+            drop(m.start(), m.end(), "source")
+        break
+
+    # Bylines and sources on the last lines of the article.
+    tail = [ln for ln in body_lines[-4:]]
+    for s, e in reversed(tail):
+        line = text[s:e]
+        m = _BYLINE_LABEL.match(line)
+        if m:
+            authors[:0] = _split_names(m.group(1)) or []
+            drop(s, e, "byline")
+            continue
+        m = _SOURCE_LABEL.match(line)
+        if m and len(line) < 110 and not _SENTENCE_END.search(line.rstrip(".")):
+            sources.append(m.group(1).strip())
+            drop(s, e, "source")
+            continue
+        if len(line.strip()) <= 70:
+            m = _BYLINE_BARE.match(line)
+            if m and len(_WORDS.findall(m.group(1))) <= 8:
+                authors[:0] = _split_names(m.group(1))
+                if m.group(2) or m.group(3):
+                    sources.append((m.group(2) or m.group(3)).strip())
+                drop(s, e, "byline")
+                continue
+        break
+
+    # Photo credits inside captions.
+    for m in _PHOTO_CREDIT.finditer(text, 0, cut):
+        name = m.group(1) or m.group(2)
+        if name and len(name.split()) >= 2:
+            authors.append(name)
+        drop(m.start(), m.end(), "credit")
+
+    cleaned = _blank(text, removed)
+    seen_authors: list[str] = []
+    for a in authors:
+        if a not in seen_authors:
+            seen_authors.append(a)
+    return Cleaned(text=cleaned, authors=seen_authors, sources=sources, published=published,
+                   removed=sorted(removed))
+
+
+def _blank(text: str, removed: list[tuple[int, int, str]]) -> str:
+    """Replace the removed stretches by spaces, keeping newlines."""
+    if not removed:
+        return text
+    parts = []
+    last = 0
+    for s, e, _ in sorted(removed):
+        if s < last:
+            s = last
+        if e <= s:
+            continue
+        parts.append(text[last:s])
+        chunk = text[s:e]
+        parts.append("\n".join(" " * len(piece) for piece in chunk.split("\n")))
+        last = e
+    parts.append(text[last:])
+    return "".join(parts)

@@ -1,0 +1,175 @@
+"""Vietnamese text in the legacy 8-bit encodings: TCVN3 (ABC) and VNI.
+
+Office files from before Unicode (and text pasted from them) still reach
+Party offices. TCVN3 puts each precomposed lower-case letter in one byte
+(upper-case letters with tones had no code: a separate "H" font drew the
+lower-case codes as capitals). VNI writes a base letter followed by one
+or two mark bytes ("Vieät" is "Việt"). Both show up as Latin-1 gibberish
+("ViÖt Nam", "Vieät Nam") when read as anything else.
+
+The tables are written out from the published layouts of the two
+encodings. Conversion works on text whose characters are the Latin-1
+reading of those bytes, which covers both raw files and gibberish that
+was already stored as Unicode.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# TCVN3 (TCVN 5712:1993, VN3, the "ABC" fonts): byte -> character.
+_TCVN3_ROWS = {
+    0xA1: "ĂÂÊÔƠƯĐ",  # 0xA1-0xA7
+    0xA8: "ăâêôơưđ",  # 0xA8-0xAE
+    0xB5: "àảãáạ",  # 0xB5-0xB9
+    0xBB: "ằẳẵắ",  # 0xBB-0xBE
+    0xC6: "ặầẩẫấậèẻ",  # 0xC6-0xCB, then è 0xCC, (0xCD unused) ẻ 0xCE: fixed below
+    0xCF: "ẽéẹềểễếệìỉ",  # 0xCF-0xD8
+    0xDC: "ĩíịò",  # 0xDC-0xDF
+    0xE1: "ỏõóọồổỗốộờởỡớợù",  # 0xE1-0xEF
+    0xF1: "ủũúụừửữứựỳỷỹýỵ",  # 0xF1-0xFE
+}
+
+
+def _tcvn3_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for start, chars in _TCVN3_ROWS.items():
+        for i, ch in enumerate(chars):
+            table[start + i] = ch
+    # The 0xC6 row skips 0xCD: è is 0xCC and ẻ is 0xCE.
+    table[0xCC] = "è"
+    table.pop(0xCD, None)
+    table[0xCE] = "ẻ"
+    return table
+
+
+TCVN3_TO_UNICODE: dict[int, str] = _tcvn3_table()
+UNICODE_TO_TCVN3: dict[str, int] = {ch: code for code, ch in TCVN3_TO_UNICODE.items()}
+# Latin-1 code points read from TCVN3 bytes -> the letters they stand for.
+_TCVN3_TRANSLATE = {code: ch for code, ch in TCVN3_TO_UNICODE.items()}
+
+# VNI: marks written after the base letter.
+_ACUTE, _GRAVE, _HOOK, _TILDE, _DOT = "\u0301", "\u0300", "\u0309", "\u0303", "\u0323"
+_CIRC, _BREVE, _HORN = "\u0302", "\u0306", "\u031b"
+_VNI_TONE = {"ù": _ACUTE, "ø": _GRAVE, "û": _HOOK, "õ": _TILDE, "ï": _DOT}
+_VNI_CIRC = {"â": "", "á": _ACUTE, "à": _GRAVE, "å": _HOOK, "ã": _TILDE, "ä": _DOT}
+_VNI_BREVE = {"ê": "", "é": _ACUTE, "è": _GRAVE, "ú": _HOOK, "ü": _TILDE, "ë": _DOT}
+# Letters VNI gives a byte of their own.
+_VNI_SINGLE = {"ñ": "đ", "Ñ": "Đ", "ì": "ì", "í": "í", "æ": "ỉ", "ó": "ĩ", "ò": "ị",
+               "Ì": "Ì", "Í": "Í", "Æ": "Ỉ", "Ó": "Ĩ", "Ò": "Ị"}
+
+
+def _vni_table() -> dict[str, str]:
+    table: dict[str, str] = {}
+
+    def add(base: str, marks: str, seq: str) -> None:
+        for b in (base, base.upper()):
+            for s in {seq, seq.upper()}:
+                table[b + s] = unicodedata.normalize("NFC", b + marks)
+
+    for base in "aeouy":
+        for mark, tone in _VNI_TONE.items():
+            add(base, tone, mark)
+    for base in "aeo":
+        for mark, tone in _VNI_CIRC.items():
+            add(base, _CIRC + tone, mark)
+    for mark, tone in _VNI_BREVE.items():
+        add("a", _BREVE + tone, mark)
+    for base, horn in (("o", "ô"), ("u", "ö")):
+        add(base, _HORN, horn)
+        for mark, tone in _VNI_TONE.items():
+            add(base, _HORN + tone, horn + mark)
+    return table
+
+
+VNI_TO_UNICODE: dict[str, str] = _vni_table()
+_VNI_RE = re.compile(
+    "|".join(re.escape(k) for k in sorted(VNI_TO_UNICODE, key=len, reverse=True))
+    + "|[" + "".join(_VNI_SINGLE) + "]"
+)
+
+
+def tcvn3_to_unicode(text: str) -> str:
+    """Convert the Latin-1 reading of TCVN3 text to Unicode (NFC)."""
+    return text.translate(_TCVN3_TRANSLATE)
+
+
+def unicode_to_tcvn3(text: str) -> bytes:
+    """Encode ``text`` in TCVN3 (upper-case toned letters become lower-case,
+    as the encoding has no codes for them). Used to make test files."""
+    out = bytearray()
+    for ch in unicodedata.normalize("NFC", text):
+        code = UNICODE_TO_TCVN3.get(ch)
+        if code is None:
+            code = UNICODE_TO_TCVN3.get(ch.lower())
+        if code is None:
+            out += ch.encode("latin-1", errors="replace")
+        else:
+            out.append(code)
+    return bytes(out)
+
+
+def vni_to_unicode(text: str) -> str:
+    """Convert the Latin-1 reading of VNI text to Unicode (NFC)."""
+    return _VNI_RE.sub(lambda m: VNI_TO_UNICODE.get(m.group()) or _VNI_SINGLE[m.group()], text)
+
+
+_UNICODE_TO_VNI = {v: k for k, v in VNI_TO_UNICODE.items() if k[0].islower() == k[1:].islower() or k[0].isupper()}
+
+
+def unicode_to_vni(text: str) -> bytes:
+    """Encode ``text`` in VNI. Used to make test files."""
+    rev = {}
+    for seq, ch in VNI_TO_UNICODE.items():
+        # Prefer the spelling whose marks have the case of the base letter.
+        if seq[1:] == (seq[1:].upper() if seq[0].isupper() else seq[1:].lower()):
+            rev.setdefault(ch, seq)
+    for k, v in _VNI_SINGLE.items():
+        rev.setdefault(v, k)
+    return "".join(rev.get(ch, ch) for ch in unicodedata.normalize("NFC", text)).encode("latin-1", errors="replace")
+
+
+# What a Vietnamese syllable looks like once decoded: letters only, at most
+# one toned vowel. Used to tell which decoding of unknown bytes is right.
+_VN_MARKED = set("ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ")
+_WORD = re.compile(r"[^\W\d_]+")
+_LATIN1_SYMBOLS = set("¡¢£¤¥¦§¨©ª«¬®¯°±²³´µ¶·¸¹º»¼½¾¿×÷\xad")
+
+
+def vietnamese_score(text: str) -> float:
+    """Share of words that look like marked Vietnamese syllables, minus
+    the share that carry stray Latin-1 symbols. Higher is more Vietnamese."""
+    good = bad = total = 0
+    for m in _WORD.finditer(text[:200_000]):
+        w = m.group().lower()
+        total += 1
+        marked = sum(ch in _VN_MARKED for ch in w)
+        if 1 <= marked <= 3 and len(w) <= 7:
+            good += 1
+    bad = sum(ch in _LATIN1_SYMBOLS for ch in text[:200_000])
+    if not total:
+        return 0.0
+    return (good - bad) / total
+
+
+def guess_legacy(text: str) -> tuple[str, str] | None:
+    """If ``text`` reads better as TCVN3 or VNI, return (name, converted).
+
+    ``text`` is the Latin-1 reading of bytes (or gibberish already stored
+    as Unicode). Returns None when neither conversion is an improvement.
+    """
+    if any(ord(ch) > 0xFF for ch in text[:200_000] if ch not in "\u2018\u2019\u201c\u201d\u2013\u2014\u2026"):
+        # Real Unicode Vietnamese letters (beyond Latin-1): not legacy.
+        if sum(ch in _VN_MARKED for ch in text[:200_000]) > 20:
+            return None
+    base = vietnamese_score(text)
+    best = None
+    for name, convert in (("tcvn3", tcvn3_to_unicode), ("vni", vni_to_unicode)):
+        converted = convert(text)
+        score = vietnamese_score(converted)
+        if score > base + 0.15 and (best is None or score > best[0]):
+            best = (score, name, converted)
+    if best is None:
+        return None
+    return best[1], best[2]

@@ -1,0 +1,123 @@
+"""Word lists and character classes shared by the extraction stages.
+
+General knowledge of the genre only: Vietnamese letters, family names,
+positions, ranks, administrative levels, province names. Nothing here
+may name a person, an article or a document of any particular text.
+"""
+
+from __future__ import annotations
+
+import re
+
+LOWER = "a-zàáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ"
+UPPER = "A-ZÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬĐÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
+LETTER = LOWER + UPPER
+# A capitalised syllable ("Nguyễn") and a lower-case one ("tỉnh").
+CAP_WORD = f"[{UPPER}][{LOWER}]*"
+LOW_WORD = f"[{LOWER}]+"
+
+# Family names (họ). A person's name starts with one of these; that is what
+# tells "Bí thư Tỉnh ủy Lê Đình Sơn" apart from "Bí thư Tỉnh ủy Hà Tĩnh".
+SURNAMES = frozenset(
+    """Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Thái Lữ Lã Đinh Lương Tô
+    Trương Hà Đào Cao Lâm Mai Trịnh Đoàn Chu Quách Tạ Kiều Lại La Vương Tống Hứa Châu Thân Đàm Phùng Khổng
+    Triệu Tăng Nông Lò Lục Mạc Âu Ông Giang Doãn Tôn Từ Khúc Ninh Lưu Bạch Biện Cù Diệp Hầu Lạc Mã
+    Nghiêm Phí Phương Sầm Thạch Thiều Tiêu Trình Ứng Vi Cấn Đậu Điểu Giáp Hàn Hình
+    Khuất Khương Lăng Lều Lưởng Mẫn Nhữ Ôn Tưởng Uông Vòng Bế Hoàng Chế Chúc Cung
+    Đới Khúc Kha Lê Lò Luyện Mầu Mông Nhan Phù Quàng Sùng Thào Tòng Vàng Vừ Giàng Lầu Hờ
+    Ksor Siu Rah""".split()
+)
+
+# Military and police ranks: a title of their own ("Trung tá").
+RANKS = [
+    "Đại tướng", "Thượng tướng", "Trung tướng", "Thiếu tướng", "Đại tá", "Thượng tá", "Trung tá",
+    "Thiếu tá", "Đại úy", "Thượng úy", "Trung úy", "Thiếu úy", "Chuẩn úy",
+]
+
+# Heads of positions. A title is a head, optionally followed by the body it
+# belongs to ("Bí thư" + "Tỉnh ủy"). Longest first so that "Phó Bí thư"
+# wins over "Bí thư". Matched case-insensitively on the first letter only.
+TITLE_HEADS = sorted(
+    {
+        "Tổng Bí thư", "Bí thư", "Phó Bí thư", "Phó Bí thư Thường trực", "Thường trực Ban Bí thư",
+        "Chủ tịch", "Phó Chủ tịch", "Phó Chủ tịch Thường trực", "Chủ tịch nước", "Phó Chủ tịch nước",
+        "Thủ tướng", "Phó Thủ tướng", "Thủ tướng Chính phủ", "Phó Thủ tướng Chính phủ",
+        "Ủy viên", "Ủy viên dự khuyết", "Ủy viên Thường trực", "Ủy viên Bộ Chính trị",
+        "Trưởng ban", "Phó Trưởng ban", "Phó trưởng ban", "Trưởng Ban", "Phó Trưởng Ban",
+        "Phó Trưởng ban Thường trực", "Chánh Văn phòng", "Phó Chánh Văn phòng", "Chánh văn phòng",
+        "Phó Chánh văn phòng", "Chánh án", "Phó Chánh án", "Chánh Thanh tra", "Phó Chánh Thanh tra",
+        "Viện trưởng", "Phó Viện trưởng", "Giám đốc", "Phó Giám đốc", "Tổng Giám đốc",
+        "Phó Tổng Giám đốc", "Bộ trưởng", "Thứ trưởng", "Chủ nhiệm", "Phó Chủ nhiệm",
+        "Tổng Thư ký", "Trưởng đoàn", "Phó Trưởng đoàn", "Đại biểu Quốc hội", "Trưởng phòng",
+        "Phó Trưởng phòng", "Chỉ huy trưởng", "Phó Chỉ huy trưởng", "Chính ủy", "Phó Chính ủy",
+        "Chính trị viên", "Chính trị viên phó", "Tư lệnh", "Phó Tư lệnh", "Hiệu trưởng",
+        "Phó Hiệu trưởng", "Tổng Biên tập", "Tổng biên tập", "Phó Tổng Biên tập", "Phó Tổng biên tập",
+        "Trưởng thôn", "Trưởng xóm", "Trưởng bản", "Tổ trưởng", "Thư ký", "Trưởng Công an",
+        "Phó Trưởng Công an", "Thủ trưởng", "Phó Thủ trưởng", "Cục trưởng", "Phó Cục trưởng",
+        "Vụ trưởng", "Phó Vụ trưởng", "Kiểm sát viên", "Thẩm phán", "Đại sứ", "Tổng Lãnh sự",
+        "Tổng cục trưởng", "Người phát ngôn", "Trưởng khu phố", "Trưởng Ban Chỉ đạo", "Phó Trưởng Ban Chỉ đạo",
+    },
+    key=len,
+    reverse=True,
+)
+
+# Lower-case words that may continue the name of a body inside a title
+# ("Chủ tịch Ủy ban nhân dân tỉnh", "Bí thư Đảng ủy Khối các cơ quan tỉnh").
+# Anything else in lower case ends the title: it is the verb that follows.
+TITLE_LOWER_WORDS = frozenset(
+    """tỉnh huyện xã phường quận thị trấn thành phố thôn xóm bản khu đặc tổ dân nhân ủy ban đảng bộ
+    hội đồng mặt trận quốc các cơ quan doanh nghiệp khối quân sự công an chỉ huy thường trực vụ chấp hành
+    trung ương kiểm tra chức tuyên giáo vận nội chính trị văn phòng liên đoàn lao động phụ nữ nông
+    cựu chiến binh thanh niên cộng sản chuyên trách dự khuyết khóa nhiệm kỳ sở phòng cấp cơ sở và
+    việt nam hồ chí minh tổng hợp kinh tế xã hội""".split()
+)
+# "và" and "các" only continue a title in a few fixed phrases.
+TITLE_LOWER_PHRASES = ("ban chấp hành", "ban thường vụ", "hội đồng nhân dân", "ủy ban nhân dân", "các cơ quan",
+                       "tuyên giáo và dân vận", "mặt trận tổ quốc", "kinh tế - xã hội")
+# Lower-case words that end a title even though they are in the list above:
+# they start the verb phrase after it ("đồng chủ trì", "dự").
+TITLE_STOP_WORDS = frozenset({"đồng", "dự", "cùng", "trao", "chủ", "phát", "cho", "đã", "đang", "sẽ", "được"})
+
+ABBREVIATIONS = {
+    "ubnd": "ủy ban nhân dân",
+    "hđnd": "hội đồng nhân dân",
+    "mttq": "mặt trận tổ quốc",
+    "ubmttq": "ủy ban mặt trận tổ quốc",
+    "bch": "ban chấp hành",
+    "btv": "ban thường vụ",
+    "tw": "trung ương",
+    "tư": "trung ương",
+    "tp.": "thành phố",
+    "tp": "thành phố",
+    "chqs": "chỉ huy quân sự",
+    "đbqh": "đại biểu quốc hội",
+}
+
+# Administrative levels, written before a place's name.
+ADMIN_LEVELS = ("thành phố", "thị xã", "thị trấn", "đặc khu", "tỉnh", "huyện", "quận", "xã", "phường",
+                "thôn", "xóm", "bản", "khu phố", "tổ dân phố", "ấp")
+
+# The 63 provinces and cities before 2025 (the 34 after are among them).
+PROVINCES = frozenset(
+    """An Giang|Bà Rịa - Vũng Tàu|Bạc Liêu|Bắc Giang|Bắc Kạn|Bắc Ninh|Bến Tre|Bình Dương|Bình Định|Bình Phước|
+    Bình Thuận|Cà Mau|Cao Bằng|Cần Thơ|Đà Nẵng|Đắk Lắk|Đắk Nông|Điện Biên|Đồng Nai|Đồng Tháp|Gia Lai|Hà Giang|
+    Hà Nam|Hà Nội|Hà Tĩnh|Hải Dương|Hải Phòng|Hậu Giang|Hòa Bình|Hưng Yên|Khánh Hòa|Kiên Giang|Kon Tum|
+    Lai Châu|Lâm Đồng|Lạng Sơn|Lào Cai|Long An|Nam Định|Nghệ An|Ninh Bình|Ninh Thuận|Phú Thọ|Phú Yên|
+    Quảng Bình|Quảng Nam|Quảng Ngãi|Quảng Ninh|Quảng Trị|Sóc Trăng|Sơn La|Tây Ninh|Thái Bình|Thái Nguyên|
+    Thanh Hóa|Thừa Thiên Huế|Huế|Tiền Giang|Trà Vinh|Tuyên Quang|Vĩnh Long|Vĩnh Phúc|Yên Bái|
+    Thành phố Hồ Chí Minh|Hồ Chí Minh|Việt Nam""".replace("\n", "").replace("    ", "").split("|")
+)
+
+ROMAN = r"(?:[IVXLC]+)"
+
+
+def word_re(words, *, flags=0) -> re.Pattern:
+    """A pattern matching any of ``words`` as whole words, longest first."""
+    alts = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    return re.compile(rf"(?<![{LETTER}\d])(?:{alts})(?![{LETTER}\d])", flags)
+
+
+def expand_abbreviations(text: str) -> str:
+    """Lower-case ``text`` with the usual abbreviations written out."""
+    words = text.lower().replace(",", " ").split()
+    return " ".join(ABBREVIATIONS.get(w, w) for w in words)

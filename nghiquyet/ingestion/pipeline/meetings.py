@@ -1,0 +1,135 @@
+"""Meetings: conferences, sessions, congresses, working sessions.
+
+A meeting is reported when the text pins it down: a sentence naming a
+meeting together with a day ("Sáng 30/6, … tổ chức Hội nghị …") or saying
+it was held online ("Hội nghị được tổ chức trực tuyến với 21 điểm cầu").
+Bare mentions ("kết luận hội nghị") and plans ("dự kiến tổ chức hội
+nghị") are not meetings of their own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from nghiquyet.ingestion.pipeline.dates import DateMention, year_for
+from nghiquyet.ingestion.pipeline.lexicon import LETTER, UPPER
+from nghiquyet.ingestion.pipeline.people import Mention
+
+KINDS = {
+    "hội nghị": "hoi_nghi", "kỳ họp": "ky_hop", "đại hội": "dai_hoi", "cuộc họp": "cuoc_hop", "phiên họp": "cuoc_hop",
+    "hội thảo": "hoi_thao", "tọa đàm": "toa_dam", "buổi làm việc": "lam_viec", "lễ": "le", "họp": "cuoc_hop",
+}
+_MEETING = re.compile(
+    rf"(?<![{LETTER}])(?P<kind>[Hh]ội nghị|[Kk]ỳ họp|[Đđ]ại hội|[Cc]uộc họp|[Pp]hiên họp|[Hh]ội thảo|[Tt]ọa đàm|"
+    rf"[Bb]uổi làm việc|Lễ (?=công bố|trao|kỷ niệm|ra mắt|khai mạc|bế mạc|phát động|mít tinh|tổng kết|đón)|"
+    rf"(?<=[{LETTER}] )họp(?= phiên| định kỳ| thường kỳ| bất thường| trực tuyến| để| cho ý kiến| nghe))"
+    rf"(?P<rest>[^.;:\n]{{0,160}})"
+)
+_SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+|\n|$)")
+_ONLINE = re.compile(r"trực tuyến|truyền hình trực tuyến|điểm cầu|hình thức trực tiếp kết hợp", re.IGNORECASE)
+_BRIDGES = re.compile(r"(\d{1,4})\s+điểm cầu")
+_PLAN = re.compile(r"dự kiến|sẽ (?:tổ chức|diễn ra|họp)|kế hoạch tổ chức|chuẩn bị tổ chức|tiến tới", re.IGNORECASE)
+_ORGANISER = re.compile(
+    rf"(?P<org>(?:[{UPPER}][{LETTER}]*|tỉnh|huyện|xã|phường|thành phố|ủy|nhân dân)"
+    rf"(?: (?:[{UPPER}][{LETTER}]*|tỉnh|huyện|xã|phường|thị xã|thị trấn|thành phố|ủy|bộ|nhân dân|chấp hành|thường vụ)){{0,8}})"
+    rf"(?: \([^()]{{1,40}}\))?(?: đã| đang| vừa)?(?: long trọng)? (?:tổ chức|họp|khai mạc|hoàn thành tổ chức)"
+)
+_CHAIR = re.compile(r"(?:đồng )?chủ trì", re.IGNORECASE)
+# The title of a meeting runs on over lower-case descriptors ("sơ kết giữa
+# nhiệm kỳ", "lần thứ 21") and stops at the verb.
+_TITLE_STOP = re.compile(
+    r"\s(?:được|đã|vào|tại|với|nhằm|để|do|diễn ra|tổ chức|có|đánh giá|thảo luận|nhấn mạnh|cho|khai mạc|bế mạc|"
+    r"sẽ|và|khi|trong khi|gồm|theo|của các|từ|đến)(?=\s|$)|[,(]"
+)
+
+
+@dataclass
+class Meeting:
+    """A meeting the text reports on."""
+
+    kind: str
+    title: str
+    date: str | None
+    online: bool | None
+    bridge_points: int | None
+    organiser: str | None
+    start: int
+    end: int
+    chairs: list[str] = field(default_factory=list)
+
+
+def _title(kind_text: str, rest: str) -> str:
+    m = _TITLE_STOP.search(" " + rest)
+    body = (" " + rest)[: m.start()] if m else " " + rest
+    return (kind_text + body).strip()
+
+
+def find_meetings(text: str, dates: list[DateMention], mentions: list[Mention], default_year: int | None,
+                  published: str | None, excluded: list[tuple[int, int]]) -> list[Meeting]:
+    """Meetings reported in ``text``, merged when they are the same one."""
+    day_dates = [d for d in dates if d.kind == "day"]
+    candidates: list[Meeting] = []
+    for sm in _SENTENCE.finditer(text):
+        s, e = sm.span()
+        if e - s < 8:
+            continue
+        sentence = sm.group()
+        hits = [m for m in _MEETING.finditer(sentence)
+                if not any(a <= s + m.start() < b for a, b in excluded)]
+        if not hits:
+            continue
+        online = bool(_ONLINE.search(sentence))
+        in_sentence = [d for d in day_dates if s <= d.start < e
+                       and not any(a <= d.start < b for a, b in excluded)]
+        if not in_sentence and not online:
+            continue
+        if _PLAN.search(sentence) and not online:
+            continue
+        hit = max(hits, key=lambda h: len(_title(h.group("kind"), h.group("rest"))))
+        kind = KINDS.get(hit.group("kind").lower().rstrip(), "hoi_nghi")
+        date = None
+        if in_sentence:
+            d = in_sentence[0]
+            date = d.iso(year_for(d, default_year, published))
+        bridges = _BRIDGES.search(sentence)
+        org = _ORGANISER.search(sentence)
+        chairs = []
+        chair = _CHAIR.search(sentence)
+        if chair:
+            chairs = [m.name for m in mentions if s <= m.start < s + chair.start()]
+        candidates.append(Meeting(kind, _title(hit.group("kind"), hit.group("rest")), date, True if online else None,
+                                  int(bridges.group(1)) if bridges else None,
+                                  org.group("org") if org else None, s + hit.start(), e, chairs))
+    # Chairs named in the sentence after the meeting ("Các đồng chí … đồng
+    # chủ trì hội nghị") belong to the meeting too.
+    extra_chairs = []
+    for sm in _SENTENCE.finditer(text):
+        chair = _CHAIR.search(sm.group())
+        if chair and re.search(r"hội nghị|kỳ họp|đại hội|cuộc họp|phiên họp|hội thảo", sm.group()[chair.end():],
+                               re.IGNORECASE):
+            extra_chairs += [m.name for m in mentions if sm.start() <= m.start < sm.start() + chair.start()]
+    merged: list[Meeting] = []
+    for c in candidates:
+        same = None
+        for m in merged:
+            if c.date is None or m.date is None or c.date == m.date:
+                same = m
+                break
+        if same is None:
+            merged.append(c)
+            continue
+        same.date = same.date or c.date
+        same.online = same.online or c.online
+        same.bridge_points = same.bridge_points or c.bridge_points
+        same.organiser = same.organiser or c.organiser
+        if len(c.title) > len(same.title):
+            same.title = c.title
+        for ch in c.chairs:
+            if ch not in same.chairs:
+                same.chairs.append(ch)
+    if len(merged) == 1:
+        for ch in extra_chairs:
+            if ch not in merged[0].chairs:
+                merged[0].chairs.append(ch)
+    return merged

@@ -1,0 +1,350 @@
+"""People named in the text, each once, with every position given them.
+
+Forms of the genre:
+- "đồng chí X, title, title; đồng chí Y - title" and "Các đồng chí: X - …; Y - …";
+- a title before the name: "Bí thư Tỉnh ủy X", "Phó Thủ tướng X", "Trung tá X";
+- captions "X - title phát biểu", "ông X, title".
+A name is two to five capitalised syllables; outside "đồng chí"/"ông"/"bà"
+it must start with a family name, which keeps places ("Hà Tĩnh") out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from nghiquyet.core.text import normalize_name
+from nghiquyet.ingestion.pipeline.lexicon import (
+    ADMIN_LEVELS,
+    CAP_WORD,
+    LETTER,
+    LOWER,
+    PROVINCES,
+    RANKS,
+    SURNAMES,
+    TITLE_HEADS,
+    TITLE_LOWER_PHRASES,
+    TITLE_LOWER_WORDS,
+    TITLE_STOP_WORDS,
+    UPPER,
+    expand_abbreviations,
+)
+
+
+def _both_cases(words) -> list[str]:
+    out = set()
+    for w in words:
+        out.add(w)
+        out.add(w[0].lower() + w[1:])
+    return sorted(out, key=len, reverse=True)
+
+
+_HEAD_ALT = "|".join(re.escape(h) for h in _both_cases(TITLE_HEADS))
+_RANK_ALT = "|".join(re.escape(h) for h in RANKS)
+_HEAD = re.compile(rf"(?<![{LETTER}])(?:(?P<rank>{_RANK_ALT})|(?P<head>{_HEAD_ALT}))(?![{LETTER}])")
+_ANCHOR = re.compile(rf"(?<![{LETTER}])(?:[Đđ]ồng chí|[Ôô]ng|[Bb]à)(?:\s*:)?\s+(?=[{UPPER}])")
+_NAME_WORD = re.compile(CAP_WORD)
+_TOKEN = re.compile(rf" ?(\([^()\n]{{1,60}}\)|[{LETTER}\d&]+(?:\.(?=[ ,]))?)")
+_CAP_RUN = re.compile(rf"{CAP_WORD}(?: {CAP_WORD}){{1,4}}(?![{LETTER}])")
+_GENERIC = re.compile(rf"(?<![{LETTER}])(?={'|'.join(sorted(SURNAMES, key=len, reverse=True))} )({CAP_WORD}(?: {CAP_WORD}){{1,3}})"
+                      rf"\s*(?:-|,|\()\s*(?={_HEAD_ALT}|{_RANK_ALT})")
+# Capitalised words that belong to bodies and titles, never to names.
+_NOT_NAME = frozenset(
+    "Tỉnh Huyện Xã Phường Đảng Ban Hội Ủy Uỷ Sở Bộ Cục Nhà Nước Chính Mặt Trận Đoàn Thường Vụ Khối Chủ Tịch Bí "
+    "Thư Phó Giám Đốc Trưởng Viên Thành Thị Quận Ương Hội Nghị Kỳ Họp Lễ Bằng Khen Cờ Nghị Quyết "
+    "Chỉ Thị Kết Luận Kế Hoạch Chương Trình Quyết Định Sáng Chiều Tối Ngày Tháng Theo Tại Trong Sau Khi "
+    "Các Những Với Đây Đó Này Cùng Đồng Chí Ông Bà Tổng".split()
+)
+_ORG_LEVEL_NEEDS_PLACE = frozenset({"xã", "phường", "huyện", "quận", "thị xã", "thị trấn", "thành phố", "thôn",
+                                    "xóm", "bản", "Huyện ủy", "Thị ủy", "Thành ủy", "Quận ủy", "Xã", "Phường",
+                                    "đặc khu", "TP."})
+_LOWER_PHRASES = sorted(TITLE_LOWER_PHRASES, key=len, reverse=True)
+
+
+@dataclass
+class Mention:
+    """One mention of a person: the name's span and the titles given there."""
+
+    name: str
+    start: int
+    end: int
+    titles: list[str]
+    extent: tuple[int, int]
+
+
+@dataclass
+class Person:
+    """A person with every title the text gives them."""
+
+    name: str
+    titles: list[str] = field(default_factory=list)
+    spans: list[tuple[int, int]] = field(default_factory=list)
+
+
+def title_key(title: str) -> frozenset[str]:
+    """Token set of a title with abbreviations written out, for comparing."""
+    text = expand_abbreviations(title).replace("ủy viên trung ương", "ủy viên ban chấp hành trung ương")
+    text = re.sub(r"\([^)]*\)", " ", text)
+    return frozenset(text.split())
+
+
+def _is_name(words: list[str], *, anchored: bool) -> bool:
+    if not 2 <= len(words) <= 5:
+        return False
+    if any(w in _NOT_NAME or not _NAME_WORD.fullmatch(w) for w in words):
+        return False
+    if " ".join(words) in PROVINCES:
+        return False
+    return anchored or words[0] in SURNAMES
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.mentions: list[Mention] = []
+        self.consumed: list[tuple[int, int]] = []
+
+    # -- titles -----------------------------------------------------------
+    def org_tokens(self, pos: int) -> list[tuple[str, int, int, str]]:
+        """Tokens continuing a title from ``pos``: (word, start, end, class)."""
+        text = self.text
+        toks: list[tuple[str, int, int, str]] = []
+        while len(toks) < 24:
+            m = _TOKEN.match(text, pos)
+            if not m:
+                break
+            tok = m.group(1)
+            s, e = m.start(1), m.end(1)
+            if tok.startswith("("):
+                inner = tok[1:-1].strip()
+                if toks and re.fullmatch(rf"[{UPPER}][{LETTER}]*(?:[ ,-]+[{UPPER}][{LETTER}]*)*", inner):
+                    toks.append((tok, s, e, "paren"))
+                    pos = e
+                    continue
+                break
+            word = tok.rstrip(".")
+            ends_sentence = tok.endswith(".") and word not in ("TP", "Tp")
+            if word[0].isupper():
+                if _HEAD.match(text, s) and toks:
+                    break  # a second title glued on: stop here
+                toks.append((word, s, s + len(word), "cap"))
+            elif word[0].isdigit():
+                break
+            else:
+                phrase = next((p for p in _LOWER_PHRASES if text.startswith(p, s)
+                               and not text[s + len(p):s + len(p) + 1].isalpha()), None)
+                if phrase:
+                    toks.append((phrase, s, s + len(phrase), "low"))
+                    pos = s + len(phrase)
+                    continue
+                if word in TITLE_STOP_WORDS or word not in TITLE_LOWER_WORDS or word in ("và", "các"):
+                    break
+                toks.append((word, s, s + len(word), "low"))
+            pos = s + len(word)
+            if ends_sentence:
+                break
+        # A title does not end on a dangling lower-case level word
+        # unless it is the level of the body ("UBND tỉnh").
+        return toks
+
+    def parse_title(self, pos: int) -> tuple[str, int, list] | None:
+        """A title starting exactly at ``pos``: (title, end, org tokens)."""
+        m = _HEAD.match(self.text, pos)
+        if not m:
+            return None
+        if m.group("rank"):
+            return m.group("rank"), m.end(), []
+        toks = self.org_tokens(m.end())
+        end = toks[-1][2] if toks else m.end()
+        return self._title_text(pos, end), end, toks
+
+    def _title_text(self, start: int, end: int) -> str:
+        raw = re.sub(r"\s*\([^()]*\)", "", self.text[start:end])
+        return " ".join(raw.split()).rstrip(" ,;-")
+
+    def titles_after(self, pos: int) -> tuple[list[str], int]:
+        """Titles following a name: " - t1, t2" or ", t1, t2" or " (t1)"."""
+        text = self.text
+        m = re.compile(r"\s*(?:-|,|\(|:)\s*").match(text, pos)
+        if not m:
+            return [], pos
+        titles: list[str] = []
+        p = m.end()
+        paren = "(" in m.group()
+        end = pos
+        while True:
+            parsed = self.parse_title(p)
+            if parsed is None:
+                break
+            title, tend, _ = parsed
+            titles.append(title)
+            end = tend
+            sep = re.compile(r"\s*(?:,|và)\s+").match(text, tend)
+            if sep and _HEAD.match(text, sep.end()):
+                p = sep.end()
+                continue
+            break
+        if paren and titles:
+            close = re.compile(r"\s*\)").match(text, end)
+            if close:
+                end = close.end()
+        return titles, end
+
+    # -- names ------------------------------------------------------------
+    def name_at(self, pos: int, *, anchored: bool) -> tuple[str, int, int] | None:
+        m = _CAP_RUN.match(self.text, pos)
+        if not m:
+            return None
+        words = m.group().split()
+        # Stop the name where a title starts ("Nguyễn Văn A Bí thư…").
+        for i in range(1, len(words)):
+            if _HEAD.match(self.text, m.start() + len(" ".join(words[:i])) + 1):
+                words = words[:i]
+                break
+        while len(words) > 2 and words[-1] in _NOT_NAME:
+            words.pop()
+        if not _is_name(words, anchored=anchored):
+            return None
+        name = " ".join(words)
+        return name, m.start(), m.start() + len(name)
+
+    def add(self, name: str, s: int, e: int, titles: list[str], extent: tuple[int, int]) -> None:
+        self.mentions.append(Mention(name, s, e, titles, extent))
+        self.consumed.append(extent)
+
+    def person_list(self, pos: int, *, anchored: bool) -> int:
+        """Parse "X - titles; Y, titles và Z" from ``pos``; returns the end."""
+        text = self.text
+        while True:
+            got = self.name_at(pos, anchored=anchored)
+            if got is None:
+                return pos
+            name, s, e = got
+            titles, end = self.titles_after(e)
+            self.add(name, s, e, titles, (s, max(end, e)))
+            sep = re.compile(r"\s*(?:;|,|và)\s*(?:(?:các\s+)?đồng chí\s+)?").match(text, max(end, e))
+            if not sep:
+                return max(end, e)
+            nxt = self.name_at(sep.end(), anchored=anchored)
+            if nxt is None:
+                return max(end, e)
+            pos = sep.end()
+
+    def from_heads(self) -> None:
+        """Title first: "Bí thư Tỉnh ủy Lê Văn A", "Trung tá Nguyễn Văn B"."""
+        text = self.text
+        for m in _HEAD.finditer(text):
+            if any(a <= m.start() < b for a, b in self.consumed):
+                continue
+            parsed = self.parse_title(m.start())
+            if parsed is None:
+                continue
+            title, end, toks = parsed
+            if m.group("rank"):
+                got = self.name_at(end + 1, anchored=True) if text[end:end + 1] == " " else None
+                if got:
+                    name, s, e = got
+                    more, tend = self.titles_after(e)
+                    self.add(name, s, e, [title, *more], (m.start(), max(tend, e)))
+                continue
+            split = self._split_name(toks)
+            if split is None:
+                continue
+            k, name, s, e = split
+            org_end = toks[-k - 1][2] if len(toks) > k else m.end()
+            title = self._title_text(m.start(), org_end)
+            more, tend = self.titles_after(e)
+            self.add(name, s, e, [title, *more], (m.start(), max(tend, e)))
+
+    def _split_name(self, toks: list) -> tuple[int, str, int, int] | None:
+        """Split a name off the end of a title's tokens, if there is one."""
+        tail: list = []
+        for tok in reversed(toks):
+            if tok[3] != "cap" or not _NAME_WORD.fullmatch(tok[0]):
+                break
+            tail.insert(0, tok)
+        if len(tail) < 2:
+            return None
+        before = toks[: len(toks) - len(tail)]
+        # After "xã", "Huyện ủy"… the first words name the place.
+        needs_place = False
+        if before:
+            last = before[-1][0]
+            prev = before[-2][0] if len(before) >= 2 else ""
+            needs_place = last in _ORG_LEVEL_NEEDS_PLACE or f"{prev} {last}" in _ORG_LEVEL_NEEDS_PLACE or (
+                last == "ủy" and prev in ("Huyện", "Thị", "Thành", "Quận"))
+            if before[-1][3] == "paren":
+                needs_place = False
+        words = [t[0] for t in tail]
+        # A province named right after the body is a place, not a name.
+        for n in (3, 2, 1):
+            if len(words) > n and " ".join(words[:n]) in PROVINCES:
+                words = words[n:]
+                tail = tail[n:]
+                needs_place = False
+                break
+        min_place = 1 if needs_place else 0
+        for k in (3, 4, 2):
+            if len(words) - k >= min_place and len(words) >= k and words[-k] in SURNAMES:
+                cand = words[-k:]
+                if _is_name(cand, anchored=False):
+                    s, e = tail[-k][1], tail[-1][2]
+                    return k, " ".join(cand), s, e
+        return None
+
+    def from_anchors(self) -> None:
+        """"đồng chí X", "ông X", "bà X" followed by titles."""
+        for m in _ANCHOR.finditer(self.text):
+            if any(a <= m.end() < b for a, b in self.consumed):
+                continue
+            if _HEAD.match(self.text, m.end()):
+                continue
+            self.person_list(m.end(), anchored=True)
+
+    def from_captions(self) -> None:
+        """"Nguyễn Văn A - Bí thư …" with no anchor word before the name."""
+        text = self.text
+        for m in _GENERIC.finditer(text):
+            s = m.start(1)
+            if any(a <= s < b for a, b in self.consumed):
+                continue
+            before = text[max(0, s - 2):s]
+            if before and before[-1] not in "\n" and not re.search(r"[.,;:(\"“\n-]\s?$|^\s?$", before):
+                # Preceded by a word: part of a longer phrase (a body's name).
+                prev_word = re.search(rf"([{LETTER}]+)\s*$", text[max(0, s - 30):s])
+                if prev_word and prev_word.group(1)[0].isupper():
+                    continue
+            self.person_list(s, anchored=False)
+
+
+def find_people(text: str) -> tuple[list[Person], list[Mention]]:
+    """People in ``text``: each once, titles merged over all mentions."""
+    parser = _Parser(text)
+    parser.from_anchors()
+    parser.from_heads()
+    parser.from_captions()
+    people: dict[str, Person] = {}
+    keys: dict[str, list[frozenset[str]]] = {}
+    for mention in sorted(parser.mentions, key=lambda x: x.start):
+        key = normalize_name(mention.name)
+        person = people.get(key)
+        if person is None:
+            person = people[key] = Person(mention.name)
+            keys[key] = []
+        if (mention.start, mention.end) not in person.spans:
+            person.spans.append((mention.start, mention.end))
+        for title in mention.titles:
+            tk = title_key(title)
+            if not tk or tk in keys[key]:
+                continue
+            person.titles.append(title)
+            keys[key].append(tk)
+    for key, person in people.items():
+        # Drop a title contained in a longer one of the same person
+        # ("Bí thư" beside "Bí thư Tỉnh ủy").
+        tks = keys[key]
+        person.titles = [t for t, k in zip(person.titles, tks, strict=True) if not any(k < other for other in tks)]
+    return list(people.values()), parser.mentions
+
+
+__all__ = ["Mention", "Person", "find_people", "title_key", "ADMIN_LEVELS", "LOWER"]
