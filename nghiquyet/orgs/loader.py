@@ -45,7 +45,7 @@ from django.db.models import Max
 
 from nghiquyet.audit.actions import record
 from nghiquyet.core.numbers import format_number
-from nghiquyet.core.text import normalize_name, vn_collation_string
+from nghiquyet.core.text import normalize_name
 
 from .models import (
     AdminArea,
@@ -444,23 +444,21 @@ def _load_units(ds: Dataset, ids, report: LoadReport) -> dict[object, int]:
         path = (parent[1] if parent else "") + path_segment(pk)
         depth = parent[2] + 1 if parent else 0
         known[spec.key] = (pk, path, depth)
-        new_rows.append(
-            OrgUnit(
-                id=pk,
-                name=spec.name,
-                short_name=spec.short,
-                kind=spec.kind,
-                parent_id=parent[0] if parent else None,
-                path=path,
-                depth=depth,
-                code=spec.code,
-                area_id=spec.area_id,
-                valid_from=spec.valid_from,
-                valid_to=spec.valid_to,
-                sort_key=vn_collation_string(spec.name),
-                name_key=normalize_name(spec.name),
-            )
+        unit = OrgUnit(
+            id=pk,
+            name=spec.name,
+            short_name=spec.short,
+            kind=spec.kind,
+            parent_id=parent[0] if parent else None,
+            path=path,
+            depth=depth,
+            code=spec.code,
+            area_id=spec.area_id,
+            valid_from=spec.valid_from,
+            valid_to=spec.valid_to,
         )
+        unit.refresh_keys()  # the derived keys save() would set; bulk_create skips save()
+        new_rows.append(unit)
     if new_rows:
         OrgUnit.objects.bulk_create(new_rows, batch_size=1000)
         # Explicit ids bypass PostgreSQL's sequence: move it past them.
