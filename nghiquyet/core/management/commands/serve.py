@@ -22,10 +22,9 @@ class Command(BaseCommand):
         from django.conf import settings
         from waitress import serve
 
-        from config.wsgi import application
-
         # WhiteNoise warns when STATIC_ROOT is missing; files come from the finders anyway.
         settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+        from config.wsgi import application
 
         shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
         self.stdout.write(f"Đang phục vụ tại http://{shown}:{port} (Ctrl+C để dừng)")
