@@ -24,7 +24,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import F
+from django.db.models import Avg, Count, F, Sum, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from nghiquyet.core.periods import Period, PeriodError
@@ -287,20 +288,12 @@ def rollup(
         period_kind=F("target__report_every"),
         value__isnull=False,
     )
-    # cells[target][unit][period_end] -> list of (value, share, source unit)
+    # A unit's value over time is computed in SQL (grouped per target and
+    # unit) unless it inherits cells from retired units: those cells must be
+    # combined period by period first, so they are read row by row.
     cells: dict[int, dict[int, dict[dt.date, list[tuple[Decimal, Decimal]]]]] = defaultdict(
         lambda: defaultdict(lambda: defaultdict(list))
     )
-    own = base.filter(unit__path__gte=lo, unit__path__lt=hi)
-    if as_of_today:
-        own = own.filter(unit__valid_to__isnull=True)
-    for tid, uid, end, value, path in own.values_list(
-        "target_id", "unit_id", "period_end", "value", "unit__path"
-    ).iterator(chunk_size=5000):
-        cells[tid][uid][end].append((value, Decimal(1)))
-        if not as_of_today and uid not in assigned[tid]:
-            assigned[tid][uid] = path
-            weight.setdefault((tid, uid), Decimal(1))
 
     # 3. Today's tree: retired units' results go to their current successors.
     if as_of_today:
@@ -321,13 +314,61 @@ def rollup(
             if succ not in assigned[tid]:
                 assigned[tid][succ] = path
                 weight.setdefault((tid, succ), Decimal(1))
+    mixed = {(tid, uid) for tid, per_unit in cells.items() for uid in per_unit}
+
+    own = base.filter(unit__path__gte=lo, unit__path__lt=hi)
+    if as_of_today:
+        own = own.filter(unit__valid_to__isnull=True)
+    if mixed:
+        mixed_units = {uid for _, uid in mixed}
+        rows = own.filter(unit_id__in=mixed_units).values_list("target_id", "unit_id", "period_end", "value")
+        for tid, uid, end, value in rows:
+            if (tid, uid) in mixed:
+                cells[tid][uid][end].append((value, Decimal(1)))
+
+    series: dict[int, dict[int, tuple[Decimal | None, int]]] = defaultdict(dict)
+    rule_of = {t.pk: t.time_aggregation for t in targets}
+    grouped = (
+        own.values("target_id", "unit_id", "unit__path")
+        .annotate(total=Sum("value"), mean=Avg("value"), n=Count("id"))
+        .order_by()
+        .values_list("target_id", "unit_id", "unit__path", "total", "mean", "n")
+    )
+    for tid, uid, path, total, mean, n in grouped:
+        if (tid, uid) in mixed:
+            continue
+        rule = rule_of[tid]
+        value = total if rule == TimeAggregation.SUM else mean if rule == TimeAggregation.MEAN else None
+        series[tid][uid] = (None if value is None else Decimal(value), n)
+        if not as_of_today and uid not in assigned[tid]:
+            assigned[tid][uid] = path
+            weight.setdefault((tid, uid), Decimal(1))
+    latest_ids = [t.pk for t in targets if t.time_aggregation == TimeAggregation.LATEST]
+    if latest_ids:
+        latest = (
+            own.filter(target_id__in=latest_ids)
+            .annotate(
+                rank=Window(
+                    RowNumber(), partition_by=[F("target_id"), F("unit_id")], order_by=F("period_end").desc()
+                )
+            )
+            .filter(rank=1)
+            .values_list("target_id", "unit_id", "value")
+        )
+        for tid, uid, value in latest:
+            if (tid, uid) not in mixed:
+                series[tid][uid] = (value, series[tid][uid][1])
+    for tid, uid in mixed:
+        t = next(t for t in targets if t.pk == tid)
+        per_end = cells[tid][uid]
+        series[tid][uid] = (_unit_series_value(t, per_end), len(per_end))
 
     by_id = {t.pk: t for t in targets}
     out: dict[int, TargetResult] = {}
     for t in targets:
         if t.time_aggregation == TimeAggregation.RATIO:
             continue
-        out[t.pk] = _roll_target(t, unit, period, assigned[t.pk], cells[t.pk], unit_goal, weight)
+        out[t.pk] = _roll_target(t, unit, period, assigned[t.pk], series[t.pk], unit_goal, weight)
     for t in targets:
         if t.time_aggregation == TimeAggregation.RATIO:
             out[t.pk] = _roll_ratio(t, unit, period, out, by_id)
@@ -357,14 +398,14 @@ def _roll_target(
     root: OrgUnit,
     period: Period,
     assigned: dict[int, str],
-    cells: dict[int, dict[dt.date, list[tuple[Decimal, Decimal]]]],
+    series: dict[int, tuple[Decimal | None, int]],
     unit_goal: dict[tuple[int, int], Decimal | None],
     weight: dict[tuple[int, int], Decimal],
 ) -> TargetResult:
     goal = goal_for_period(t, period)
     units: dict[int, UnitValue] = {}
     for uid in assigned:
-        v = _unit_series_value(t, cells.get(uid, {}))
+        v, n_cells = series.get(uid, (None, 0))
         g = unit_goal.get((t.pk, uid)) or goal
         units[uid] = UnitValue(
             unit_id=uid,
@@ -372,7 +413,7 @@ def _roll_target(
             goal=g,
             outcome=judge(t, v, g, period),
             achievement=achievement(t.direction, v, g),
-            cells=len(cells.get(uid, {})),
+            cells=n_cells,
         )
     frontier = _frontier(root, assigned)
     root_own = units.get(root.pk)

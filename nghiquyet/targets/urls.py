@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "targets"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("bao-cao/", views.report, name="report"),
+    path("bao-cao/kiem-tra/", views.check_value, name="check"),
+    path("chi-tieu/<int:pk>/", views.detail, name="detail"),
+]

@@ -1,0 +1,113 @@
+"""ECharts options built on the server, as plain JSON (the page script
+adds the Vietnamese number formatting a JSON cannot carry)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from .rollup import Outcome, Rollup
+
+OUTCOME_COLORS = {
+    Outcome.EXCEEDED: "#1b7f3b",
+    Outcome.MET: "#58b368",
+    Outcome.NOT_MET: "#d9822b",
+    Outcome.NOT_ASSESSED: "#b8c0c6",
+}
+ORDER = [Outcome.EXCEEDED, Outcome.MET, Outcome.NOT_MET, Outcome.NOT_ASSESSED]
+FONT = {"fontFamily": "Segoe UI, Noto Sans, Arial, sans-serif"}
+
+
+def _num(v: Decimal | None) -> float | None:
+    return None if v is None else float(v)
+
+
+def outcomes_by_group(r: Rollup) -> dict:
+    """A stacked bar per target group: how many targets vượt / đạt / chưa đạt / chưa đánh giá."""
+    groups = r.by_group()
+    names = [label for label, _ in groups]
+    series = []
+    for key in ORDER:
+        series.append(
+            {
+                "name": Outcome.LABELS[key],
+                "type": "bar",
+                "stack": "kq",
+                "itemStyle": {"color": OUTCOME_COLORS[key]},
+                "label": {"show": True},
+                "data": [sum(1 for t in items if t.outcome == key) or None for _, items in groups],
+            }
+        )
+    return {
+        "textStyle": FONT,
+        "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
+        "legend": {"bottom": 0},
+        "grid": {"left": 8, "right": 16, "top": 8, "bottom": 40, "containLabel": True},
+        "xAxis": {"type": "value", "minInterval": 1},
+        "yAxis": {
+            "type": "category",
+            "data": names,
+            "inverse": True,
+            "axisLabel": {"width": 160, "overflow": "break"},
+        },
+        "series": series,
+    }
+
+
+def values_by_unit(
+    names: list[str], values: list[Decimal | None], goal: Decimal | None, measure: str
+) -> dict:
+    """One bar per unit, the goal as a line."""
+    series: dict = {
+        "name": "Kết quả",
+        "type": "bar",
+        "itemStyle": {"color": "#0b4f8a"},
+        "data": [_num(v) for v in values],
+    }
+    if goal is not None:
+        series["markLine"] = {
+            "symbol": "none",
+            "lineStyle": {"color": "#b3141c", "type": "dashed"},
+            "label": {"formatter": "Mục tiêu"},
+            "data": [{"yAxis": float(goal)}],
+        }
+    return {
+        "textStyle": FONT,
+        "tooltip": {"trigger": "axis"},
+        "grid": {"left": 8, "right": 24, "top": 24, "bottom": 8, "containLabel": True},
+        "xAxis": {
+            "type": "category",
+            "data": names,
+            "axisLabel": {"rotate": 30 if len(names) > 6 else 0, "interval": 0},
+        },
+        "yAxis": {"type": "value", "name": measure},
+        "series": [series],
+    }
+
+
+def values_by_period(
+    labels: list[str], values: list[Decimal | None], goal: Decimal | None, measure: str
+) -> dict:
+    """The target's value period by period, the goal as a line."""
+    series: dict = {
+        "name": "Kết quả",
+        "type": "line",
+        "connectNulls": False,
+        "symbolSize": 8,
+        "itemStyle": {"color": "#0b4f8a"},
+        "data": [_num(v) for v in values],
+    }
+    if goal is not None:
+        series["markLine"] = {
+            "symbol": "none",
+            "lineStyle": {"color": "#b3141c", "type": "dashed"},
+            "label": {"formatter": "Mục tiêu"},
+            "data": [{"yAxis": float(goal)}],
+        }
+    return {
+        "textStyle": FONT,
+        "tooltip": {"trigger": "axis"},
+        "grid": {"left": 8, "right": 24, "top": 24, "bottom": 8, "containLabel": True},
+        "xAxis": {"type": "category", "data": labels},
+        "yAxis": {"type": "value", "name": measure},
+        "series": [series],
+    }

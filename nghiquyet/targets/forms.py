@@ -1,0 +1,215 @@
+"""The reporting form: one row per target assigned to a unit for a period.
+
+Not a Django formset: each row is (value, note, version) read from
+``gia_tri_<id>``, ``ghi_chu_<id>``, ``phien_ban_<id>``; values are read the
+Vietnamese way by ``clean_value``; the version is the one the form showed,
+so a row changed meanwhile by someone else is refused (no lost update).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from nghiquyet.core.numbers import format_number
+from nghiquyet.core.periods import Period
+from nghiquyet.documents.models import Document
+from nghiquyet.orgs.models import OrgUnit
+
+from .actions import StaleResultError, clean_value, do_save_result
+from .models import Result, ResultStatus, Target
+
+# A value that moved more than this share away from last period's is flagged.
+FAR_FROM_LAST = Decimal("0.5")
+NOTE_MAX = 2000
+
+
+def far_from_last(value: Decimal | None, previous: Decimal | None) -> str:
+    """A Vietnamese warning when ``value`` is far from last period's, else ""."""
+    if value is None or previous is None or previous == 0:
+        return ""
+    change = (value - previous) / abs(previous)
+    if abs(change) <= FAR_FROM_LAST:
+        return ""
+    word = "tăng" if change > 0 else "giảm"
+    return (
+        f"Giá trị {word} {format_number(abs(change) * 100, 0)}% so với kỳ trước "
+        f"({format_number(previous)}). Đề nghị kiểm tra lại."
+    )
+
+
+@dataclass
+class Row:
+    target: Target
+    result: Result | None
+    previous: Decimal | None
+    raw: str = ""
+    note: str = ""
+    version: int = 0
+    cleaned: Decimal | None = None
+    error: str = ""
+    warning: str = ""
+    conflict: str = ""
+
+    @property
+    def document(self) -> Document:
+        return self.target.document
+
+    @property
+    def status(self) -> str:
+        return self.result.status if self.result else ""
+
+    @property
+    def status_label(self) -> str:
+        return self.result.get_status_display() if self.result else "Chưa nhập"
+
+    def changed(self) -> bool:
+        if self.result is None:
+            return self.cleaned is not None or bool(self.note)
+        return self.cleaned != self.result.value or self.note != self.result.note
+
+
+class ReportForm:
+    """The rows of a unit's report for one period, bound to POST data or not."""
+
+    def __init__(self, unit: OrgUnit, period: Period, targets: list[Target], data=None):
+        self.unit = unit
+        self.period = period
+        self.data = data
+        ids = [t.pk for t in targets]
+        current = {
+            r.target_id: r
+            for r in Result.objects.filter(unit=unit, period_key=period.key(), target_id__in=ids)
+        }
+        previous = dict(
+            Result.objects.filter(
+                unit=unit, period_key=period.previous().key(), target_id__in=ids, value__isnull=False
+            ).values_list("target_id", "value")
+        )
+        self.rows = []
+        for t in targets:
+            r = current.get(t.pk)
+            row = Row(target=t, result=r, previous=previous.get(t.pk))
+            if data is None:
+                row.raw = format_number(r.value) if r and r.value is not None else ""
+                row.note = r.note if r else ""
+                row.version = r.version if r else 0
+                row.cleaned = r.value if r else None
+                row.warning = far_from_last(row.cleaned, row.previous)
+            else:
+                row.raw = (data.get(f"gia_tri_{t.pk}") or "").strip()
+                row.note = (data.get(f"ghi_chu_{t.pk}") or "").strip()
+                try:
+                    row.version = int(data.get(f"phien_ban_{t.pk}") or 0)
+                except ValueError:
+                    row.version = -1  # tampered: will read as stale
+            self.rows.append(row)
+        self.errors: list[str] = []
+        self.needs_confirmation = False
+
+    # -- validation -------------------------------------------------------
+
+    def validate(self, submit: bool, confirmed: bool) -> bool:
+        """Read every value; flag warnings; on submit, warnings must be confirmed."""
+        ok = True
+        for row in self.rows:
+            try:
+                row.cleaned = clean_value(row.target, row.raw)
+            except ValidationError as exc:
+                row.error = " ".join(exc.messages)
+                ok = False
+                continue
+            if len(row.note) > NOTE_MAX:
+                row.error = f"Ghi chú dài quá {format_number(NOTE_MAX)} ký tự."
+                ok = False
+            row.warning = far_from_last(row.cleaned, row.previous)
+        if not ok:
+            bad = sum(1 for r in self.rows if r.error)
+            self.errors.append(f"Chưa lưu: {bad} ô số liệu cần sửa.")
+            return False
+        if submit and not confirmed and any(r.warning for r in self.rows if r.cleaned is not None):
+            self.needs_confirmation = True
+            self.errors.append(
+                "Chưa gửi: có giá trị chênh lệch lớn so với kỳ trước. Đề nghị kiểm tra, "
+                "đánh dấu “Tôi đã kiểm tra số liệu” rồi gửi lại."
+            )
+            return False
+        return True
+
+    def _writes(self, submit: bool) -> list[Row]:
+        out = []
+        for row in self.rows:
+            if submit:
+                if row.cleaned is None:
+                    continue
+                if row.result and row.result.status == ResultStatus.SUBMITTED and not row.changed():
+                    continue
+                out.append(row)
+            elif row.changed():
+                out.append(row)
+        return out
+
+    def _check_versions(self, rows: list[Row]) -> bool:
+        """Every row to write still at the version the form showed."""
+        live = dict(
+            Result.objects.filter(
+                unit=self.unit, period_key=self.period.key(), target_id__in=[r.target.pk for r in rows]
+            ).values_list("target_id", "version")
+        )
+        stale = False
+        fresh = {
+            r.target_id: r
+            for r in Result.objects.filter(unit=self.unit, period_key=self.period.key(), target_id__in=live)
+        }
+        for row in rows:
+            if live.get(row.target.pk, 0) != row.version:
+                stale = True
+                now = fresh.get(row.target.pk)
+                shown = format_number(now.value) if now and now.value is not None else "trống"
+                row.conflict = (
+                    f"Số liệu này vừa được người khác cập nhật (giá trị hiện tại: {shown}). "
+                    "Giá trị của đồng chí chưa được lưu; đề nghị xem lại rồi lưu lại."
+                )
+                row.result = now
+                row.version = now.version if now else 0  # the next save is a decision made knowingly
+        if stale:
+            n = sum(1 for r in rows if r.conflict)
+            self.errors.append(
+                f"Chưa lưu: {n} ô số liệu vừa được người khác thay đổi. Không có số liệu nào bị ghi đè."
+            )
+        return not stale
+
+    def save(self, *, acting_user, submit: bool, confirmed: bool = False) -> tuple[int, int] | None:
+        """Validate and write all rows in one transaction (all or nothing).
+        Returns (rows written, rows left empty on submit), or None when the
+        form must be shown again with its messages."""
+        if not self.validate(submit, confirmed):
+            return None
+        rows = self._writes(submit)
+        if not self._check_versions(rows):
+            return None
+        try:
+            with transaction.atomic():
+                for row in rows:
+                    row.result = do_save_result(
+                        row.target,
+                        self.unit,
+                        self.period,
+                        row.cleaned,
+                        acting_user=acting_user,
+                        note=row.note,
+                        submit=submit,
+                        expected_version=row.version,
+                    )
+        except StaleResultError as exc:
+            # Someone wrote between our check and our write: nothing was kept.
+            self.errors.append(" ".join(exc.messages) + " Không có số liệu nào bị ghi đè.")
+            return None
+        except ValidationError as exc:
+            self.errors.append(" ".join(exc.messages))
+            return None
+        empty = sum(1 for r in self.rows if r.cleaned is None) if submit else 0
+        return len(rows), empty
