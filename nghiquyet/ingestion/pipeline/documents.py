@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from nghiquyet.ingestion.pipeline.dates import DateMention
-from nghiquyet.ingestion.pipeline.lexicon import LETTER, ROMAN, UPPER
+from nghiquyet.ingestion.pipeline.lexicon import LETTER, ROMAN, TITLE_LOWER_WORDS, UPPER
 
 # Kind words, as written in prose (first letter either case).
 KIND_WORDS = {
@@ -51,12 +51,10 @@ _LIST_MORE = re.compile(rf"\s*(?:,|và|;)\s*(?:(?P<kind>{_KIND_ALT})\s+)?(?:số
                         rf"(?![\d{LETTER}]|\s?[-/]\s?(?:\d|[{UPPER}]))", re.IGNORECASE)
 _NOT_NUMBER_AFTER = re.compile(r"\s*(?:năm|tháng|ngày|tuần|giờ|%|lần)\b", re.IGNORECASE)
 _ISSUED = re.compile(r"\s*,?\s*(?:ban hành\s+)?(?:ngày\s+)", re.IGNORECASE)
-_ISSUER = re.compile(
-    rf"\s*,?\s*(?:ngày\s+[\d/ ]+(?:tháng\s+\d+\s+năm\s+\d+)?\s*,?\s*)?(?:của|do)\s+"
-    rf"(?P<who>(?:[{UPPER}][{LETTER}]*|tỉnh|huyện|xã|phường|thành phố|Đảng|khóa|nhân dân|Trung ương|"
-    rf"ủy|Chính phủ|Chính trị|{ROMAN})(?:[ ](?:[{UPPER}][{LETTER}]*|tỉnh|huyện|xã|phường|thành phố|khóa|"
-    rf"nhân dân|ủy|chính trị|chấp hành|thường vụ|trung ương|đảng|{ROMAN}|\d+)){{0,10}})"
+_ISSUER_LEAD = re.compile(
+    r"\s*,?\s*(?:ngày\s+[\d/ ]+(?:tháng\s+\d+\s+năm\s+\d+)?\s*,?\s*)?(?:của|do)\s+(?=[A-ZĐÀ-Ỹ])"
 )
+_ISSUER_WORD = re.compile(rf" ?([{LETTER}]+\.?)")
 _NAMED = re.compile(
     rf"Nghị quyết (?:Đại hội|Hội nghị)(?: (?:đại biểu|toàn quốc|lần thứ|Đảng bộ|Đảng|tỉnh|huyện|xã|thành phố|"
     rf"[{UPPER}][{LETTER}]*|{ROMAN}|\d+)){{0,12}}?(?: lần thứ (?:{ROMAN}|\d+)| {ROMAN}| khóa {ROMAN})"
@@ -76,6 +74,38 @@ class Document:
     issued: str | None = None
     issuer: str | None = None
     mentions: list[tuple[int, int]] = field(default_factory=list)
+    date_spans: list[tuple[int, int]] = field(default_factory=list)
+
+
+def issuer_at(text: str, pos: int) -> str | None:
+    """The body named after a document ("của Ban Chấp hành Trung ương Đảng khóa XII")."""
+    m = _ISSUER_LEAD.match(text, pos)
+    if not m:
+        return None
+    words: list[str] = []
+    p = m.end()
+    while len(words) < 14:
+        w = _ISSUER_WORD.match(text, p)
+        if not w:
+            break
+        word = w.group(1).rstrip(".")
+        if word[0].isupper() or word in TITLE_LOWER_WORDS and word not in ("và", "các", "cho", "dự"):
+            words.append(word)
+            p = w.end()
+            if w.group(1).endswith("."):
+                break
+            continue
+        break
+    while words and words[-1][0].islower() and words[-1] not in ("tỉnh", "huyện", "xã", "phường", "trị", "hành",
+                                                                  "ương", "vụ", "dân"):
+        words.pop()
+    return " ".join(words) or None
+
+
+def _after_kind(text: str, kind_start: int, sign_start: int) -> str:
+    """What stands between a kind word and the sign ("số ", ": ")."""
+    m = _KIND_RE.match(text, kind_start)
+    return text[m.end():sign_start] if m else "x"
 
 
 def _kind_from_codes(codes: list[str], state: bool) -> str | None:
@@ -132,13 +162,13 @@ def find_documents(text: str, dates: list[DateMention], default_year: int | None
         m = _ISSUED.match(text, end)
         if m:
             for d in dates:
-                if d.start >= m.end() - 1 and d.start <= m.end() + 1 and d.kind == "day":
+                if m.end() - 6 <= d.start <= m.end() + 1 and d.kind == "day":
                     if d.year or default_year:
                         doc.issued = doc.issued or d.iso(default_year)
+                    doc.date_spans.append((d.start, d.end))
                     break
-        m = _ISSUER.match(text, end)
-        if m and not doc.issuer:
-            doc.issuer = m.group("who").strip()
+        if not doc.issuer:
+            doc.issuer = issuer_at(text, end)
 
     for m in _SIGN.finditer(text):
         parsed = _parse_sign(m)
@@ -146,8 +176,9 @@ def find_documents(text: str, dates: list[DateMention], default_year: int | None
             continue
         symbol, num, kind = parsed
         word_kind, start = kind_before(m.start())
-        if kind is None:
-            kind = word_kind
+        if kind is None or (word_kind and re.fullmatch(r"\s*(?:số)?\s*:?\s*", _after_kind(text, start, m.start()))):
+            # "Quy định số 144-QĐ/TW": the word says more than the code.
+            kind = word_kind or kind
         if kind is None:
             continue
         if word_kind is None or start < m.start() - 60:

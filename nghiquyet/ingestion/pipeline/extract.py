@@ -57,14 +57,19 @@ def extract(text: str, source: str | None = None, *, hints: dict | None = None) 
     body = cleaned.text
     published = cleaned.published or _iso_hint(hints.get("published"))
     dates = find_dates(body)
-    default_year = infer_year(dates, published)
-    documents = find_documents(body, dates, default_year)
+    documents = find_documents(body, dates, infer_year(dates, published))
+    # Issue dates of cited documents are history: they do not tell the
+    # year of the text's own dates.
+    doc_dates = {s for d in documents for s, _ in d.date_spans}
+    default_year = infer_year([d for d in dates if d.start not in doc_dates], published)
     named = find_named_documents(body)
     people, mentions = find_people(body)
     date_spans = [(d.start, d.end) for d in dates]
     doc_spans = [span for d in documents for span in d.mentions]
     figures = find_figures(body, date_spans + doc_spans + [(s, e) for _, s, e in named])
-    meetings = find_meetings(body, dates, mentions, default_year, published, [(s, e) for _, s, e in named] + doc_spans)
+    doc_date_spans = [span for d in documents for span in d.date_spans]
+    meetings = find_meetings(body, dates, mentions, default_year, published,
+                             [(s, e) for _, s, e in named] + doc_spans + doc_date_spans)
     merges = find_merges(body)
     title = _title(body, hints)
 

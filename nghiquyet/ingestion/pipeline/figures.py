@@ -17,7 +17,7 @@ from nghiquyet.ingestion.pipeline.lexicon import LETTER, LOWER
 _NUM = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
 _FIGURE = re.compile(
     rf"(?<![{LETTER}\d.,/:-])(?P<value>{_NUM})(?:\s?/\s?(?P<total>{_NUM}))?(?![\d]|[.,]\d)"
-    rf"(?P<unit>\s?(?:%|‰|km2|km²|m2|m²|m3|ha|km|kg|tấn|tỷ đồng|triệu đồng|nghìn đồng|đồng|USD|tỷ|triệu)"
+    rf"(?P<unit>\s?(?:%|‰|km2|km²|m2|m²|m3)"
     rf"(?![{LETTER}\d])|\s(?:[{LOWER}]+)(?:,? [{LOWER}]+){{0,7}})?"
 )
 # Words before a number that make it an identifier, an ordinal or a date.
@@ -36,7 +36,7 @@ _NOT_UNIT_START = _TIME_UNITS | frozenset(
     {"số", "và", "của", "trong", "với", "đến", "tới", "từ", "là", "có", "được", "đã", "sẽ", "đang", "thì", "mà",
      "lần", "người", "trên", "dưới", "tại", "theo", "cho", "về", "này", "đó", "nay", "vừa", "qua", "đầu", "cuối",
      "giữa", "hoặc", "hay", "nên", "để", "do", "bởi", "khi", "nếu", "thứ", "ra", "vào", "lên", "xuống", "bị",
-     "rồi", "nữa", "ở", "gồm", "như", "chỉ", "vẫn", "cũng", "còn", "liền", "sau", "trước"}
+     "rồi", "nữa", "ở", "gồm", "như", "vẫn", "cũng", "còn", "liền", "sau", "trước"}
 ) - {"người"}
 # Words that end a counted noun: the verb or preposition after it.
 _UNIT_STOP = frozenset(
@@ -45,6 +45,11 @@ _UNIT_STOP = frozenset(
      "tăng", "giảm", "đều", "vẫn", "cũng", "không", "chưa", "này", "đó", "như", "khi", "nếu", "thì", "mà", "nên",
      "còn", "ra", "vào", "lên", "đi", "bị", "vượt", "chiếm", "trở", "xong", "liền", "rồi", "nhưng"}
 )
+# Units that are written as a short list: "chi bộ, đảng bộ cơ sở".
+_LISTABLE = frozenset({"chi bộ", "đảng bộ", "tổ chức đảng", "xã", "phường", "thị trấn", "cơ quan", "đơn vị",
+                       "tập thể", "cá nhân", "thôn", "tổ dân phố", "xã, phường"})
+# Verbs that may follow a one-word counted noun ("xã đạt chuẩn", "hộ tham gia").
+_VERBS_IN_UNIT = frozenset({"đạt", "được", "hoàn", "tham", "có", "đã", "tăng", "giảm", "vượt", "bị", "chưa", "không"})
 # "cấp trên cơ sở", "cấp trên" keep "trên" inside the unit.
 _KEEP_AFTER = {"trên": {"cấp"}, "tổ": {"các", "và"}}
 
@@ -113,18 +118,23 @@ def _clean_unit(raw: str) -> str:
     if words[0].lower() in _NOT_UNIT_START:
         return ""
     out: list[str] = []
-    for w in words:
+    for i, w in enumerate(words):
         if w == ",":
             # "chi bộ, đảng bộ cơ sở": a comma inside a short list of nouns.
-            if len(out) >= 2 and len(out) <= 3:
+            rest = " ".join(words[i + 1:i + 4])
+            if " ".join(out) in _LISTABLE and any(rest.startswith(u) for u in _LISTABLE):
                 out.append(",")
                 continue
             break
         prev = out[-1] if out else ""
-        if out and w in _UNIT_STOP and prev not in _KEEP_AFTER.get(w, ()):
+        # A one-word noun ("xã", "hộ") takes the words after it: gold and
+        # readers name the counted thing by more than one word.
+        if len(out) >= 2 and w in _UNIT_STOP and prev not in _KEEP_AFTER.get(w, ()):
+            break
+        if len(out) == 1 and w in _UNIT_STOP and w not in _VERBS_IN_UNIT:
             break
         out.append(w)
-        if len(out) >= 6:
+        if sum(1 for x in out if x != ",") >= 7:
             break
     while out and out[-1] == ",":
         out.pop()

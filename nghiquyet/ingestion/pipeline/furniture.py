@@ -24,6 +24,9 @@ _HEADING = re.compile(
     r"lên đầu trang|video liên quan|ảnh liên quan|chuyên mục(?: [^.!?\n]{0,60})?",
     re.IGNORECASE,
 )
+# Headings of a box set inside the article: only the box goes.
+_INLINE_HEADING = re.compile(r"tin (?:bài )?liên quan|bài (?:viết )?liên quan|xem thêm|video liên quan|ảnh liên quan",
+                             re.IGNORECASE)
 _IMAGE_FILE = re.compile(
     r"(?<!\S)[^\s/]*?[\w)-]\.(?:jpe?g|png|gif|webp|bmp|tiff?|svg|heic|avif)(?:\?\S*)?(?!\w)", re.IGNORECASE
 )
@@ -128,7 +131,8 @@ def strip_furniture(text: str) -> Cleaned:
         line = text[s:e].strip()
         if len(line) > 120 or not _HEADING.fullmatch(line.rstrip(" :.")):
             continue
-        if s >= 0.35 * n or i >= len(lines) - 3:
+        inline = _INLINE_HEADING.fullmatch(line.rstrip(" :."))
+        if not inline and (s >= 0.35 * n or i >= len(lines) - 3):
             cut = s
             break
         drop(s, e, "related")

@@ -72,7 +72,7 @@ TITLE_LOWER_WORDS = frozenset(
     việt nam hồ chí minh tổng hợp kinh tế xã hội""".split()
 )
 # "và" and "các" only continue a title in a few fixed phrases.
-TITLE_LOWER_PHRASES = ("ban chấp hành", "ban thường vụ", "hội đồng nhân dân", "ủy ban nhân dân", "các cơ quan",
+TITLE_LOWER_PHRASES = ("đại biểu quốc hội", "đại biểu", "quốc hội", "ban chấp hành", "ban thường vụ", "hội đồng nhân dân", "ủy ban nhân dân", "các cơ quan",
                        "tuyên giáo và dân vận", "mặt trận tổ quốc", "kinh tế - xã hội")
 # Lower-case words that end a title even though they are in the list above:
 # they start the verb phrase after it ("đồng chủ trì", "dự").
@@ -121,3 +121,16 @@ def expand_abbreviations(text: str) -> str:
     """Lower-case ``text`` with the usual abbreviations written out."""
     words = text.lower().replace(",", " ").split()
     return " ".join(ABBREVIATIONS.get(w, w) for w in words)
+
+# Names of bodies capitalise only the first syllable of each word ("Ban
+# Tuyên giáo", "Sở Nông nghiệp và Môi trường"); these words keep their
+# lower-case syllables inside a title.
+BODY_WORDS = """Tuyên giáo|Tuyên truyền|Dân vận|Nông nghiệp|Môi trường|Chỉ huy|Quân sự|Nội chính|Kiểm tra|Tổ chức|
+Văn phòng|Nội vụ|Tài chính|Kế hoạch|Đầu tư|Xây dựng|Giao thông|Vận tải|Công thương|Y tế|Giáo dục|Đào tạo|Văn hóa|
+Thể thao|Du lịch|Khoa học|Công nghệ|Tư pháp|Ngoại vụ|Lao động|Thương binh|Xã hội|Tài nguyên|Thông tin|Truyền thông|
+Dân tộc|Thanh tra|Phát triển|Nông thôn|Công an|Bộ đội|Biên phòng|Hội đồng|Nhân dân|Mặt trận|Tổ quốc|Chính trị|
+Chấp hành|Thường vụ|Thường trực|Trung ương|Chính phủ|Quốc hội|Cựu chiến binh|Phụ nữ|Nông dân|Thanh niên|
+Liên đoàn|Doanh nghiệp|Cơ quan|Kinh tế|Ngân hàng|Kho bạc|Hải quan|Bảo hiểm|Chỉ đạo|Quản lý|Dự án|Tòa án|
+Kiểm sát|Thi hành án|Điện lực|Đại học|Cao đẳng|Bệnh viện|Trung tâm|Chữ thập đỏ|Khuyến học|Người cao tuổi|
+Phát thanh|Truyền hình|Hợp tác xã|Liên minh|Đặc khu|Quân khu|Tư lệnh|Cảnh sát|An ninh|Đối ngoại|Ủy ban|Đoàn thể|
+Đảng ủy|Đảng đoàn|Ban cán sự|Lãnh đạo|Thi đua|Khen thưởng|Công đoàn|Hội nông dân|Cộng sản|Hồ Chí Minh""".replace("\n", "").split("|")

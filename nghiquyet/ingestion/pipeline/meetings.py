@@ -13,16 +13,18 @@ import re
 from dataclasses import dataclass, field
 
 from nghiquyet.ingestion.pipeline.dates import DateMention, year_for
-from nghiquyet.ingestion.pipeline.lexicon import LETTER, UPPER
+from nghiquyet.ingestion.pipeline.lexicon import LETTER, TITLE_LOWER_WORDS, UPPER
 from nghiquyet.ingestion.pipeline.people import Mention
 
 KINDS = {
     "hội nghị": "hoi_nghi", "kỳ họp": "ky_hop", "đại hội": "dai_hoi", "cuộc họp": "cuoc_hop", "phiên họp": "cuoc_hop",
     "hội thảo": "hoi_thao", "tọa đàm": "toa_dam", "buổi làm việc": "lam_viec", "lễ": "le", "họp": "cuoc_hop",
+    "làm việc": "lam_viec",
 }
 _MEETING = re.compile(
     rf"(?<![{LETTER}])(?P<kind>[Hh]ội nghị|[Kk]ỳ họp|[Đđ]ại hội|[Cc]uộc họp|[Pp]hiên họp|[Hh]ội thảo|[Tt]ọa đàm|"
     rf"[Bb]uổi làm việc|Lễ (?=công bố|trao|kỷ niệm|ra mắt|khai mạc|bế mạc|phát động|mít tinh|tổng kết|đón)|"
+    rf"(?<=[{LETTER}] )làm việc(?= với)|"
     rf"(?<=[{LETTER}] )họp(?= phiên| định kỳ| thường kỳ| bất thường| trực tuyến| để| cho ý kiến| nghe))"
     rf"(?P<rest>[^.;:\n]{{0,160}})"
 )
@@ -30,11 +32,13 @@ _SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+|\n|$)")
 _ONLINE = re.compile(r"trực tuyến|truyền hình trực tuyến|điểm cầu|hình thức trực tiếp kết hợp", re.IGNORECASE)
 _BRIDGES = re.compile(r"(\d{1,4})\s+điểm cầu")
 _PLAN = re.compile(r"dự kiến|sẽ (?:tổ chức|diễn ra|họp)|kế hoạch tổ chức|chuẩn bị tổ chức|tiến tới", re.IGNORECASE)
+_BODY_LOWER = "|".join(sorted(TITLE_LOWER_WORDS - {"và", "các", "dự", "cho"}, key=len, reverse=True))
 _ORGANISER = re.compile(
-    rf"(?P<org>(?:[{UPPER}][{LETTER}]*|tỉnh|huyện|xã|phường|thành phố|ủy|nhân dân)"
-    rf"(?: (?:[{UPPER}][{LETTER}]*|tỉnh|huyện|xã|phường|thị xã|thị trấn|thành phố|ủy|bộ|nhân dân|chấp hành|thường vụ)){{0,8}})"
+    rf"(?P<org>[{UPPER}][{LETTER}]*(?: (?:[{UPPER}][{LETTER}]*|(?:{_BODY_LOWER})(?![{LETTER}]))){{0,10}})"
     rf"(?: \([^()]{{1,40}}\))?(?: đã| đang| vừa)?(?: long trọng)? (?:tổ chức|họp|khai mạc|hoàn thành tổ chức)"
 )
+# "trước ngày 30/9", "hạn chót 15/12": a deadline, not the day of a meeting.
+_DEADLINE = re.compile(r"(?:trước|chậm nhất|hạn chót|hạn|đến|từ|kể từ|sau)\s+(?:ngày\s+)?$", re.IGNORECASE)
 _CHAIR = re.compile(r"(?:đồng )?chủ trì", re.IGNORECASE)
 # The title of a meeting runs on over lower-case descriptors ("sơ kết giữa
 # nhiệm kỳ", "lần thứ 21") and stops at the verb.
@@ -60,9 +64,9 @@ class Meeting:
 
 
 def _title(kind_text: str, rest: str) -> str:
-    m = _TITLE_STOP.search(" " + rest)
-    body = (" " + rest)[: m.start()] if m else " " + rest
-    return (kind_text + body).strip()
+    m = _TITLE_STOP.search(rest)
+    body = rest[: m.start()] if m else rest
+    return " ".join((kind_text + body).split())
 
 
 def find_meetings(text: str, dates: list[DateMention], mentions: list[Mention], default_year: int | None,
@@ -81,7 +85,8 @@ def find_meetings(text: str, dates: list[DateMention], mentions: list[Mention], 
             continue
         online = bool(_ONLINE.search(sentence))
         in_sentence = [d for d in day_dates if s <= d.start < e
-                       and not any(a <= d.start < b for a, b in excluded)]
+                       and not any(a <= d.start < b for a, b in excluded)
+                       and not _DEADLINE.search(text, max(0, d.start - 20), d.start)]
         if not in_sentence and not online:
             continue
         if _PLAN.search(sentence) and not online:
@@ -98,7 +103,13 @@ def find_meetings(text: str, dates: list[DateMention], mentions: list[Mention], 
         chair = _CHAIR.search(sentence)
         if chair:
             chairs = [m.name for m in mentions if s <= m.start < s + chair.start()]
-        candidates.append(Meeting(kind, _title(hit.group("kind"), hit.group("rest")), date, True if online else None,
+        title = _title(hit.group("kind"), hit.group("rest"))
+        if org and re.fullmatch(r"[Hh]ội nghị lần thứ \S+", title) and "ội nghị" not in org.group("org"):
+            # "Ban Chấp hành … tổ chức Hội nghị lần thứ 21"
+            title = f"Hội nghị {org.group('org')} {title[9:]}"
+        if kind == "lam_viec" and not title.startswith(("buổi", "Buổi")):
+            title = "buổi " + title
+        candidates.append(Meeting(kind, title, date, True if online else None,
                                   int(bridges.group(1)) if bridges else None,
                                   org.group("org") if org else None, s + hit.start(), e, chairs))
     # Chairs named in the sentence after the meeting ("Các đồng chí … đồng

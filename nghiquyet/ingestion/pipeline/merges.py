@@ -11,15 +11,14 @@ from dataclasses import dataclass
 
 from nghiquyet.ingestion.pipeline.lexicon import LETTER, UPPER
 
-_LEVEL = r"(?:thành phố|thị xã|thị trấn|đặc khu|tỉnh|huyện|quận|xã|phường)"
+_LEVEL = r"(?:[Tt]hành phố|[Tt]hị xã|[Tt]hị trấn|[Đđ]ặc khu|[Tt]ỉnh|[Hh]uyện|[Qq]uận|[Xx]ã|[Pp]hường)"
 _PLACE = rf"[{UPPER}][{LETTER}]*(?: [{UPPER}][{LETTER}]*){{0,3}}"
 _UNIT = rf"(?P<level>{_LEVEL}) (?P<name>{_PLACE})"
 _FROM = re.compile(
     rf"(?:(?<![{LETTER}])(?P<new>{_LEVEL} {_PLACE})(?: \(mới\))?[^.;\n]{{0,60}}?)?"
     rf"(?:thành lập|hình thành)? ?(?:trên cơ sở )?(?:sáp nhập|hợp nhất|nhập)"
     rf"(?: toàn bộ)?(?: diện tích tự nhiên(?:,| và)? quy mô dân số của)?(?: các)? (?P<list>{_LEVEL}s? [^.;\n]{{2,400}}?)"
-    rf"(?: thành (?P<new2>{_LEVEL} {_PLACE}))?(?=[.;\n]|$| để| nhằm| theo| với)",
-    re.IGNORECASE,
+    rf"(?: thành (?P<new2>{_LEVEL} {_PLACE}))?(?=[.;\n]|$| để| nhằm| theo| với)"
 )
 _LIST_ITEM = re.compile(rf"(?:(?:các|và|,)\s*)*(?:(?P<level>{_LEVEL})s?\s+)?(?P<name>{_PLACE})")
 

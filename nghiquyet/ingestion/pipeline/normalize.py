@@ -91,7 +91,9 @@ class Normalized:
         """
         if not self._changes:
             return pos
-        k = bisect.bisect_right(self._starts, pos) - 1
+        # An end looks only at stretches starting before it, so that
+        # zero-width characters removed right after a span stay out of it.
+        k = (bisect.bisect_left(self._starts, pos) if end else bisect.bisect_right(self._starts, pos)) - 1
         if k < 0:
             return pos
         ns, ne, os_, oe = self._changes[k]

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from nghiquyet.core.text import normalize_name
 from nghiquyet.ingestion.pipeline.lexicon import (
     ADMIN_LEVELS,
+    BODY_WORDS,
     CAP_WORD,
     LETTER,
     LOWER,
@@ -44,6 +45,8 @@ _RANK_ALT = "|".join(re.escape(h) for h in RANKS)
 _HEAD = re.compile(rf"(?<![{LETTER}])(?:(?P<rank>{_RANK_ALT})|(?P<head>{_HEAD_ALT}))(?![{LETTER}])")
 _ANCHOR = re.compile(rf"(?<![{LETTER}])(?:[Đđ]ồng chí|[Ôô]ng|[Bb]à)(?:\s*:)?\s+(?=[{UPPER}])")
 _NAME_WORD = re.compile(CAP_WORD)
+_BODY_WORD = re.compile("(?:" + "|".join(re.escape(w) for w in sorted(BODY_WORDS, key=len, reverse=True))
+                        + f")(?![{LETTER}])")
 _TOKEN = re.compile(rf" ?(\([^()\n]{{1,60}}\)|[{LETTER}\d&]+(?:\.(?=[ ,]))?)")
 _CAP_RUN = re.compile(rf"{CAP_WORD}(?: {CAP_WORD}){{1,4}}(?![{LETTER}])")
 _GENERIC = re.compile(rf"(?<![{LETTER}])(?={'|'.join(sorted(SURNAMES, key=len, reverse=True))} )({CAP_WORD}(?: {CAP_WORD}){{1,3}})"
@@ -51,13 +54,17 @@ _GENERIC = re.compile(rf"(?<![{LETTER}])(?={'|'.join(sorted(SURNAMES, key=len, r
 # Capitalised words that belong to bodies and titles, never to names.
 _NOT_NAME = frozenset(
     "Tỉnh Huyện Xã Phường Đảng Ban Hội Ủy Uỷ Sở Bộ Cục Nhà Nước Chính Mặt Trận Đoàn Thường Vụ Khối Chủ Tịch Bí "
-    "Thư Phó Giám Đốc Trưởng Viên Thành Thị Quận Ương Hội Nghị Kỳ Họp Lễ Bằng Khen Cờ Nghị Quyết "
-    "Chỉ Thị Kết Luận Kế Hoạch Chương Trình Quyết Định Sáng Chiều Tối Ngày Tháng Theo Tại Trong Sau Khi "
+    "Thư Phó Giám Đốc Trưởng Viên Thành Quận Ương Hội Nghị Kỳ Họp Lễ Bằng Khen Cờ Nghị Quyết "
+    "Chỉ Kết Luận Kế Hoạch Chương Trình Quyết Định Sáng Chiều Tối Ngày Tháng Theo Tại Trong Sau Khi "
     "Các Những Với Đây Đó Này Cùng Đồng Chí Ông Bà Tổng".split()
 )
 _ORG_LEVEL_NEEDS_PLACE = frozenset({"xã", "phường", "huyện", "quận", "thị xã", "thị trấn", "thành phố", "thôn",
                                     "xóm", "bản", "Huyện ủy", "Thị ủy", "Thành ủy", "Quận ủy", "Xã", "Phường",
                                     "đặc khu", "TP."})
+_AFTER_NAME = re.compile(
+    r"\s*(?:-|,|\(|:)\s*|\s+(?:tiếp tục\s+)?(?:(?:được bầu(?: lại)?|được chỉ định|được bổ nhiệm|được phân công)\s+)?"
+    r"(?:giữ chức(?: vụ)?|làm|là)\s+"
+)
 _LOWER_PHRASES = sorted(TITLE_LOWER_PHRASES, key=len, reverse=True)
 
 
@@ -127,16 +134,32 @@ class _Parser:
             if word[0].isupper():
                 if _HEAD.match(text, s) and toks:
                     break  # a second title glued on: stop here
+                body = _BODY_WORD.match(text, s)
+                if body and body.end() > s + len(word):
+                    toks.append((body.group(), s, body.end(), "cap"))
+                    pos = body.end()
+                    continue
                 toks.append((word, s, s + len(word), "cap"))
             elif word[0].isdigit():
                 break
             else:
+                if self._ends_with_name(toks):
+                    break  # lower-case after a person's name: the verb
                 phrase = next((p for p in _LOWER_PHRASES if text.startswith(p, s)
                                and not text[s + len(p):s + len(p) + 1].isalpha()), None)
                 if phrase:
                     toks.append((phrase, s, s + len(phrase), "low"))
                     pos = s + len(phrase)
                     continue
+                if word == "và" and toks and toks[-1][3] == "cap":
+                    # "Nông nghiệp và Môi trường": "và" inside a body's name,
+                    # unless a person or a second title follows.
+                    nxt = _NAME_WORD.match(text, e + 1)
+                    if nxt and nxt.group() not in SURNAMES and not _HEAD.match(text, e + 1):
+                        toks.append((word, s, e, "low"))
+                        pos = e
+                        continue
+                    break
                 if word in TITLE_STOP_WORDS or word not in TITLE_LOWER_WORDS or word in ("và", "các"):
                     break
                 toks.append((word, s, s + len(word), "low"))
@@ -146,6 +169,15 @@ class _Parser:
         # A title does not end on a dangling lower-case level word
         # unless it is the level of the body ("UBND tỉnh").
         return toks
+
+    @staticmethod
+    def _ends_with_name(toks: list) -> bool:
+        tail = 0
+        for tok in reversed(toks):
+            if tok[3] != "cap" or not _NAME_WORD.fullmatch(tok[0]):
+                break
+            tail += 1
+        return tail >= 2 and any(toks[-k][0] in SURNAMES for k in range(2, min(tail, 4) + 1))
 
     def parse_title(self, pos: int) -> tuple[str, int, list] | None:
         """A title starting exactly at ``pos``: (title, end, org tokens)."""
@@ -165,7 +197,7 @@ class _Parser:
     def titles_after(self, pos: int) -> tuple[list[str], int]:
         """Titles following a name: " - t1, t2" or ", t1, t2" or " (t1)"."""
         text = self.text
-        m = re.compile(r"\s*(?:-|,|\(|:)\s*").match(text, pos)
+        m = _AFTER_NAME.match(text, pos)
         if not m:
             return [], pos
         titles: list[str] = []

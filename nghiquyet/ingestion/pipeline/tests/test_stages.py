@@ -1,0 +1,185 @@
+"""Each stage on its own: normalisation, furniture, dates, documents, people, figures, meetings."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from nghiquyet.core.text import to_new_tone_style
+from nghiquyet.ingestion.pipeline import extract
+from nghiquyet.ingestion.pipeline.dates import find_dates, infer_year
+from nghiquyet.ingestion.pipeline.documents import find_documents, find_named_documents
+from nghiquyet.ingestion.pipeline.figures import find_figures, parse_number
+from nghiquyet.ingestion.pipeline.furniture import strip_furniture
+from nghiquyet.ingestion.pipeline.normalize import new_tone_style, normalize
+from nghiquyet.ingestion.pipeline.people import find_people
+
+# -- normalisation -------------------------------------------------------------
+
+
+def test_normalize_maps_nfd_and_zero_width_back_to_the_original():
+    original = "Tỉnh uỷ\u00a0" + unicodedata.normalize("NFD", "Nguyễn Văn Hoà") + "\u200b đến"
+    norm = normalize(original)
+    assert norm.text == "Tỉnh ủy Nguyễn Văn Hòa đến"
+    i = norm.text.index("Nguyễn")
+    s, e = norm.span(i, i + len("Nguyễn Văn Hòa"))
+    assert unicodedata.normalize("NFC", original[s:e]) == "Nguyễn Văn Hoà"
+    j = norm.text.index("đến")
+    assert original[slice(*norm.span(j, j + 3))] == "đến"
+
+
+@given(st.text(alphabet="oauyeqhàáảãạèéẻẽẹỳýỷỹỵAOUYEQÀÉỲ nt", max_size=40))
+def test_fast_tone_style_agrees_with_the_core_helper(text):
+    assert new_tone_style(unicodedata.normalize("NFC", text)) == to_new_tone_style(text)
+
+
+# -- furniture -----------------------------------------------------------------
+
+
+def test_related_lists_bylines_and_file_names_are_blanked_keeping_length():
+    text = ("Tiêu đề bài viết về hội nghị\nanh-1.jpg Đồng chí A phát biểu.\nNội dung chính của bài viết.\n"
+            "Lượt xem: 1.234\nThanh Tâm/ Báo X\nNhững tin cũ hơn\nQuyết định số 36 của UBND tỉnh")
+    cleaned = strip_furniture(text)
+    assert len(cleaned.text) == len(text)
+    assert "anh-1.jpg" not in cleaned.text and "Đồng chí A phát biểu." in cleaned.text
+    assert "Quyết định số 36" not in cleaned.text and "1.234" not in cleaned.text
+    assert cleaned.authors == ["Thanh Tâm"] and cleaned.sources == ["Báo X"]
+
+
+def test_update_stamp_gives_the_publication_date():
+    cleaned = strip_furniture("Tiêu đề\nCập nhật lúc 16:45, 22/07/2024\nNội dung.")
+    assert cleaned.published == "2024-07-22"
+    assert "16:45" not in cleaned.text
+
+
+# -- dates ---------------------------------------------------------------------
+
+
+def _iso(text, year=None):
+    return [d.iso(year) for d in find_dates(text) if d.kind == "day"]
+
+
+def test_date_forms():
+    assert _iso("họp ngày 30/6/2020") == ["2020-06-30"]
+    assert _iso("ngày 30 tháng 6 năm 2020") == ["2020-06-30"]
+    assert _iso("Sáng ngày 30/6, Tỉnh ủy họp") == ["--06-30"]
+    assert _iso("Chiều 17/7, hội nghị", 2024) == ["2024-07-17"]
+    (d,) = [d for d in find_dates("diễn ra từ 15 - 18/4/2017") if d.kind == "day"]
+    assert (d.iso(), d.end_day) == ("2017-04-15", 18)
+
+
+def test_a_count_over_a_total_is_not_a_date():
+    assert _iso("có 12/12 xã đạt chuẩn") == []
+
+
+def test_year_is_inferred_from_the_text_not_from_terms():
+    dates = find_dates("nhiệm kỳ 2020 - 2025, từ đầu năm 2023, tháng 4/2023, ngày 24/5 hội nghị")
+    assert infer_year(dates) == 2023
+    assert infer_year(dates, "2021-03") == 2021
+
+
+# -- documents -----------------------------------------------------------------
+
+
+def _docs(text):
+    return [(d.kind, d.number, d.symbol) for d in find_documents(text, find_dates(text))]
+
+
+def test_party_and_state_signs_with_odd_spacing():
+    assert _docs("Chỉ thị số 05 - CT/TW và Quyết định số 470- QĐNS/TW") == [
+        ("chi_thi", "05", "05-CT/TW"), ("quyet_dinh", "470", "470-QĐNS/TW")]
+    assert _docs("Chỉ thị số 01/CT-UBND, Nghị định số 09/2019/NĐ-CP") == [
+        ("chi_thi", "01", "01/CT-UBND"), ("nghi_dinh", "09", "09/2019/NĐ-CP")]
+
+
+def test_a_list_of_signs_is_several_documents():
+    assert [s for _, _, s in _docs("các nghị quyết số 03-NQ/TU, 04-NQ/TU, 05-NQ/TU của Tỉnh ủy")] == [
+        "03-NQ/TU", "04-NQ/TU", "05-NQ/TU"]
+
+
+def test_a_short_mention_joins_the_full_one():
+    text = "Kết luận số 24-KL/TW ngày 5/3/2022 của Bộ Chính trị ... thực hiện Kết luận số 24 và Chỉ thị số 42"
+    docs = find_documents(text, find_dates(text))
+    assert [(d.kind, d.number, d.symbol) for d in docs] == [("ket_luan", "24", "24-KL/TW"), ("chi_thi", "42", None)]
+    assert docs[0].issued == "2022-03-05" and docs[0].issuer == "Bộ Chính trị"
+    assert len(docs[0].mentions) == 2
+
+
+def test_issuer_with_term():
+    text = "Nghị quyết số 04-NQ/TW ngày 30/10/2016 của Ban Chấp hành Trung ương Đảng khóa XII về"
+    (doc,) = find_documents(text, find_dates(text))
+    assert doc.issued == "2016-10-30" and doc.issuer == "Ban Chấp hành Trung ương Đảng khóa XII"
+
+
+def test_named_documents_without_number_are_apart():
+    named = find_named_documents("thực hiện Nghị quyết Đại hội XIII của Đảng, Nghị quyết Đại hội Đảng bộ tỉnh lần thứ XIX")
+    assert [t for t, _, _ in named] == ["Nghị quyết Đại hội XIII của Đảng", "Nghị quyết Đại hội Đảng bộ tỉnh lần thứ XIX"]
+    assert _docs("Kế hoạch 5 năm và nhiệm kỳ 2020 - 2025") == []
+
+
+# -- people --------------------------------------------------------------------
+
+
+def _people(text):
+    return {p.name: p.titles for p in find_people(text)[0]}
+
+
+def test_list_of_comrades_with_titles():
+    text = ("Các đồng chí: Trần Văn An - Ủy viên TW Đảng, Bí thư Tỉnh ủy; Lê Thị Bình - Phó Bí thư Tỉnh ủy, "
+            "Chủ tịch UBND tỉnh đồng chủ trì hội nghị.")
+    assert _people(text) == {"Trần Văn An": ["Ủy viên TW Đảng", "Bí thư Tỉnh ủy"],
+                             "Lê Thị Bình": ["Phó Bí thư Tỉnh ủy", "Chủ tịch UBND tỉnh"]}
+
+
+def test_title_before_name_rank_and_place():
+    assert _people("Bí thư Tỉnh ủy Hà Tĩnh Phan Văn Cường phát biểu") == {"Phan Văn Cường": ["Bí thư Tỉnh ủy Hà Tĩnh"]}
+    assert _people("Chủ tịch UBND tỉnh Hà Tĩnh chủ trì") == {}
+    assert _people("Trung tá Đỗ Văn Dũng - Chính trị viên Ban Chỉ huy Quân sự huyện phát biểu") == {
+        "Đỗ Văn Dũng": ["Trung tá", "Chính trị viên Ban Chỉ huy Quân sự huyện"]}
+    assert _people("Phó Thủ tướng Trần Lưu Minh làm việc") == {"Trần Lưu Minh": ["Phó Thủ tướng"]}
+
+
+def test_each_person_once_with_every_title_and_old_tones():
+    text = ("Đồng chí Ngô Thị Hoà, Phó Chủ tịch UBND tỉnh dự. Sau đó, Phó Chủ tịch Uỷ ban nhân dân tỉnh "
+            "Ngô Thị Hòa kiểm tra. Bí thư Huyện ủy Lộc Hà chủ trì.")
+    people, _ = find_people(normalize(text).text)
+    assert [(p.name, len(p.spans)) for p in people] == [("Ngô Thị Hòa", 2)]
+    assert people[0].titles == ["Phó Chủ tịch UBND tỉnh"]
+
+
+# -- figures -------------------------------------------------------------------
+
+
+def test_vietnamese_numbers():
+    assert parse_number("2.989") == 2989 and parse_number("48,93") == 48.93 and parse_number("40.065") == 40065
+
+
+def _figs(text):
+    dates = find_dates(text)
+    return [(f.value, f.total, f.unit) for f in find_figures(text, [(d.start, d.end) for d in dates])]
+
+
+def test_figures_and_what_is_not_one():
+    assert _figs("504/504 chi bộ, đảng bộ cơ sở hoàn thành") == [(504, 504, "chi bộ, đảng bộ cơ sở")]
+    assert _figs("có 2.989 đảng viên; diện tích 48,93km2") == [(2989, None, "đảng viên"), (48.93, None, "km2")]
+    assert _figs("ngày 30/6/2020, nhiệm kỳ 2020 - 2025, 5 năm liền, khóa 15, lần thứ 21, năm 2023") == []
+    assert _figs("Chỉ thị số 42 và 1 số nội dung") == []
+
+
+# -- whole pipeline ------------------------------------------------------------
+
+
+def test_meeting_with_online_bridges_and_chairs():
+    text = ("Sáng 30/6/2024, Ban Chấp hành Đảng bộ tỉnh tổ chức Hội nghị lần thứ 21. Hội nghị được tổ chức "
+            "trực tuyến với 15 điểm cầu. Đồng chí Trần Văn An, Bí thư Tỉnh ủy chủ trì hội nghị.")
+    (meeting,) = extract(text)["meetings"]
+    assert meeting["date"] == "2024-06-30" and meeting["online"] is True and meeting["bridge_points"] == 15
+    assert meeting["title"] == "Hội nghị Ban Chấp hành Đảng bộ tỉnh lần thứ 21"
+    assert meeting["chairs"] == ["Trần Văn An"]
+
+
+def test_plans_and_bare_mentions_are_not_meetings():
+    text = "Kết luận hội nghị, đồng chí Bí thư đề nghị. Dự kiến ngày 15/7 sẽ tổ chức hội nghị cấp tỉnh."
+    assert extract(text)["meetings"] == []
