@@ -165,8 +165,12 @@ def detail(request, pk):
 
     # By period: each sub-period's own roll-up (years over a term, else the
     # target's reporting periods that have begun).
-    if period.kind in (PeriodKind.TERM, PeriodKind.MID_TERM):
-        series = [Period.year(y) for y in range(period.start.year, min(period.end.year, today.year) + 1)]
+    if period.kind in (PeriodKind.TERM, PeriodKind.MID_TERM) or target.report_every == PeriodKind.YEAR:
+        first = doc.term_start or period.start.year
+        last = min(doc.term_end or period.end.year, today.year)
+        if period.kind in (PeriodKind.TERM, PeriodKind.MID_TERM):
+            first, last = period.start.year, min(period.end.year, today.year)
+        series = [Period.year(y) for y in range(first, last + 1)]
     else:
         try:
             series = [p for p in period.subperiods(target.report_every) if p.start <= today]

@@ -1,0 +1,65 @@
+"""Template filters that show numbers, dates and periods the Vietnamese way."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django import template
+
+from nghiquyet.core.dates import format_date, format_datetime
+from nghiquyet.core.numbers import format_number
+
+register = template.Library()
+
+
+@register.filter
+def vn_number(value, decimals=None):
+    """2989 → "2.989", 48.93 → "48,93"; None → "–"."""
+    if value is None or value == "":
+        return "–"
+    if decimals is not None and decimals != "":
+        return format_number(value, int(decimals))
+    if isinstance(value, Decimal) and value != value.to_integral_value():
+        # Stored with four places; show at most two unless more are needed.
+        rounded = value.quantize(Decimal("0.01"))
+        return format_number(rounded if rounded == value else value.normalize())
+    return format_number(value)
+
+
+@register.filter
+def vn_input(value):
+    """A value as a person would type it back in a form ("" when empty)."""
+    if value is None:
+        return ""
+    return format_number(value)
+
+
+@register.filter
+def vn_percent(value):
+    if value is None:
+        return "–"
+    return format_number(value, 1) + "%"
+
+
+@register.filter
+def vn_date(value):
+    if value is None or value == "":
+        return ""
+    if isinstance(value, dt.datetime):
+        return format_datetime(value)
+    return format_date(value)
+
+
+@register.filter
+def get_item(mapping, key):
+    if mapping is None:
+        return None
+    return mapping.get(key)
+
+
+@register.filter
+def outcome_label(value):
+    from nghiquyet.targets.rollup import Outcome
+
+    return Outcome.LABELS.get(value, "")
