@@ -1,0 +1,456 @@
+"""Results taken in from a filled Excel template, all or nothing.
+
+The whole file is read and checked first: identity (template version,
+checksum, document, unit, period), headers, the reporter role on every
+unit, every cell's value (``targets.actions.clean_value``: Vietnamese
+separators, text, a unit in the cell). Any error and nothing is written;
+the errors come back listed by sheet, row and column (Excel letters).
+Then one transaction writes with ``do_save_result``'s rules, in bulk: a
+cell with the same value and note is left alone (so the same file uploaded
+twice changes nothing), a changed cell keeps its old value as a revision
+and gets a new version, and every write has its audit row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from nghiquyet.accounts.access import has_role
+from nghiquyet.accounts.models import Role
+from nghiquyet.audit.actions import record, snapshot
+from nghiquyet.audit.models import AuditEntry
+from nghiquyet.core.periods import Period, PeriodError, parse_period_key
+from nghiquyet.documents.models import Document
+from nghiquyet.orgs.models import OrgUnit
+from nghiquyet.targets.actions import check_period, clean_value
+from nghiquyet.targets.models import Assignment, Result, ResultRevision, ResultStatus, Target
+
+from .entry import (
+    DATA_SHEET,
+    HEAD_ROW,
+    META_SHEET,
+    TARGETS_FIRST_ROW,
+    TARGETS_HEAD,
+    TEMPLATE_VERSION,
+    UNITS_FIRST_ROW,
+    UNITS_FIXED_HEAD,
+    TemplateMeta,
+    column,
+)
+
+MAX_BYTES = 20 * 1024 * 1024
+MAX_ERRORS = 200  # beyond that the list stops helping
+
+
+@dataclass(frozen=True)
+class CellError:
+    sheet: str
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = [f"Trang “{self.sheet}”"] if self.sheet else []
+        if self.row is not None:
+            where.append(f"dòng {self.row}")
+        if self.column:
+            where.append(f"cột {self.column}")
+        return (", ".join(where) + ": " if where else "") + self.message
+
+
+class ImportRejected(ValidationError):
+    """The file was refused; ``errors`` lists why. Nothing was written."""
+
+    def __init__(self, errors: list[CellError]):
+        self.errors = errors
+        super().__init__([str(e) for e in errors])
+
+
+@dataclass
+class ImportSummary:
+    document: Document
+    unit: OrgUnit
+    period: Period
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    empty: int = 0
+    units: int = 0
+
+    @property
+    def message(self) -> str:
+        if not self.created and not self.updated:
+            return f"Không có thay đổi: {self.unchanged} ô trùng với số liệu đã có, {self.empty} ô để trống."
+        return (
+            f"Đã nhận số liệu {self.period.label} của {self.units} đơn vị: {self.created} ô mới, "
+            f"{self.updated} ô cập nhật, {self.unchanged} ô không đổi, {self.empty} ô để trống."
+        )
+
+
+@dataclass
+class _Cell:
+    target: Target
+    unit: OrgUnit
+    value: Decimal
+    note: str | None  # None: the sheet has no note for it; keep the stored one
+
+
+@dataclass
+class _Parsed:
+    meta: TemplateMeta
+    document: Document
+    unit: OrgUnit
+    period: Period
+    cells: list[_Cell] = field(default_factory=list)
+    empty: int = 0
+    units: set[int] = field(default_factory=set)
+
+
+def _refuse(message: str, sheet: str = "", row=None, col=None) -> ImportRejected:
+    return ImportRejected([CellError(sheet, row, col, message)])
+
+
+def _open(file) -> tuple[object, bytes]:
+    data = file.read() if hasattr(file, "read") else bytes(file)
+    if not data:
+        raise _refuse("Tệp rỗng, không có dữ liệu.")
+    if len(data) > MAX_BYTES:
+        raise _refuse("Tệp quá lớn (tối đa 20 MB).")
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError):
+        raise _refuse(
+            "Tệp không phải là tệp Excel (.xlsx) đọc được. Vui lòng dùng mẫu tải từ hệ thống và lưu dạng .xlsx."
+        ) from None
+    return wb, data
+
+
+def _read_meta(wb) -> TemplateMeta:
+    if META_SHEET not in wb.sheetnames:
+        raise _refuse(
+            "Tệp không phải mẫu nhập số liệu của hệ thống (thiếu thông tin nhận dạng mẫu). "
+            "Vui lòng tải mẫu mới và nhập lại."
+        )
+    raw = {
+        str(k): "" if v is None else str(v) for k, v, *_ in wb[META_SHEET].iter_rows(values_only=True) if k
+    }
+    try:
+        version = int(raw.get("template_version", "0"))
+    except ValueError:
+        version = 0
+    if version != TEMPLATE_VERSION:
+        raise _refuse(
+            f"Mẫu biểu này đã cũ (phiên bản {version or 'không rõ'}, hiện dùng phiên bản {TEMPLATE_VERSION}); "
+            "vui lòng tải mẫu mới và nhập lại số liệu."
+        )
+    try:
+        meta = TemplateMeta(
+            version,
+            int(raw["document"]),
+            int(raw["unit"]),
+            raw["period"],
+            raw["layout"],
+            tuple(int(v) for v in raw["targets"].split(",") if v),
+            tuple(int(v) for v in raw["units"].split(",") if v),
+        )
+    except (KeyError, ValueError):
+        raise _refuse("Thông tin nhận dạng mẫu bị hỏng; vui lòng tải mẫu mới.") from None
+    if raw.get("checksum") != meta.checksum():
+        raise _refuse(
+            "Thông tin nhận dạng mẫu không khớp (mẫu bị sửa hoặc tạo từ hệ thống khác); vui lòng tải mẫu mới."
+        )
+    return meta
+
+
+def _text(v) -> str:
+    return "" if v is None else str(v).strip()
+
+
+def _check_identity(meta, document, unit, period):
+    """The file's document, unit and period, checked against what the page
+    expects (when it says)."""
+    doc = Document.objects.filter(pk=meta.document_id).first()
+    root = OrgUnit.objects.filter(pk=meta.unit_id).first()
+    if doc is None or root is None:
+        raise _refuse("Văn bản hoặc đơn vị của mẫu này không còn trong hệ thống; vui lòng tải mẫu mới.")
+    try:
+        p = parse_period_key(meta.period_key)
+    except PeriodError:
+        raise _refuse("Kỳ báo cáo ghi trong mẫu không hợp lệ; vui lòng tải mẫu mới.") from None
+    if document is not None and doc.pk != document.pk:
+        raise _refuse(f"Tệp này là mẫu của {doc}, không phải của {document}.")
+    if unit is not None and root.pk != unit.pk:
+        raise _refuse(f"Tệp này là mẫu của {root.name}, không phải của {unit.name}.")
+    if period is not None and p.key() != period.key():
+        raise _refuse(f"Tệp này là mẫu kỳ {p.label}, không phải kỳ {period.label}.")
+    return doc, root, p
+
+
+def _parse(wb, meta: TemplateMeta, acting_user, document, unit, period) -> _Parsed:
+    doc, root, p = _check_identity(meta, document, unit, period)
+    if DATA_SHEET not in wb.sheetnames:
+        raise _refuse(f"Không tìm thấy trang “{DATA_SHEET}” trong tệp; vui lòng dùng mẫu tải từ hệ thống.")
+    ws = wb[DATA_SHEET]
+    targets = Target.objects.in_bulk(meta.target_ids)
+    if len(targets) != len(meta.target_ids):
+        raise _refuse("Có chỉ tiêu trong mẫu không còn trong hệ thống; vui lòng tải mẫu mới.")
+    targets_in_order = [targets[i] for i in meta.target_ids]
+    units = OrgUnit.objects.in_bulk(meta.unit_ids)
+    if len(units) != len(meta.unit_ids):
+        raise _refuse("Có đơn vị trong mẫu không còn trong hệ thống; vui lòng tải mẫu mới.")
+    rows = list(ws.iter_rows(min_row=1, values_only=True))
+    errors: list[CellError] = []
+    sheet = DATA_SHEET
+
+    def err(row, col, message, where=sheet):
+        if len(errors) < MAX_ERRORS:
+            errors.append(CellError(where, row, column(col) if col else None, message))
+
+    def row_at(n: int) -> tuple:
+        return rows[n - 1] if n - 1 < len(rows) else ()
+
+    def cell(values: tuple, col: int):
+        return values[col - 1] if col - 1 < len(values) else None
+
+    out = _Parsed(meta=meta, document=doc, unit=root, period=p)
+    # Who may report: the reporter role on every unit of the sheet.
+    for uid in meta.unit_ids:
+        if not has_role(acting_user, units[uid], Role.REPORTER):
+            err(None, None, f"Bạn không có quyền báo cáo số liệu của {units[uid].name}.", where="")
+    if errors:
+        raise ImportRejected(errors)
+    period_ok: dict[int, str] = {}
+    for t in targets_in_order:
+        try:
+            check_period(t, p)
+        except ValidationError as exc:
+            period_ok[t.pk] = exc.messages[0]
+    assigned = set(
+        Assignment.objects.filter(target_id__in=meta.target_ids, unit_id__in=meta.unit_ids).values_list(
+            "target_id", "unit_id"
+        )
+    )
+
+    def take(row: int, col: int, t: Target, u: OrgUnit, raw, note: str | None) -> None:
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            out.empty += 1
+            return
+        if t.pk in period_ok:
+            err(row, col, period_ok[t.pk])
+            return
+        if (t.pk, u.pk) not in assigned:
+            err(row, col, f"Chỉ tiêu “{t.name}” không được giao cho {u.name}.")
+            return
+        try:
+            value = clean_value(t, raw)
+        except ValidationError as exc:
+            err(row, col, f"“{_text(raw)}”: {exc.messages[0]}")
+            return
+        out.cells.append(_Cell(t, u, value, note))
+        out.units.add(u.pk)
+
+    if meta.layout == "targets":
+        head = row_at(HEAD_ROW)
+        for col, expected in enumerate(TARGETS_HEAD, start=1):
+            got = _text(cell(head, col))
+            ok = got == expected or (col in (5, 6) and got.startswith("Kết quả"))
+            if not ok:
+                err(HEAD_ROW, col, f"Tiêu đề cột phải là “{expected}”, tệp ghi “{got}”.")
+        if errors:
+            raise ImportRejected(errors)
+        u = units[meta.unit_ids[0]]
+        for i, t in enumerate(targets_in_order):
+            row = TARGETS_FIRST_ROW + i
+            values = row_at(row)
+            if _text(cell(values, 2)) != t.code:
+                err(
+                    row,
+                    2,
+                    f"Mã chỉ tiêu phải là “{t.code}” ({t.name}); các dòng đã bị xóa, chèn hoặc đổi chỗ.",
+                )
+                continue
+            take(row, 6, t, u, cell(values, 6), _text(cell(values, 7)))
+        extra = row_at(TARGETS_FIRST_ROW + len(targets_in_order))
+        if any(_text(v) for v in extra):
+            err(
+                TARGETS_FIRST_ROW + len(targets_in_order),
+                None,
+                "Có dòng thêm ngoài mẫu; không được chèn dòng.",
+            )
+    elif meta.layout == "units":
+        head = row_at(HEAD_ROW)
+        fixed = len(UNITS_FIXED_HEAD)
+        for col, expected in enumerate(UNITS_FIXED_HEAD, start=1):
+            if _text(cell(head, col)) != expected:
+                err(HEAD_ROW, col, f"Tiêu đề cột phải là “{expected}”, tệp ghi “{_text(cell(head, col))}”.")
+        for j, t in enumerate(targets_in_order):
+            got = _text(cell(head, fixed + 1 + j))
+            if not got.startswith(f"{t.code}."):
+                err(
+                    HEAD_ROW,
+                    fixed + 1 + j,
+                    f"Tiêu đề cột phải là chỉ tiêu “{t.code}. {t.name}”, tệp ghi “{got}”.",
+                )
+        if errors:
+            raise ImportRejected(errors)
+        for i, uid in enumerate(meta.unit_ids):
+            row = UNITS_FIRST_ROW + i
+            values = row_at(row)
+            u = units[uid]
+            if _text(cell(values, 2)) != str(uid):
+                err(row, 2, f"Dòng của {u.name} đã bị xóa, chèn hoặc đổi chỗ; vui lòng dùng lại mẫu gốc.")
+                continue
+            for j, t in enumerate(targets_in_order):
+                col = fixed + 1 + j
+                raw = cell(values, col)
+                if (t.pk, uid) not in assigned and (raw is None or _text(raw) == ""):
+                    continue  # a grey cell left empty, as it should be
+                take(row, col, t, u, raw, None)
+    else:
+        raise _refuse("Thông tin nhận dạng mẫu bị hỏng (kiểu mẫu không rõ); vui lòng tải mẫu mới.")
+    if errors:
+        raise ImportRejected(errors)
+    return out
+
+
+def do_import_results(
+    file,
+    *,
+    acting_user,
+    document: Document | None = None,
+    unit: OrgUnit | None = None,
+    period: Period | None = None,
+    submit: bool = True,
+) -> ImportSummary:
+    """Take in a filled template (a file object or bytes). ``document``,
+    ``unit``, ``period``, when given, are what the page expects: a file
+    made for another one is refused. The user needs the reporter role on
+    every unit in the sheet. All or nothing; raises ImportRejected (its
+    ``errors`` by sheet, row and column, in Vietnamese)."""
+    wb, data = _open(file)
+    try:
+        meta = _read_meta(wb)
+        parsed = _parse(wb, meta, acting_user, document, unit, period)
+    finally:
+        wb.close()
+    return _write(parsed, data, acting_user, submit)
+
+
+def _write(parsed: _Parsed, data: bytes, acting_user, submit: bool) -> ImportSummary:
+    summary = ImportSummary(parsed.document, parsed.unit, parsed.period, empty=parsed.empty)
+    summary.units = len(parsed.units)
+    p = parsed.period
+    key = p.key()
+    status = ResultStatus.SUBMITTED if submit else ResultStatus.DRAFT
+    user = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    now = timezone.now()
+    target_ids = {c.target.pk for c in parsed.cells}
+    unit_ids = {c.unit.pk for c in parsed.cells}
+    with transaction.atomic():
+        existing = {
+            (r.target_id, r.unit_id): r
+            for r in Result.objects.select_for_update().filter(
+                target_id__in=target_ids, unit_id__in=unit_ids, period_key=key
+            )
+        }
+        new: list[Result] = []
+        changed: list[tuple[Result, dict]] = []
+        revisions: list[ResultRevision] = []
+        for c in parsed.cells:
+            r = existing.get((c.target.pk, c.unit.pk))
+            if r is None:
+                new.append(
+                    Result(
+                        target=c.target,
+                        unit=c.unit,
+                        period_key=key,
+                        period_kind=p.kind.value,
+                        period_start=p.start,
+                        period_end=p.end,
+                        value=c.value,
+                        note=c.note or "",
+                        status=status,
+                        reported_by=user,
+                        reported_at=now,
+                        submitted_at=now if submit else None,
+                    )
+                )
+                continue
+            note = r.note if c.note is None else c.note
+            if r.value == c.value and r.note == note and r.status == status:
+                summary.unchanged += 1
+                continue
+            before = snapshot(r)
+            revisions.append(
+                ResultRevision(
+                    result=r,
+                    version=r.version,
+                    value=r.value,
+                    note=r.note,
+                    status=r.status,
+                    changed_by_id=r.reported_by_id,
+                )
+            )
+            r.target, r.unit = c.target, c.unit  # for the audit rows' text, no query
+            r.value, r.note, r.status = c.value, note, status
+            r.version += 1
+            r.reported_by = user
+            r.reported_at = now
+            if submit:
+                r.submitted_at = now
+            changed.append((r, before))
+        if not new and not changed:
+            return summary
+        try:
+            with transaction.atomic():
+                Result.objects.bulk_create(new, batch_size=2000)
+        except IntegrityError:
+            raise _refuse("Có số liệu vừa được người khác nhập cùng lúc; vui lòng tải lên lại.") from None
+        ResultRevision.objects.bulk_create(revisions, batch_size=2000)
+        Result.objects.bulk_update(
+            [r for r, _ in changed],
+            ["value", "note", "status", "version", "reported_by", "reported_at", "submitted_at"],
+            batch_size=1000,
+        )
+        # One audit row per written cell, as do_save_result writes, plus one
+        # for the import itself (the file's hash says which file it was).
+        audit = [_audit(r, None, user) for r in new] + [_audit(r, before, user) for r, before in changed]
+        AuditEntry.objects.bulk_create(audit, batch_size=2000)
+        summary.created, summary.updated = len(new), len(changed)
+        record(
+            "import_results",
+            parsed.document,
+            acting_user=acting_user,
+            unit=parsed.unit,
+            after={
+                "period": key,
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "created": summary.created,
+                "updated": summary.updated,
+                "unchanged": summary.unchanged,
+            },
+        )
+    return summary
+
+
+def _audit(result: Result, before: dict | None, user) -> AuditEntry:
+    return AuditEntry(
+        actor=user,
+        action="save_result",
+        object_type="targets.result",
+        object_id=str(result.pk),
+        object_repr=f"{result.target.code} – {result.unit.name} – {result.period_key}: {result.value}"[:255],
+        unit_id=result.unit_id,
+        before=before,
+        after=snapshot(result),
+    )

@@ -1,0 +1,266 @@
+"""Excel round-trip: templates out, filled files in, all or nothing."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import openpyxl
+import pytest
+
+from nghiquyet.audit.models import AuditEntry
+from nghiquyet.core.periods import Period
+from nghiquyet.reports.actions import ImportRejected, do_import_results
+from nghiquyet.reports.entry import (
+    DATA_SHEET,
+    META_SHEET,
+    TARGETS_FIRST_ROW,
+    UNITS_FIRST_ROW,
+    build_children_template,
+    build_unit_template,
+)
+from nghiquyet.targets.models import Result, ResultRevision, ResultStatus
+
+pytestmark = pytest.mark.django_db
+
+Q3 = Period.quarter(2026, 3)
+
+
+def fill(data: bytes, cells: dict[str, object], *, meta: dict[str, object] | None = None) -> bytes:
+    """Type into a template as a person would (openpyxl ignores protection)."""
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    ws = wb[DATA_SHEET]
+    for ref, value in cells.items():
+        ws[ref] = value
+    for ref, value in (meta or {}).items():
+        wb[META_SHEET][ref] = value
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def state():
+    """Everything an import could write."""
+    return (
+        sorted(Result.objects.values_list("target_id", "unit_id", "period_key", "value", "version", "note")),
+        ResultRevision.objects.count(),
+        AuditEntry.objects.count(),
+    )
+
+
+def rejected(data, user, **kw) -> list[str]:
+    before = state()
+    with pytest.raises(ImportRejected) as exc:
+        do_import_results(io.BytesIO(data), acting_user=user, **kw)
+    assert state() == before, "nothing may be written when a file is refused"
+    return [str(e) for e in exc.value.errors]
+
+
+@pytest.fixture
+def unit_template(review, tree):
+    return build_unit_template(review.doc, tree.commune_a, Q3)
+
+
+# -- the templates ---------------------------------------------------------------
+
+
+def test_unit_template_lists_assigned_targets_with_last_period_and_locks(unit_template):
+    wb = openpyxl.load_workbook(io.BytesIO(unit_template))
+    assert wb.sheetnames == [DATA_SHEET, META_SHEET]
+    assert wb[META_SHEET].sheet_state == "veryHidden"
+    ws = wb[DATA_SHEET]
+    assert ws.protection.sheet
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=TARGETS_FIRST_ROW - 1, max_col=7)]
+    assert rows[0] == [
+        "STT",
+        "Mã chỉ tiêu",
+        "Chỉ tiêu",
+        "Đơn vị tính",
+        "Kết quả Quý II/2026",
+        "Kết quả Quý III/2026",
+        "Ghi chú",
+    ]
+    assert [r[1] for r in rows[1:]] == ["1", "2", "3"]
+    assert [r[3] for r in rows[1:]] == ["đảng viên", "%", "%"]
+    # Last period's values (Quý II/2026 of Đức Thọ).
+    assert [r[4] for r in rows[1:]] == [40, 2.8, 52]
+    first = TARGETS_FIRST_ROW
+    assert ws[f"F{first}"].protection.locked is False
+    assert ws[f"G{first}"].protection.locked is False
+    assert ws[f"E{first}"].protection.locked is True
+    assert ws[f"C{first}"].protection.locked is True
+    meta = {r[0]: r[1] for r in wb[META_SHEET].iter_rows(values_only=True)}
+    assert meta["period"] == "2026-Q3" and meta["layout"] == "targets" and len(meta["checksum"]) == 32
+
+
+def test_children_template_has_a_row_per_unit_and_a_column_per_target(review, tree):
+    wb = openpyxl.load_workbook(io.BytesIO(build_children_template(review.doc, tree.province, Q3)))
+    ws = wb[DATA_SHEET]
+    names = [ws.cell(row=UNITS_FIRST_ROW + i, column=3).value for i in range(2)]
+    assert names == ["Đảng ủy xã Đức Thọ", "Đảng ủy xã Tùng Ảnh"]
+    assert ws.cell(row=UNITS_FIRST_ROW - 2, column=4).value == "1. Kết nạp đảng viên mới"
+    assert ws.cell(row=UNITS_FIRST_ROW - 1, column=4).value == "(đảng viên)"
+    assert ws.cell(row=UNITS_FIRST_ROW, column=4).protection.locked is False
+    assert ws.column_dimensions["B"].hidden
+    assert ws.freeze_panes == f"D{UNITS_FIRST_ROW}"
+
+
+# -- good files -------------------------------------------------------------------
+
+
+def test_good_file_is_taken_in_with_vietnamese_numbers_text_and_units(unit_template, users, tree, review):
+    r = TARGETS_FIRST_ROW
+    data = fill(
+        unit_template,
+        {f"F{r}": "35 đảng viên", f"F{r + 1}": "2,7", f"G{r + 1}": "Ước tính", f"F{r + 2}": 51.5},
+    )
+    summary = do_import_results(data, acting_user=users.reporter, unit=tree.commune_a, period=Q3)
+    assert (summary.created, summary.updated, summary.unchanged) == (3, 0, 0)
+    got = {
+        res.target.code: res
+        for res in Result.objects.filter(unit=tree.commune_a, period_key="2026-Q3").select_related("target")
+    }
+    assert (
+        got["1"].value == Decimal(35)
+        and got["2"].value == Decimal("2.7")
+        and got["3"].value == Decimal("51.5")
+    )
+    assert got["2"].note == "Ước tính"
+    assert all(
+        res.status == ResultStatus.SUBMITTED and res.reported_by == users.reporter for res in got.values()
+    )
+    assert AuditEntry.objects.filter(action="save_result", object_id=str(got["1"].pk)).exists()
+    assert AuditEntry.objects.filter(action="import_results").count() == 1
+    assert "3 ô mới" in summary.message
+
+
+def test_same_file_twice_changes_nothing(unit_template, users):
+    data = fill(unit_template, {f"F{TARGETS_FIRST_ROW}": "2.989"})
+    first = do_import_results(data, acting_user=users.reporter)
+    assert first.created == 1
+    before = state()
+    again = do_import_results(data, acting_user=users.reporter)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 1)
+    assert state() == before
+    assert again.message.startswith("Không có thay đổi")
+
+
+def test_changed_value_keeps_a_revision(unit_template, users, tree, review):
+    do_import_results(fill(unit_template, {f"F{TARGETS_FIRST_ROW}": 10}), acting_user=users.reporter)
+    summary = do_import_results(
+        fill(unit_template, {f"F{TARGETS_FIRST_ROW}": "12"}), acting_user=users.reporter
+    )
+    assert summary.updated == 1
+    res = Result.objects.get(target=review.new_members, unit=tree.commune_a, period_key="2026-Q3")
+    assert (res.value, res.version) == (Decimal(12), 2)
+    assert list(res.revisions.values_list("version", "value")) == [(1, Decimal(10))]
+
+
+def test_children_file_fills_every_commune(review, tree, users):
+    data = build_children_template(review.doc, tree.province, Q3)
+    r = UNITS_FIRST_ROW
+    data = fill(data, {f"D{r}": "1.200", f"E{r}": "2,5%", f"D{r + 1}": 7, f"F{r + 1}": "49,9"})
+    summary = do_import_results(data, acting_user=users.province_admin, unit=tree.province)
+    assert (summary.created, summary.units) == (4, 2)
+    assert (
+        Result.objects.get(unit=tree.commune_a, target=review.new_members, period_key="2026-Q3").value == 1200
+    )
+
+
+# -- bad files: each refused with a reason, nothing written ----------------------
+
+
+def test_bad_value_is_reported_by_sheet_row_and_column(unit_template, users):
+    r = TARGETS_FIRST_ROW
+    data = fill(unit_template, {f"F{r}": "35", f"F{r + 1}": "abc", f"F{r + 2}": "150"})
+    errors = rejected(data, users.reporter)
+    assert len(errors) == 2
+    assert errors[0].startswith(f"Trang “{DATA_SHEET}”, dòng {r + 1}, cột F: “abc”: Không đọc được số")
+    assert errors[1].startswith(f"Trang “{DATA_SHEET}”, dòng {r + 2}, cột F: “150”: Giá trị 150 lớn hơn")
+
+
+def test_fraction_for_an_integer_target_is_refused(unit_template, users):
+    errors = rejected(fill(unit_template, {f"F{TARGETS_FIRST_ROW}": "2,5"}), users.reporter)
+    assert "nhận số nguyên" in errors[0] and f"dòng {TARGETS_FIRST_ROW}, cột F" in errors[0]
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"", "Tệp rỗng"),
+        (b"day khong phai excel", "không phải là tệp Excel"),
+        (b"PK\x03\x04broken zip", "không phải là tệp Excel"),
+    ],
+)
+def test_malformed_files_are_refused(users, review, data, reason):
+    errors = rejected(data, users.reporter)
+    assert reason in errors[0]
+
+
+def test_a_workbook_not_made_by_the_system_is_refused(users, review):
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "Kết nạp đảng viên"
+    buf = io.BytesIO()
+    wb.save(buf)
+    assert "không phải mẫu nhập số liệu" in rejected(buf.getvalue(), users.reporter)[0]
+
+
+def test_wrong_headers_are_refused(unit_template, users):
+    errors = rejected(fill(unit_template, {"C5": "Tên"}), users.reporter)
+    assert errors == [f"Trang “{DATA_SHEET}”, dòng 5, cột C: Tiêu đề cột phải là “Chỉ tiêu”, tệp ghi “Tên”."]
+
+
+def test_older_template_is_refused(unit_template, users):
+    errors = rejected(fill(unit_template, {}, meta={"B1": "1"}), users.reporter)
+    assert "Mẫu biểu này đã cũ (phiên bản 1" in errors[0]
+
+
+def test_edited_identity_is_refused(unit_template, users, tree):
+    data = fill(unit_template, {f"F{TARGETS_FIRST_ROW}": 5}, meta={"B3": str(tree.commune_b.pk)})
+    assert "không khớp" in rejected(data, users.reporter)[0]
+
+
+def test_another_units_sheet_is_refused(unit_template, users, tree):
+    data = fill(unit_template, {f"F{TARGETS_FIRST_ROW}": 5})
+    errors = rejected(data, users.reporter_b, unit=tree.commune_b)
+    assert errors == ["Tệp này là mẫu của Đảng ủy xã Đức Thọ, không phải của Đảng ủy xã Tùng Ảnh."]
+
+
+def test_another_period_is_refused(unit_template, users):
+    data = fill(unit_template, {f"F{TARGETS_FIRST_ROW}": 5})
+    assert (
+        "mẫu kỳ Quý III/2026, không phải kỳ Quý II/2026"
+        in rejected(data, users.reporter, period=Period.quarter(2026, 2))[0]
+    )
+
+
+def test_reporter_cannot_import_other_commune(unit_template, users):
+    data = fill(unit_template, {f"F{TARGETS_FIRST_ROW}": 5})
+    assert rejected(data, users.reporter_b) == ["Bạn không có quyền báo cáo số liệu của Đảng ủy xã Đức Thọ."]
+    assert rejected(data, users.viewer) == ["Bạn không có quyền báo cáo số liệu của Đảng ủy xã Đức Thọ."]
+    assert rejected(data, users.outsider) == ["Bạn không có quyền báo cáo số liệu của Đảng ủy xã Đức Thọ."]
+
+
+def test_commune_reporter_cannot_import_the_provincial_sheet(review, tree, users):
+    data = fill(build_children_template(review.doc, tree.province, Q3), {f"D{UNITS_FIRST_ROW}": 5})
+    assert rejected(data, users.reporter) == ["Bạn không có quyền báo cáo số liệu của Đảng ủy xã Tùng Ảnh."]
+
+
+def test_moved_rows_are_refused(unit_template, users):
+    r = TARGETS_FIRST_ROW
+    data = fill(unit_template, {f"B{r}": "2", f"B{r + 1}": "1", f"F{r}": 5})
+    errors = rejected(data, users.reporter)
+    assert f"dòng {r}, cột B: Mã chỉ tiêu phải là “1”" in errors[0]
+
+
+def test_value_in_a_grey_cell_is_refused(review, tree, users):
+    from nghiquyet.targets.models import Assignment
+
+    Assignment.objects.filter(unit=tree.commune_b, target=review.forest).delete()
+    data = build_children_template(review.doc, tree.province, Q3)
+    data = fill(data, {f"D{UNITS_FIRST_ROW}": 5, f"F{UNITS_FIRST_ROW + 1}": 40})
+    errors = rejected(data, users.province_admin)
+    assert errors == [
+        f"Trang “{DATA_SHEET}”, dòng {UNITS_FIRST_ROW + 1}, cột F: "
+        "Chỉ tiêu “Tỷ lệ che phủ rừng” không được giao cho Đảng ủy xã Tùng Ảnh."
+    ]
