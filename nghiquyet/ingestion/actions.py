@@ -1,0 +1,402 @@
+"""Django glue for the pipeline: texts become sources with suggestions, and a
+person's decision turns a suggestion into a record (or rejects it)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import zipfile
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from nghiquyet.audit.actions import record
+from nghiquyet.core.text import fold, normalize_name
+from nghiquyet.documents.actions import do_create_document
+from nghiquyet.documents.models import Document
+from nghiquyet.documents.signs import SignError, kind_label, parse_sign
+from nghiquyet.ingestion.pipeline import DecodeError, decode_bytes, extract
+from nghiquyet.ingestion.pipeline.lexicon import expand_abbreviations
+from nghiquyet.meetings.models import Meeting, MeetingKind, Participant
+from nghiquyet.orgs.actions import do_add_position, do_create_person, do_merge_units
+from nghiquyet.orgs.models import OrgUnit, Person
+
+from .models import Source, Suggestion
+
+MAX_BYTES = 50 * 1024 * 1024
+
+
+def read_upload(data: bytes, name: str = "") -> tuple[str, str, str, dict]:
+    """Decode an upload into (text, file kind, encoding, hints): plain text in
+    any supported encoding, an HTML page, or a Word .docx (its paragraphs)."""
+    if len(data) > MAX_BYTES:
+        raise ValidationError("Tệp lớn hơn 50 MB.")
+    if data[:2] == b"PK" and (name.lower().endswith(".docx") or _is_docx(data)):
+        import docx
+
+        try:
+            document = docx.Document(io.BytesIO(data))
+        except Exception:
+            raise ValidationError(
+                "Không mở được tệp Word (.docx): tệp hỏng hoặc không đúng định dạng."
+            ) from None
+        text = "\n".join(p.text for p in document.paragraphs)
+        return text, "docx", "docx", {}
+    try:
+        decoded = decode_bytes(data, name=name)
+    except DecodeError as exc:
+        raise ValidationError(str(exc)) from None
+    return decoded.text, "html" if decoded.is_html else "text", decoded.encoding, decoded.hints
+
+
+def _is_docx(data: bytes) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            return "word/document.xml" in z.namelist()
+    except zipfile.BadZipFile:
+        return False
+
+
+def do_ingest(
+    data: bytes,
+    *,
+    name: str = "",
+    origin: str = "",
+    unit: OrgUnit | None = None,
+    acting_user,
+) -> tuple[Source, bool]:
+    """Read a file into a Source and its Suggestions. The same text twice
+    is one source: the second call returns the first with ``False``."""
+    text, file_kind, encoding, hints = read_upload(data, name)
+    if not text.strip():
+        raise ValidationError("Tệp không có nội dung văn bản.")
+    text_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    existing = Source.objects.filter(text_hash=text_hash).first()
+    if existing is not None:
+        return existing, False
+    facts = extract(text, name or None, hints=hints)
+    with transaction.atomic():
+        source = Source.objects.create(
+            title=(facts.get("title") or name or "")[:500],
+            origin=origin or name,
+            file_kind=file_kind,
+            encoding=encoding,
+            text=text,
+            text_hash=text_hash,
+            published=facts.get("published") or "",
+            authors=facts.get("authors") or [],
+            unit=unit,
+            created_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        )
+        rows = []
+        for kind, key in (
+            (Suggestion.Kind.MEETING, "meetings"),
+            (Suggestion.Kind.DOCUMENT, "documents"),
+            (Suggestion.Kind.DOCUMENT, "named_documents"),
+            (Suggestion.Kind.PERSON, "people"),
+            (Suggestion.Kind.FIGURE, "figures"),
+            (Suggestion.Kind.MERGE, "merges"),
+        ):
+            for fact in facts.get(key) or []:
+                spans = fact.get("spans") or [fact.get("span")]
+                start, end = spans[0]
+                if not 0 <= start <= end <= len(text):
+                    continue  # never keep a fact that points outside its text
+                rows.append(Suggestion(source=source, kind=kind, data=fact, span_start=start, span_end=end))
+        rows.sort(key=lambda s: (s.span_start, s.kind))
+        for i, s in enumerate(rows):
+            s.order = i
+        Suggestion.objects.bulk_create(rows)
+        record("ingest_source", source, acting_user=acting_user, after={"suggestions": len(rows)}, unit=unit)
+    return source, True
+
+
+def do_reject_suggestion(suggestion: Suggestion, *, reason: str, acting_user) -> Suggestion:
+    """Reject a suggestion, keeping the reason."""
+    if not reason.strip():
+        raise ValidationError("Cần ghi lý do loại dữ kiện.")
+    with transaction.atomic():
+        suggestion = _lock_pending(suggestion)
+        suggestion.status = Suggestion.Status.REJECTED
+        suggestion.reason = reason.strip()
+        _decided(suggestion, acting_user)
+        suggestion.save()
+        _maybe_close(suggestion.source)
+        record("reject_suggestion", suggestion, acting_user=acting_user, unit=suggestion.source.unit)
+    return suggestion
+
+
+def do_accept_suggestion(
+    suggestion: Suggestion,
+    *,
+    acting_user,
+    edits: dict | None = None,
+    unit: OrgUnit | None = None,
+    target=None,
+    period=None,
+    effective: dt.date | None = None,
+):
+    """Accept a suggestion (with a person's ``edits`` to its data): create or
+    link the real record and note the source on it. Known people and
+    documents are linked, not duplicated. Returns the record.
+
+    ``unit`` is the organiser of a meeting or the unit of a figure; a figure
+    also needs ``target`` and ``period``; a merge needs ``effective``.
+    """
+    with transaction.atomic():
+        suggestion = _lock_pending(suggestion)
+        data = {**suggestion.data, **(edits or {})}
+        handler = {
+            Suggestion.Kind.PERSON: _accept_person,
+            Suggestion.Kind.DOCUMENT: _accept_document,
+            Suggestion.Kind.MEETING: _accept_meeting,
+            Suggestion.Kind.FIGURE: _accept_figure,
+            Suggestion.Kind.MERGE: _accept_merge,
+        }[suggestion.kind]
+        obj, created = handler(
+            data,
+            suggestion=suggestion,
+            acting_user=acting_user,
+            unit=unit or suggestion.source.unit,
+            target=target,
+            period=period,
+            effective=effective,
+        )
+        suggestion.data = data
+        suggestion.status = Suggestion.Status.ACCEPTED
+        suggestion.record_type = obj._meta.label_lower
+        suggestion.record_id = str(obj.pk)
+        suggestion.created_record = created
+        _decided(suggestion, acting_user)
+        suggestion.save()
+        _maybe_close(suggestion.source)
+        record(
+            "accept_suggestion",
+            suggestion,
+            acting_user=acting_user,
+            after={"record": f"{suggestion.record_type}:{obj.pk}", "created": created},
+            unit=suggestion.source.unit,
+        )
+    return obj
+
+
+def sources_of(obj) -> list[Source]:
+    """The sources a record came from or was confirmed by."""
+    ids = Suggestion.objects.filter(
+        record_type=obj._meta.label_lower, record_id=str(obj.pk), status=Suggestion.Status.ACCEPTED
+    ).values_list("source_id", flat=True)
+    return list(Source.objects.filter(pk__in=ids))
+
+
+# -- helpers ------------------------------------------------------------------------
+
+
+def _lock_pending(suggestion: Suggestion) -> Suggestion:
+    s = Suggestion.objects.select_for_update().select_related("source").get(pk=suggestion.pk)
+    if s.status != Suggestion.Status.PENDING:
+        raise ValidationError(f"Dữ kiện này đã được xử lý ({s.get_status_display().lower()}).")
+    return s
+
+
+def _decided(suggestion: Suggestion, acting_user) -> None:
+    suggestion.decided_by = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    suggestion.decided_at = timezone.now()
+
+
+def _maybe_close(source: Source) -> None:
+    if not source.suggestions.filter(status=Suggestion.Status.PENDING).exists():
+        Source.objects.filter(pk=source.pk).update(status=Source.Status.REVIEWED)
+
+
+def title_key(title: str) -> str:
+    """Compare titles after tone style, case and abbreviations: "Chủ tịch
+    UBND tỉnh" and "Chủ tịch Ủy ban nhân dân tỉnh" are one title."""
+    return normalize_name(expand_abbreviations(title))
+
+
+def find_person(name: str) -> Person | None:
+    """A known person with this name ("Tỉnh uỷ"/"Tỉnh ủy" spellings agree)."""
+    key = normalize_name(name)
+    matches = list(Person.objects.filter(name_key=key)[:2])
+    return matches[0] if len(matches) == 1 else None
+
+
+def _accept_person(data, *, suggestion, acting_user, unit, **_):
+    name = " ".join(str(data.get("name") or "").split())
+    if not name:
+        raise ValidationError("Chưa có họ tên.")
+    person = find_person(name)
+    created = person is None
+    if created:
+        person = do_create_person(full_name=name, acting_user=acting_user)
+    held = {title_key(t) for t in person.positions.values_list("title", flat=True)}
+    start = _iso_date(suggestion.source.published)
+    for title in data.get("titles") or []:
+        if title_key(title) not in held:
+            do_add_position(person, title=title, unit=None, start=start, acting_user=acting_user)
+            held.add(title_key(title))
+    return person, created
+
+
+def find_document(data: dict) -> Document | None:
+    """A known document: by its sign, else by kind and number when exactly
+    one matches (a short mention "Kết luận số 24" of a known 24-KL/TW)."""
+    symbol = data.get("symbol")
+    if symbol:
+        try:
+            sign = parse_sign(symbol).format()
+        except SignError:
+            sign = symbol
+        doc = Document.objects.filter(sign=sign).first()
+        if doc:
+            return doc
+    if data.get("number") and data.get("kind"):
+        matches = list(Document.objects.filter(kind=data["kind"], number=data["number"])[:2])
+        if len(matches) == 1 and (not symbol or not matches[0].sign):
+            return matches[0]
+    title = data.get("title")
+    if title:
+        matches = list(Document.objects.filter(title_key=normalize_name(title))[:2])
+        if len(matches) == 1:
+            return matches[0]
+    return None
+
+
+def _accept_document(data, *, acting_user, **_):
+    doc = find_document(data)
+    if doc is not None:
+        return doc, False
+    kind = data.get("kind") or _kind_from_title(data.get("title") or "")
+    if not kind:
+        raise ValidationError("Chưa xác định được loại văn bản; vui lòng chọn loại trước khi chấp nhận.")
+    symbol = data.get("symbol") or ""
+    label = data.get("title") or f"{kind_label(kind)} số {symbol or data.get('number') or ''}".strip()
+    doc = do_create_document(
+        kind=kind,
+        title=label,
+        sign=symbol,
+        number=str(data.get("number") or ""),
+        issuer_name=data.get("issuer") or "",
+        issued=_iso_date(data.get("issued")),
+        acting_user=acting_user,
+    )
+    return doc, True
+
+
+def _kind_from_title(title: str) -> str | None:
+    from nghiquyet.documents.signs import DOCUMENT_KINDS
+
+    folded = fold(title)
+    for code, label in sorted(DOCUMENT_KINDS, key=lambda kv: -len(kv[1])):
+        if folded.startswith(fold(label)):
+            return code
+    return None
+
+
+def meeting_kind(title: str) -> str:
+    t = fold(title)
+    if "ban chap hanh" in t:
+        return MeetingKind.EXECUTIVE
+    if "ban thuong vu" in t:
+        return MeetingKind.STANDING
+    if "duyet" in t and "dai hoi" in t:
+        return MeetingKind.PILOT_CONGRESS
+    if "dai hoi" in t:
+        return MeetingKind.CONGRESS
+    if "so ket" in t or "tong ket" in t:
+        return MeetingKind.REVIEW
+    if "lam viec" in t:
+        return MeetingKind.WORKING
+    return MeetingKind.OTHER
+
+
+def _accept_meeting(data, *, acting_user, unit, **_):
+    if unit is None:
+        raise ValidationError("Chọn đơn vị tổ chức hội nghị trước khi chấp nhận.")
+    day = _iso_date(data.get("date"))
+    if day is None:
+        raise ValidationError("Chưa có ngày họp đầy đủ (ngày/tháng/năm); vui lòng sửa trước khi chấp nhận.")
+    title = " ".join(str(data.get("title") or "").split())
+    if not title:
+        raise ValidationError("Chưa có tên hội nghị.")
+    existing = [
+        m
+        for m in Meeting.objects.filter(organiser=unit, date=day)
+        if normalize_name(m.title) == normalize_name(title)
+    ]
+    if existing:
+        return existing[0], False
+    bridge = data.get("bridge_points")
+    meeting = Meeting.objects.create(
+        kind=meeting_kind(title),
+        title=title,
+        date=day,
+        organiser=unit,
+        online=bool(data.get("online")) or bool(bridge),
+        bridge_points=int(bridge) if bridge else None,
+    )
+    for name in data.get("chairs") or []:
+        person = find_person(name) or do_create_person(full_name=name, acting_user=acting_user)
+        Participant.objects.get_or_create(
+            meeting=meeting, person=person, defaults={"role": Participant.Role.CHAIR}
+        )
+    record("create_meeting", meeting, acting_user=acting_user, unit=unit)
+    return meeting, True
+
+
+def _accept_figure(data, *, acting_user, unit, target, period, **_):
+    from nghiquyet.targets.actions import do_save_result
+
+    if target is None or unit is None or period is None:
+        raise ValidationError("Chọn chỉ tiêu, đơn vị và kỳ báo cáo cho số liệu này.")
+    result = do_save_result(target, unit, period, data.get("value"), acting_user=acting_user, submit=True)
+    return result, True
+
+
+def _accept_merge(data, *, acting_user, unit, effective, **_):
+    if effective is None:
+        raise ValidationError("Cần ngày hiệu lực của việc sắp xếp.")
+    scope = OrgUnit.objects.current()
+    if unit is not None:
+        scope = scope.subtree(unit)
+    parts = [_find_unit(scope, p) for p in data.get("parts") or []]
+    missing = [p for p, u in zip(data.get("parts") or [], parts, strict=True) if u is None]
+    if missing:
+        raise ValidationError("Không tìm thấy đơn vị: " + ", ".join(missing) + ".")
+    new_name = str(data.get("unit") or "").strip()
+    into = _find_unit(scope, new_name)
+    successor = do_merge_units(
+        [u for u in parts if u is not None],
+        into=into,
+        name=_committee_name(new_name),
+        parent=parts[0].parent,
+        effective=effective,
+        acting_user=acting_user,
+    )
+    return successor, into is None
+
+
+def _committee_name(area_name: str) -> str:
+    """ "xã Tùng Lộc" → "Đảng ủy xã Tùng Lộc"; a committee name stays as it is."""
+    if fold(area_name).startswith(("dang uy", "tinh uy", "thanh uy", "huyen uy")):
+        return area_name
+    return f"Đảng ủy {area_name[:1].lower()}{area_name[1:]}"
+
+
+def _find_unit(scope, name: str) -> OrgUnit | None:
+    if not name:
+        return None
+    key = normalize_name(_committee_name(name))
+    matches = list(scope.filter(name_key=key)[:2])
+    return matches[0] if len(matches) == 1 else None
+
+
+def _iso_date(value) -> dt.date | None:
+    if not value or not isinstance(value, str) or len(value) != 10 or value.startswith("--"):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
