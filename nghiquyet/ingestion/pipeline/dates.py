@@ -14,28 +14,30 @@ from dataclasses import dataclass
 from nghiquyet.ingestion.pipeline.lexicon import LETTER, LOW_WORD
 
 _CUE = r"(?:sáng|chiều|tối|trưa|đêm|ngày|hôm|rạng sáng|chiều tối)"
-_B = rf"(?<![{LETTER}\d/.,])"  # no digit, letter, slash or separator just before
+# The patterns start on a digit or a literal word so that the regex engine
+# can skip ahead fast; what must (not) come before is checked in Python.
 _DAY_NUM = re.compile(
-    rf"(?:(?P<cue>{_CUE})\s+(?:(?:hôm\s+)?nay\s+)?(?:ngày\s+)?)?{_B}"
-    r"(?:(?P<d0>\d{1,2})\s*(?:-|và|đến)\s*)?(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})"
-    r"(?:\s*/\s*(?P<y>\d{4}))?(?![\d/])",
-    re.IGNORECASE,
+    r"(?=\d)(?<![\d.,/])(?:(?P<d0>\d{1,2})\s*(?:-|và|đến)\s*)?(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})"
+    r"(?:\s*/\s*(?P<y>\d{4}))?(?![\d/])"
 )
+_CUE_BEFORE = re.compile(rf"{_CUE}\s+(?:(?:hôm\s+)?nay\s+)?(?:ngày\s+)?$", re.IGNORECASE)
 _DAY_WORDS = re.compile(
-    rf"(?:(?P<cue>{_CUE})\s+)?ngày\s+(?:(?P<d0>\d{{1,2}})\s*(?:-|và|đến)\s*)?(?P<d>\d{{1,2}})\s+tháng\s+(?P<m>\d{{1,2}})"
-    r"(?:\s*(?:năm\s+|/\s*)(?P<y>\d{4}))?(?!\d)",
-    re.IGNORECASE,
+    r"[Nn]gày\s+(?:(?P<d0>\d{1,2})\s*(?:-|và|đến)\s*)?(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})"
+    r"(?:\s*(?:năm\s+|/\s*)(?P<y>\d{4}))?(?!\d)"
 )
-_MONTH_YEAR = re.compile(r"tháng\s+(?P<m>\d{1,2})\s*(?:/|năm)\s*(?P<y>\d{4})(?!\d)", re.IGNORECASE)
-_MONTH = re.compile(r"tháng\s+(?P<m>\d{1,2})(?![\d/])", re.IGNORECASE)
-_QUARTER = re.compile(r"quý\s+(?P<q>[IV]{1,3}|[1-4])(?:\s*(?:/|năm)\s*(?P<y>\d{4}))?", re.IGNORECASE)
-_YEAR = re.compile(r"(?P<cue>năm|niên độ|niên khóa)\s+(?P<y>\d{4})(?!\d)", re.IGNORECASE)
+_CUE_ONLY = re.compile(rf"{_CUE}\s+$", re.IGNORECASE)
+_BAD_BEFORE = re.compile(rf"[{LETTER}\d/.,]$")
+_MONTH_YEAR = re.compile(r"[Tt]háng\s+(?P<m>\d{1,2})\s*(?:/|năm)\s*(?P<y>\d{4})(?!\d)")
+_MONTH = re.compile(r"[Tt]háng\s+(?P<m>\d{1,2})(?![\d/])")
+_QUARTER = re.compile(r"[Qq]uý\s+(?P<q>[IV]{1,3}|[1-4])(?:\s*(?:/|năm)\s*(?P<y>\d{4}))?")
+_YEAR = re.compile(r"(?P<cue>[Nn]ăm|[Nn]iên độ|[Nn]iên khóa)\s+(?P<y>\d{4})(?!\d)")
 _TERM = re.compile(r"(?<![\d.,])(?P<a>(?:19|20)\d{2})\s*-\s*(?P<b>(?:19|20)\d{2})(?![\d])")
-_TIME = re.compile(r"(?<![\d.,:])\d{1,2}\s*(?:giờ|h|:)\s*\d{2}(?:\s*phút)?(?![\d])|\d{1,2}\s*giờ", re.IGNORECASE)
+_TIME = re.compile(r"\d{1,2}\s*(?:giờ|h|:)\s*\d{2}(?:\s*phút)?(?![\d])|\d{1,2}\s*giờ")
 _BARE_YEAR = re.compile(r"(?<![\d.,/])(?:19[5-9]\d|20\d{2}|2100)(?![\d.,]\d)")
 _TERM_CONTEXT = re.compile(r"(?:nhiệm kỳ|giai đoạn|khóa|kế hoạch|chiến lược|tầm nhìn|đến năm|tới năm)\s*$",
                            re.IGNORECASE)
 # A word after "d/m" that makes it a count ("12/12 xã"), not a date.
+_SOFT_CUE = re.compile(r"(?:từ|đến|tới|vào|trước|sau|ngày|hôm)\s*$", re.IGNORECASE)
 _FRACTION_NEXT = re.compile(rf"\s*({LOW_WORD})")
 _DATE_NEXT_OK = frozenset({"và", "đến", "tới", "vừa", "qua", "tại", "năm", "hằng", "hàng", "sẽ", "đã", "ở", "trong",
                            "của", "với", "là", "từ", "này", "nay"})
@@ -80,26 +82,29 @@ def find_dates(text: str) -> list[DateMention]:
 
     for m in _DAY_WORDS.finditer(text):
         d, mo = int(m.group("d")), int(m.group("m"))
-        if _valid(d, mo):
-            found.append(DateMention(m.start(), m.end(), int(m.group("y")) if m.group("y") else None, mo, d,
-                                     int(m.group("d0")) if m.group("d0") else None,
-                                     (m.group("cue") or "ngày").lower()))
-            taken.append(m.span())
+        if _valid(d, mo) and not (m.start() and text[m.start() - 1].isalpha()):
+            cue_m = _CUE_ONLY.search(text, max(0, m.start() - 12), m.start())
+            start = cue_m.start() if cue_m else m.start()
+            found.append(DateMention(start, m.end(), int(m.group("y")) if m.group("y") else None, mo,
+                                     int(m.group("d0")) if m.group("d0") else d,
+                                     d if m.group("d0") else None,
+                                     cue_m.group().split()[0].lower() if cue_m else "ngày"))
+            taken.append((start, m.end()))
     for m in _DAY_NUM.finditer(text):
-        if not free(*m.span()):
+        if not free(*m.span()) or (m.start() and _BAD_BEFORE.match(text, m.start() - 1)):
             continue
         d, mo = int(m.group("d")), int(m.group("m"))
         if not _valid(d, mo):
             continue
-        cue = (m.group("cue") or "").lower()
+        cue_m = _CUE_BEFORE.search(text, max(0, m.start() - 24), m.start())
+        cue = cue_m.group().split()[0].lower() if cue_m else ""
         year = int(m.group("y")) if m.group("y") else None
-        start = m.start() if cue else m.start("d0") if m.group("d0") else m.start("d")
+        start = cue_m.start() if cue_m else m.start("d0") if m.group("d0") else m.start("d")
         if not cue and year is None:
             nxt = _FRACTION_NEXT.match(text, m.end())
-            if nxt and nxt.group(1).lower() not in _DATE_NEXT_OK and d <= mo * 31:
+            if nxt and nxt.group(1).lower() not in _DATE_NEXT_OK:
                 # "12/12 xã": a count over a total, left to the figures.
-                if not re.search(r"(?:từ|đến|tới|vào|trước|sau|ngày|hôm)\s*$", text[max(0, start - 12):start],
-                                 re.IGNORECASE):
+                if not _SOFT_CUE.search(text, max(0, start - 12), start):
                     continue
         d0 = int(m.group("d0")) if m.group("d0") else None
         if d0 is not None and not (1 <= d0 < d):
@@ -133,7 +138,7 @@ def find_dates(text: str) -> list[DateMention]:
             found.append(DateMention(m.start(), m.end(), int(m.group()), kind="bare_year"))
             taken.append(m.span())
     for m in _TIME.finditer(text):
-        if free(*m.span()):
+        if free(*m.span()) and not (m.start() and text[m.start() - 1] in "0123456789.,:"):
             found.append(DateMention(m.start(), m.end(), None, kind="time"))
             taken.append(m.span())
     found.sort(key=lambda x: x.start)

@@ -97,9 +97,17 @@ def _decode_8bit(data: bytes) -> tuple[str, str]:
     return unicodedata.normalize("NFC", cp1258), "cp1258"
 
 
+_LATIN1 = re.compile("[\xa0-\xff]")
+# Letters only Unicode Vietnamese has (beyond Latin-1): their presence
+# means the text is already Unicode, not legacy gibberish.
+_VN_UNICODE = re.compile("[ăĂđĐĩĨũŨơƠưƯ\u1ea0-\u1ef9]")
+
+
 def _has_latin1_letters(text: str) -> bool:
-    sample = text[:200_000]
-    return sum(1 for ch in sample if "\xa0" <= ch <= "\xff") > max(5, len(sample) // 200)
+    sample = text[:50_000]
+    if len(_VN_UNICODE.findall(sample)) > 20:
+        return False
+    return len(_LATIN1.findall(sample)) > max(5, len(sample) // 200)
 
 
 def _checked(text: str) -> str:

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from nghiquyet.ingestion.pipeline.dates import DateMention
-from nghiquyet.ingestion.pipeline.lexicon import LETTER, ROMAN, TITLE_LOWER_WORDS, UPPER
+from nghiquyet.ingestion.pipeline.lexicon import LETTER, ROMAN, TITLE_LOWER_WORDS, UPPER, first_chars
 
 # Kind words, as written in prose (first letter either case).
 KIND_WORDS = {
@@ -36,19 +36,20 @@ _STATE_ISSUERS = re.compile(r"^(?:UBND|HĐND|CP|TTG|B[A-ZĐ]+|VPCP|QH\d*|TANDTC|
 _CODE = rf"[{UPPER}][{UPPER}a-zđ0-9&]*"
 # number [/year] then codes joined by - or /; spaces allowed around joints.
 _SIGN = re.compile(
-    rf"(?<![{LETTER}\d/.,-])(?P<num>\d{{1,5}}[a-z]?)(?:\s?/\s?(?P<year>(?:19|20)\d{{2}}))?"
+    rf"(?=\d)(?<![{LETTER}\d/.,-])(?P<num>\d{{1,5}}[a-z]?)(?:\s?/\s?(?P<year>(?:19|20)\d{{2}}))?"
     rf"(?P<rest>(?:\s{{0,2}}[-/]\s{{0,2}}{_CODE}){{1,4}})(?![{LETTER}\d])"
 )
-_KIND_ALT = "|".join(re.escape(k) for k in sorted(KIND_WORDS, key=len, reverse=True))
-_KIND_RE = re.compile(rf"(?<![{LETTER}])(?P<kind>{_KIND_ALT})(?![{LETTER}])", re.IGNORECASE)
+_KIND_FORMS = [f for k in KIND_WORDS for f in {k, k.capitalize(), k.upper()}]
+_KIND_ALT = "|".join(re.escape(k) for k in sorted(_KIND_FORMS, key=len, reverse=True))
+_KIND_FIRST = first_chars(_KIND_FORMS)
+_KIND_RE = re.compile(rf"{_KIND_FIRST}(?<![{LETTER}])(?P<kind>{_KIND_ALT})(?![{LETTER}])")
 # "Chỉ thị số 42", "Quyết định số: 36", "Nghị quyết 18" (no sign).
 _KIND_NUMBER = re.compile(
-    rf"(?<![{LETTER}])(?P<kind>{_KIND_ALT})\s+(?:(?:của|do)\s+[^\d\n]{{0,40}}?\s+)?(?P<so>số\s*:?\s*)?"
+    rf"{_KIND_FIRST}(?<![{LETTER}])(?P<kind>{_KIND_ALT})\s+(?:(?:của|do)\s+[^\d\n]{{0,40}}?\s+)?(?P<so>số\s*:?\s*)?"
     rf"(?P<num>\d{{1,5}}[a-z]?)(?![\d{LETTER}]|\s?[-/]\s?(?:\d|[{UPPER}]))",
-    re.IGNORECASE,
 )
 _LIST_MORE = re.compile(rf"\s*(?:,|và|;)\s*(?:(?P<kind>{_KIND_ALT})\s+)?(?:số\s*)?(?P<num>\d{{1,5}}[a-z]?)"
-                        rf"(?![\d{LETTER}]|\s?[-/]\s?(?:\d|[{UPPER}]))", re.IGNORECASE)
+                        rf"(?![\d{LETTER}]|\s?[-/]\s?(?:\d|[{UPPER}]))")
 _NOT_NUMBER_AFTER = re.compile(r"\s*(?:năm|tháng|ngày|tuần|giờ|%|lần)\b", re.IGNORECASE)
 _ISSUED = re.compile(r"\s*,?\s*(?:ban hành\s+)?(?:ngày\s+)", re.IGNORECASE)
 _ISSUER_LEAD = re.compile(

@@ -16,7 +16,7 @@ from nghiquyet.ingestion.pipeline.lexicon import LETTER, LOWER
 
 _NUM = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
 _FIGURE = re.compile(
-    rf"(?<![{LETTER}\d.,/:-])(?P<value>{_NUM})(?:\s?/\s?(?P<total>{_NUM}))?(?![\d]|[.,]\d)"
+    rf"(?=\d)(?<![{LETTER}\d.,/:-])(?P<value>{_NUM})(?:\s?/\s?(?P<total>{_NUM}))?(?![\d]|[.,]\d)"
     rf"(?P<unit>\s?(?:%|‰|km2|km²|m2|m²|m3)"
     rf"(?![{LETTER}\d])|\s(?:[{LOWER}]+)(?:,? [{LOWER}]+){{0,7}})?"
 )

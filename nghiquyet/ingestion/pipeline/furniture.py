@@ -153,7 +153,9 @@ def strip_furniture(text: str) -> Cleaned:
         if m:
             published = published or _iso(m.group(1), m.group(2), m.group(3))
             drop(s, s + m.end(), "stamp")
-        for m in _STAMP.finditer(line):
+        # Stamps and counters sit on short lines, never inside paragraphs.
+        short = len(line) <= 300
+        for m in _STAMP.finditer(line) if short else ():
             published = published or _iso(m.group(3), m.group(2), m.group(1))
             drop(s + m.start(), s + m.end(), "stamp")
         if len(line) <= 80:
@@ -161,7 +163,7 @@ def strip_furniture(text: str) -> Cleaned:
             if m:
                 published = published or _iso(m.group(3), m.group(2), m.group(1))
                 drop(s, e, "stamp")
-        for m in _VIEWS.finditer(line):
+        for m in _VIEWS.finditer(line) if short else ():
             drop(s + m.start(), s + m.end(), "views")
         for m in _IMAGE_FILE.finditer(line):
             drop(s + m.start(), s + m.end(), "image")

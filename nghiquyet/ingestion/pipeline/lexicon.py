@@ -111,6 +111,13 @@ PROVINCES = frozenset(
 ROMAN = r"(?:[IVXLC]+)"
 
 
+def first_chars(words) -> str:
+    """A lookahead on the first letters of ``words``: it lets the regex
+    engine skip ahead fast to where a match can start."""
+    chars = sorted({w[0] for w in words})
+    return "(?=[" + "".join(re.escape(c) for c in chars) + "])"
+
+
 def word_re(words, *, flags=0) -> re.Pattern:
     """A pattern matching any of ``words`` as whole words, longest first."""
     alts = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))

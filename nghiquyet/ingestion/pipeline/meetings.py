@@ -22,7 +22,7 @@ KINDS = {
     "làm việc": "lam_viec",
 }
 _MEETING = re.compile(
-    rf"(?<![{LETTER}])(?P<kind>[Hh]ội nghị|[Kk]ỳ họp|[Đđ]ại hội|[Cc]uộc họp|[Pp]hiên họp|[Hh]ội thảo|[Tt]ọa đàm|"
+    rf"(?=[HhKkĐđCcPpTtBbLl])(?<![{LETTER}])(?P<kind>[Hh]ội nghị|[Kk]ỳ họp|[Đđ]ại hội|[Cc]uộc họp|[Pp]hiên họp|[Hh]ội thảo|[Tt]ọa đàm|"
     rf"[Bb]uổi làm việc|Lễ (?=công bố|trao|kỷ niệm|ra mắt|khai mạc|bế mạc|phát động|mít tinh|tổng kết|đón)|"
     rf"(?<=[{LETTER}] )làm việc(?= với)|"
     rf"(?<=[{LETTER}] )họp(?= phiên| định kỳ| thường kỳ| bất thường| trực tuyến| để| cho ý kiến| nghe))"

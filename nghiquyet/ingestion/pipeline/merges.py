@@ -13,13 +13,12 @@ from nghiquyet.ingestion.pipeline.lexicon import LETTER, UPPER
 
 _LEVEL = r"(?:[Tt]hành phố|[Tt]hị xã|[Tt]hị trấn|[Đđ]ặc khu|[Tt]ỉnh|[Hh]uyện|[Qq]uận|[Xx]ã|[Pp]hường)"
 _PLACE = rf"[{UPPER}][{LETTER}]*(?: [{UPPER}][{LETTER}]*){{0,3}}"
-_UNIT = rf"(?P<level>{_LEVEL}) (?P<name>{_PLACE})"
-_FROM = re.compile(
-    rf"(?:(?<![{LETTER}])(?P<new>{_LEVEL} {_PLACE})(?: \(mới\))?[^.;\n]{{0,60}}?)?"
-    rf"(?:thành lập|hình thành)? ?(?:trên cơ sở )?(?:sáp nhập|hợp nhất|nhập)"
-    rf"(?: toàn bộ)?(?: diện tích tự nhiên(?:,| và)? quy mô dân số của)?(?: các)? (?P<list>{_LEVEL}s? [^.;\n]{{2,400}}?)"
-    rf"(?: thành (?P<new2>{_LEVEL} {_PLACE}))?(?=[.;\n]|$| để| nhằm| theo| với)"
-)
+# The scan starts on the verb, a literal the engine finds fast.
+_VERB = re.compile(r"(?=[sShHnN])(?:[Ss]áp nhập|[Hh]ợp nhất|nhập)(?: toàn bộ)?"
+                   r"(?: diện tích tự nhiên(?:,| và)? quy mô dân số của)?(?: các)? ")
+_LIST = re.compile(rf"(?={_LEVEL})[^.;\n]{{2,400}}?(?=[.;\n]|$| để| nhằm| theo| với)")
+_NEW_BEFORE = re.compile(rf"(?P<new>{_LEVEL} {_PLACE})(?: \(mới\))?[^.;\n]{{0,60}}$")
+_NEW_AFTER = re.compile(rf" thành (?P<new>{_LEVEL} {_PLACE})")
 _LIST_ITEM = re.compile(rf"(?:(?:các|và|,)\s*)*(?:(?P<level>{_LEVEL})s?\s+)?(?P<name>{_PLACE})")
 
 
@@ -36,19 +35,25 @@ class Merge:
 def find_merges(text: str) -> list[Merge]:
     """Every merge stated in ``text``."""
     merges = []
-    for m in _FROM.finditer(text):
+    for v in _VERB.finditer(text):
+        lm = _LIST.match(text, v.end())
+        if not lm:
+            continue
+        body = lm.group()
+        after = _NEW_AFTER.search(body)
+        if after:
+            body = body[: after.start()]
         parts: list[str] = []
         level = None
-        body = m.group("list")
-        body = re.split(r" thành (?=" + _LEVEL + ")", body)[0]
         for item in _LIST_ITEM.finditer(body):
             if item.group("level"):
                 level = item.group("level").lower()
-            if level is None:
-                continue
-            parts.append(f"{level} {item.group('name')}")
+            if level is not None:
+                parts.append(f"{level} {item.group('name')}")
         if len(parts) < 2:
             continue
-        new = m.group("new") or m.group("new2")
-        merges.append(Merge(new, parts, m.start(), m.end()))
+        before = _NEW_BEFORE.search(text, max(0, v.start() - 120), v.start())
+        new = after.group("new") if after else before.group("new") if before else None
+        start = before.start() if before and not after else v.start()
+        merges.append(Merge(new, parts, start, lm.end()))
     return merges

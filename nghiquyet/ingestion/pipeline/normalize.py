@@ -33,6 +33,8 @@ _SAME_LENGTH = str.maketrans(
     }
 )
 
+_ODD_CHARS = re.compile("[" + "".join(re.escape(chr(c)) for c in _SAME_LENGTH) + "]+")
+
 # Characters that carry nothing: they are dropped (the length changes).
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"
 # A base character followed by combining marks: the only places where NFC
@@ -137,7 +139,9 @@ def normalize(text: str) -> Normalized:
         # Compositions outside the clusters above (Hangul jamo and the
         # like): normalise line by line, mapping each changed line whole.
         changes, out = _normalize_lines(text)
-    out = new_tone_style(out.translate(_SAME_LENGTH))
+    if _ODD_CHARS.search(out):
+        out = _ODD_CHARS.sub(lambda m: m.group().translate(_SAME_LENGTH), out)
+    out = new_tone_style(out)
     norm = Normalized(text=out, original_length=len(text), _changes=changes)
     norm._starts = [c[0] for c in changes]
     return norm

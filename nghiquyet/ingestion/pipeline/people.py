@@ -29,27 +29,27 @@ from nghiquyet.ingestion.pipeline.lexicon import (
     TITLE_STOP_WORDS,
     UPPER,
     expand_abbreviations,
+    first_chars,
 )
 
 
 def _both_cases(words) -> list[str]:
-    out = set()
-    for w in words:
-        out.add(w)
-        out.add(w[0].lower() + w[1:])
-    return sorted(out, key=len, reverse=True)
+    # The genre capitalises titles next to names ("Bí thư Tỉnh ủy X", "X,
+    # Phó Chủ tịch UBND tỉnh"); the lower-case forms are generic nouns
+    # ("các bí thư chi bộ") and are left out, which also keeps the scan fast.
+    return sorted(set(words), key=len, reverse=True)
 
 
 _HEAD_ALT = "|".join(re.escape(h) for h in _both_cases(TITLE_HEADS))
 _RANK_ALT = "|".join(re.escape(h) for h in RANKS)
-_HEAD = re.compile(rf"(?<![{LETTER}])(?:(?P<rank>{_RANK_ALT})|(?P<head>{_HEAD_ALT}))(?![{LETTER}])")
-_ANCHOR = re.compile(rf"(?<![{LETTER}])(?:[Đđ]ồng chí|[Ôô]ng|[Bb]à)(?:\s*:)?\s+(?=[{UPPER}])")
+_HEAD = re.compile(rf"{first_chars(_both_cases(TITLE_HEADS) + RANKS)}(?<![{LETTER}])(?:(?P<rank>{_RANK_ALT})|(?P<head>{_HEAD_ALT}))(?![{LETTER}])")
+_ANCHOR = re.compile(rf"(?=[ĐđÔôBb])(?<![{LETTER}])(?:[Đđ]ồng chí|[Ôô]ng|[Bb]à)(?:\s*:)?\s+(?=[{UPPER}])")
 _NAME_WORD = re.compile(CAP_WORD)
 _BODY_WORD = re.compile("(?:" + "|".join(re.escape(w) for w in sorted(BODY_WORDS, key=len, reverse=True))
                         + f")(?![{LETTER}])")
 _TOKEN = re.compile(rf" ?(\([^()\n]{{1,60}}\)|[{LETTER}\d&]+(?:\.(?=[ ,]))?)")
 _CAP_RUN = re.compile(rf"{CAP_WORD}(?: {CAP_WORD}){{1,4}}(?![{LETTER}])")
-_GENERIC = re.compile(rf"(?<![{LETTER}])(?={'|'.join(sorted(SURNAMES, key=len, reverse=True))} )({CAP_WORD}(?: {CAP_WORD}){{1,3}})"
+_GENERIC = re.compile(rf"{first_chars(SURNAMES)}(?<![{LETTER}])(?={'|'.join(sorted(SURNAMES, key=len, reverse=True))} )({CAP_WORD}(?: {CAP_WORD}){{1,3}})"
                       rf"\s*(?:-|,|\()\s*(?={_HEAD_ALT}|{_RANK_ALT})")
 # Capitalised words that belong to bodies and titles, never to names.
 _NOT_NAME = frozenset(

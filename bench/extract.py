@@ -1,0 +1,95 @@
+"""Benchmark: the extraction pipeline against underthesea's NER.
+
+    .venv/bin/python bench/extract.py [--mb 50] [--ner-chars 100000]
+
+Runs the whole pipeline (decode, normalise, furniture, every extractor)
+over the project's own corpus repeated until at least ``--mb`` megabytes of
+text have gone through, one article at a time (streaming: memory stays
+flat however large the total), then underthesea's ``ner`` over a slice of
+the same texts, and prints characters per second for both. The last line
+is ``extract: <n> chars/s, underthesea ner <n> chars/s, <x>× faster``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import resource
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from nghiquyet.ingestion.pipeline import decode_bytes, extract  # noqa: E402
+
+CORPUS = ROOT / "nghiquyet" / "ingestion" / "pipeline" / "tests" / "corpus"
+
+
+def _articles() -> list[tuple[str, bytes]]:
+    return [(p.name, p.read_bytes()) for p in sorted(CORPUS.iterdir()) if p.is_file()]
+
+
+def bench_extract(target_chars: int) -> tuple[int, float, int]:
+    """Extract from the corpus, repeated, until ``target_chars`` are done."""
+    articles = _articles()
+    done = 0
+    facts = 0
+    start = time.perf_counter()
+    for name, data in itertools.cycle(articles):
+        decoded = decode_bytes(data, name=name)
+        result = extract(decoded.text, name, hints=decoded.hints)
+        facts += len(result["people"]) + len(result["documents"]) + len(result["figures"])
+        done += len(decoded.text)
+        if done >= target_chars:
+            break
+    return done, time.perf_counter() - start, facts
+
+
+def bench_underthesea(slice_chars: int) -> tuple[int, float] | str:
+    """underthesea's ``ner`` over about ``slice_chars`` characters, sentence by sentence."""
+    try:
+        from underthesea import ner
+    except ImportError as err:
+        return f"underthesea not installed ({err})"
+    texts = [decode_bytes(data, name=name).text for name, data in _articles()]
+    sentences = [s.strip() for t in texts for s in t.replace("\n", ". ").split(". ") if len(s.strip()) > 20]
+    done = 0
+    start = time.perf_counter()
+    try:
+        for sentence in itertools.cycle(sentences):
+            ner(sentence)
+            done += len(sentence)
+            if done >= slice_chars:
+                break
+    except Exception as err:  # a model it cannot download here, for one
+        return f"underthesea ner could not run: {type(err).__name__}: {err}"
+    return done, time.perf_counter() - start
+
+
+def main() -> int:
+    """Run both benchmarks and print the figures."""
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--mb", type=float, default=50.0, help="megabytes (millions of characters) to extract")
+    ap.add_argument("--ner-chars", type=int, default=30_000, help="characters to run underthesea ner over")
+    args = ap.parse_args()
+
+    chars, seconds, facts = bench_extract(int(args.mb * 1_000_000))
+    rate = chars / seconds
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"pipeline: {chars:,} chars in {seconds:.1f} s, {facts:,} facts, peak memory {rss:.0f} MB")
+    result = bench_underthesea(args.ner_chars)
+    if isinstance(result, str):
+        print(result)
+        print(f"extract: {rate:,.0f} chars/s, underthesea ner n/a chars/s, n/a× faster")
+        return 0
+    ner_chars, ner_seconds = result
+    ner_rate = ner_chars / ner_seconds
+    print(f"underthesea ner: {ner_chars:,} chars in {ner_seconds:.1f} s")
+    print(f"extract: {rate:,.0f} chars/s, underthesea ner {ner_rate:,.0f} chars/s, {rate / ner_rate:,.0f}× faster")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
