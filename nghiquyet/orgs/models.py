@@ -203,6 +203,17 @@ class OrgUnit(models.Model):
     def is_within(self, other: OrgUnit) -> bool:
         return self.path.startswith(other.path)
 
+    def parent_on(self, day: dt.date) -> OrgUnit | None:
+        """The unit this one belonged to on ``day``: moves are lineage
+        events, so the first move after ``day`` tells where it was."""
+        move = (
+            UnitEvent.objects.filter(kind=UnitEvent.Kind.MOVE, links__predecessor=self, effective__gt=day)
+            .select_related("old_parent")
+            .order_by("effective", "id")
+            .first()
+        )
+        return move.old_parent if move else self.parent
+
     def name_on(self, day: dt.date) -> str:
         """The name the unit bore on ``day`` (renames are lineage events)."""
         rename = (

@@ -62,6 +62,9 @@ def test_move_rewrites_the_subtree_paths(tree):
     assert set(OrgUnit.objects.subtree(tree.province)) == {tree.province, tree.commune_b}
     event = UnitEvent.objects.get(kind=UnitEvent.Kind.MOVE)
     assert (event.old_parent, event.new_parent) == (tree.province, tree.other_province)
+    # Where it stood on either side of the move.
+    assert tree.commune_a.parent_on(dt.date(2025, 12, 31)) == tree.province
+    assert tree.commune_a.parent_on(dt.date(2026, 1, 1)) == tree.other_province
 
 
 def test_move_into_own_subtree_is_refused(tree):
