@@ -331,9 +331,11 @@ def page_numbers(section) -> None:
             run._element.append(instr)
 
 
-def signature_block(doc, head: Letterhead, recipients: list[str], *, title: str = "BÍ THƯ") -> None:
-    """ "Nơi nhận:" and its list on the left, the signing authority on the
-    right, as a borderless table."""
+def signature_block(
+    doc, head: Letterhead, recipients: list[str], *, title: str = "BÍ THƯ", authority: str | None = None
+) -> None:
+    """The recipients ("Nơi nhận:") on the left, the signing authority on the
+    right ("T/M BAN THƯỜNG VỤ" over "BÍ THƯ" unless told), as a borderless table."""
     section = doc.sections[-1]
     width = usable_width(section)
     table = plain_table(doc, 1, 2)
@@ -347,8 +349,10 @@ def signature_block(doc, head: Letterhead, recipients: list[str], *, title: str 
         q.paragraph_format.space_after = Pt(0)
         add_run(q, f"- {item}", NOTE_PT)
     lines = []
-    if head.signing_body:
-        lines.append((f"T/M {head.signing_body}", BODY_PT, True, False, False))
+    if authority is None and head.signing_body:
+        authority = f"T/M {head.signing_body}"
+    if authority:
+        lines.append((authority, BODY_PT, True, False, False))
     lines += [
         (title, BODY_PT, True, False, False),
         ("", BODY_PT, False, False, False),
