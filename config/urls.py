@@ -14,5 +14,6 @@ urlpatterns = [
     path("hoi-nghi/", include("nghiquyet.meetings.urls")),
     path("bao-cao/", include("nghiquyet.reports.urls")),
     path("thu-nhan/", include("nghiquyet.ingestion.urls")),
+    path("api/", include("nghiquyet.api.urls")),
     path("", include("nghiquyet.core.urls")),
 ]

@@ -77,3 +77,51 @@ def do_create_meeting(
                 )
         record("create_meeting", meeting, acting_user=acting_user, unit=organiser)
     return meeting
+
+
+def do_record_meeting(
+    *,
+    kind: str,
+    title: str,
+    date: dt.date,
+    organiser,
+    acting_user,
+    people_in_scope,
+    online: bool = False,
+    bridge_points: int | None = None,
+    documents=(),
+    participants: list[tuple[str, str, str]] = (),
+    conclusions: list[ConclusionSpec] = (),
+    summary: str = "",
+) -> Meeting:
+    """Create a meeting as entered in the form: participants come by name
+    ((full name, role, title)). A name is matched to an existing person
+    only among ``people_in_scope`` (those holding a position in a unit the
+    user may see), so a namesake elsewhere is never picked; otherwise the
+    person is created. All in one transaction with the meeting."""
+    from nghiquyet.core.text import normalize_name
+    from nghiquyet.orgs.actions import do_create_person
+
+    with transaction.atomic():
+        resolved = []
+        for name, role, title_then in participants:
+            name = " ".join(name.split())
+            if not name:
+                continue
+            person = people_in_scope.filter(name_key=normalize_name(name)).order_by("pk").first()
+            if person is None:
+                person = do_create_person(full_name=name, acting_user=acting_user)
+            resolved.append((person, role, title_then.strip()))
+        return do_create_meeting(
+            kind=kind,
+            title=title,
+            date=date,
+            organiser=organiser,
+            acting_user=acting_user,
+            online=online,
+            bridge_points=bridge_points,
+            documents=documents,
+            participants=resolved,
+            conclusions=conclusions,
+            summary=summary,
+        )

@@ -7,4 +7,5 @@ app_name = "tasks"
 urlpatterns = [
     path("", views.index, name="index"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/trang-thai/", views.set_status, name="set_status"),
 ]

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from ninja import Router
+
+from nghiquyet.accounts.access import access_unit
+from nghiquyet.core.periods import PeriodError, parse_period, parse_period_key
+from nghiquyet.documents.access import access_document
+
+from .access import access_reporting_unit, access_target
+from .actions import do_save_result
+from .models import Result, Target
+from .rollup import Outcome, rollup
+from .schemas import ResultIn, ResultOut, RollupOut, TargetOut
+
+router = Router(tags=["Chỉ tiêu và kết quả"])
+
+
+def _period(text: str):
+    try:
+        return parse_period_key(text)
+    except (PeriodError, ValueError):
+        try:
+            return parse_period(text)
+        except (PeriodError, ValueError):
+            raise ValidationError(f"Kỳ “{text}” không hợp lệ.") from None
+
+
+@router.get("/targets", response=list[TargetOut])
+def list_targets(request, document: int):
+    """The targets of a document the caller may read."""
+    doc = access_document(request.user, document)
+    return list(doc.targets.order_by("order", "id"))
+
+
+@router.get("/targets/{target_id}", response=TargetOut)
+def get_target(request, target_id: int):
+    return access_target(request.user, target_id)
+
+
+@router.get("/targets/{target_id}/rollup", response=RollupOut)
+def target_rollup(request, target_id: int, unit: int, period: str):
+    """One target rolled up over a unit's subtree and a period, with each reporting unit's figure."""
+    target = access_target(request.user, target_id)
+    scope = access_unit(request.user, unit)
+    p = _period(period)
+    target = Target.objects.prefetch_related("milestones").get(pk=target.pk)
+    tr = rollup(target.document, scope, p, targets=[target]).targets[0]
+    return {
+        "target_id": target.pk,
+        "unit_id": scope.pk,
+        "period": p.key(),
+        "period_label": p.label,
+        "value": tr.value,
+        "goal": tr.goal,
+        "achievement": tr.achievement,
+        "outcome": tr.outcome,
+        "outcome_label": Outcome.LABELS[tr.outcome],
+        "expected_units": tr.expected_units,
+        "reporting_units": tr.reporting_units,
+        "units": [vars(u) for u in tr.units.values()],
+    }
+
+
+@router.get("/results", response=list[ResultOut])
+def list_results(request, unit: int, period: str):
+    """A unit's results for a period (drafts included: the unit's own view)."""
+    scope = access_unit(request.user, unit)
+    p = _period(period)
+    return list(Result.objects.filter(unit=scope, period_key=p.key()).order_by("target_id"))
+
+
+@router.post("/results", response={200: ResultOut})
+def save_result(request, payload: ResultIn):
+    """Write one cell through the same action as the reporting form: reporter
+    role over the unit, the target assigned to it, no lost update."""
+    unit = access_reporting_unit(request.user, payload.unit)
+    target = access_target(request.user, payload.target)
+    if not target.assignments.filter(unit=unit).exists():
+        raise Http404("Không tìm thấy chỉ tiêu.")
+    result = do_save_result(
+        target,
+        unit,
+        _period(payload.period),
+        payload.value,
+        acting_user=request.user,
+        note=payload.note,
+        submit=payload.submit,
+        expected_version=payload.expected_version,
+    )
+    return get_object_or_404(Result, pk=result.pk)

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from django.utils import timezone
+from ninja import Router
+
+from nghiquyet.accounts.access import access_unit
+from nghiquyet.orgs.models import PATH_END
+
+from .access import access_task, visible_tasks
+from .actions import do_set_task_status
+from .schemas import TaskOut, TaskStatusIn
+
+router = Router(tags=["Nhiệm vụ"])
+
+
+@router.get("", response=list[TaskOut])
+def list_tasks(
+    request, unit: int | None = None, status: str = "", kind: str = "", limit: int = 100, offset: int = 0
+):
+    """Tasks the caller may see; ``status=qua_han`` for overdue ones."""
+    limit = max(1, min(limit, 500))
+    qs = visible_tasks(request.user)
+    if unit is not None:
+        u = access_unit(request.user, unit)
+        qs = qs.filter(lead_unit__path__gte=u.path, lead_unit__path__lt=u.path + PATH_END)
+    if status == "qua_han":
+        qs = qs.overdue(timezone.localdate())
+    elif status:
+        qs = qs.filter(status=status)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return list(qs.order_by("deadline", "id")[offset : offset + limit])
+
+
+@router.get("/{task_id}", response=TaskOut)
+def get_task(request, task_id: int):
+    return access_task(request.user, task_id)
+
+
+@router.post("/{task_id}/status", response=TaskOut)
+def set_status(request, task_id: int, payload: TaskStatusIn):
+    """Move a task's status (reporter role over its lead unit)."""
+    task = access_task(request.user, task_id, for_update=True)
+    return do_set_task_status(task, payload.status, acting_user=request.user, note=payload.note)
