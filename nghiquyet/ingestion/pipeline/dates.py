@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from nghiquyet.ingestion.pipeline.lexicon import LETTER, LOW_WORD
+from nghiquyet.ingestion.pipeline.spans import SpanSet
 
 _CUE = r"(?:sáng|chiều|tối|trưa|đêm|ngày|hôm|rạng sáng|chiều tối)"
 # The patterns start on a digit or a literal word so that the regex engine
@@ -75,10 +76,17 @@ def _valid(d: int, m: int) -> bool:
 def find_dates(text: str) -> list[DateMention]:
     """Every date, period, term and time of day in ``text``, by position."""
     found: list[DateMention] = []
-    taken: list[tuple[int, int]] = []
+    claimed = SpanSet()
 
     def free(s: int, e: int) -> bool:
-        return all(e <= a or s >= b for a, b in taken)
+        return not claimed.overlaps(s, e)
+
+    class _Taken:
+        @staticmethod
+        def append(span: tuple[int, int]) -> None:
+            claimed.add(*span)
+
+    taken = _Taken()
 
     for m in _DAY_WORDS.finditer(text):
         d, mo = int(m.group("d")), int(m.group("m"))

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from nghiquyet.ingestion.pipeline.dates import DateMention
 from nghiquyet.ingestion.pipeline.lexicon import LETTER, ROMAN, TITLE_LOWER_WORDS, UPPER, first_chars
+from nghiquyet.ingestion.pipeline.spans import SpanSet
 
 # Kind words, as written in prose (first letter either case).
 KIND_WORDS = {
@@ -195,17 +196,23 @@ def find_documents(text: str, dates: list[DateMention], default_year: int | None
         docs.append(doc)
     del date_at
 
+    claimed = SpanSet(taken)
+    by_number: dict[tuple[str, str], Document] = {}
+    for doc in docs:
+        by_number.setdefault((doc.kind, doc.number.lstrip("0")), doc)
+
     def add_plain(kind: str, num: str, s: int, e: int, kstart: int) -> None:
-        if any(a <= s < b for a, b in taken):
+        if claimed.covers(s):
             return
-        taken.append((s, e))
-        for doc in docs:
-            if doc.kind == kind and doc.number.lstrip("0") == num.lstrip("0"):
-                doc.mentions.append((s, e))
-                return
+        claimed.add(s, e)
+        same = by_number.get((kind, num.lstrip("0")))
+        if same is not None:
+            same.mentions.append((s, e))
+            return
         doc = Document(kind, num, None, kstart, e, mentions=[(s, e)])
         attach(doc, e)
         docs.append(doc)
+        by_number[(kind, num.lstrip("0"))] = doc
 
     for m in _KIND_NUMBER.finditer(text):
         num = m.group("num")

@@ -27,6 +27,9 @@ _HEADING = re.compile(
 # Headings of a box set inside the article: only the box goes.
 _INLINE_HEADING = re.compile(r"tin (?:bài )?liên quan|bài (?:viết )?liên quan|xem thêm|video liên quan|ảnh liên quan",
                              re.IGNORECASE)
+_HEADING_LINE = re.compile(r"^[ \t]*(?=[NnCcTtBbĐđXxÝýGgVvLlẢảIi])", re.MULTILINE)
+_IMAGE_HINT = re.compile(r"\.(?:jpe?g|png|gif|webp|bmp|tiff?|svg|heic|avif)", re.IGNORECASE)
+_VIEWS_HINT = re.compile(r"xem|đọc|truy cập|views?|thích|chia sẻ|bình luận", re.IGNORECASE)
 _IMAGE_FILE = re.compile(
     r"(?<!\S)[^\s/]*?[\w)-]\.(?:jpe?g|png|gif|webp|bmp|tiff?|svg|heic|avif)(?:\?\S*)?(?!\w)", re.IGNORECASE
 )
@@ -127,7 +130,10 @@ def strip_furniture(text: str) -> Cleaned:
     # the heading goes. Earlier (a box inside the article): the heading and
     # the list of headlines under it.
     cut = n
+    heading_at = {m.start() for m in _HEADING_LINE.finditer(text)}
     for i, (s, e) in enumerate(lines):
+        if s not in heading_at:
+            continue
         line = text[s:e].strip()
         if len(line) > 120 or not _HEADING.fullmatch(line.rstrip(" :.")):
             continue
@@ -147,6 +153,10 @@ def strip_furniture(text: str) -> Cleaned:
 
     # Crawler and CMS stamps, view counters, image file names.
     seen: dict[str, int] = {}
+    # Cheap whole-text checks first: most articles have no file names or
+    # counters at all, and then no line is scanned for them.
+    any_image = bool(_IMAGE_HINT.search(text, 0, cut))
+    any_views = bool(_VIEWS_HINT.search(text, 0, cut))
     for idx, (s, e) in enumerate(body_lines):
         line = text[s:e]
         m = _ISO_STAMP.match(line) if idx < 3 else None
@@ -155,17 +165,18 @@ def strip_furniture(text: str) -> Cleaned:
             drop(s, s + m.end(), "stamp")
         # Stamps and counters sit on short lines, never inside paragraphs.
         short = len(line) <= 300
-        for m in _STAMP.finditer(line) if short else ():
+        dated = short and ("/" in line or "-" in line or "." in line)
+        for m in _STAMP.finditer(line) if short and dated else ():
             published = published or _iso(m.group(3), m.group(2), m.group(1))
             drop(s + m.start(), s + m.end(), "stamp")
-        if len(line) <= 80:
+        if len(line) <= 80 and dated:
             m = _STAMP_LINE.fullmatch(line)
             if m:
                 published = published or _iso(m.group(3), m.group(2), m.group(1))
                 drop(s, e, "stamp")
-        for m in _VIEWS.finditer(line) if short else ():
+        for m in _VIEWS.finditer(line) if short and any_views else ():
             drop(s + m.start(), s + m.end(), "views")
-        for m in _IMAGE_FILE.finditer(line):
+        for m in _IMAGE_FILE.finditer(line) if any_image else ():
             drop(s + m.start(), s + m.end(), "image")
         # A line said again word for word is a repeated caption or title.
         key = " ".join(line.split())

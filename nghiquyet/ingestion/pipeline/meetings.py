@@ -9,12 +9,14 @@ nghị") are not meetings of their own.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
 from nghiquyet.ingestion.pipeline.dates import DateMention, year_for
 from nghiquyet.ingestion.pipeline.lexicon import LETTER, TITLE_LOWER_WORDS, UPPER
 from nghiquyet.ingestion.pipeline.people import Mention
+from nghiquyet.ingestion.pipeline.spans import SpanSet
 
 KINDS = {
     "hội nghị": "hoi_nghi", "kỳ họp": "ky_hop", "đại hội": "dai_hoi", "cuộc họp": "cuoc_hop", "phiên họp": "cuoc_hop",
@@ -28,7 +30,30 @@ _MEETING = re.compile(
     rf"(?<=[{LETTER}] )họp(?= phiên| định kỳ| thường kỳ| bất thường| trực tuyến| để| cho ý kiến| nghe))"
     rf"(?P<rest>[^.;:\n]{{0,160}})"
 )
-_SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+|\n|$)")
+_MEETING_NOUN = re.compile(r"[Hh]ội nghị|[Kk]ỳ họp|[Đđ]ại hội|[Cc]uộc họp|[Pp]hiên họp|[Hh]ội thảo")
+_STOPS = ".!?\n"
+
+
+def _sentence_start(text: str, pos: int) -> int:
+    """Start of the sentence holding ``pos`` (looking back at most 2,000 characters)."""
+    lo = max(0, pos - 2000)
+    best = lo
+    for ch in _STOPS:
+        k = text.rfind(ch, lo, pos)
+        if k + 1 > best:
+            best = k + 1
+    return best
+
+
+def _sentence_end(text: str, pos: int) -> int:
+    """End of the sentence holding ``pos`` (looking ahead at most 2,000 characters)."""
+    hi = min(len(text), pos + 2000)
+    best = hi
+    for ch in _STOPS:
+        k = text.find(ch, pos, hi)
+        if k != -1 and k + 1 < best:
+            best = k + 1
+    return best
 _ONLINE = re.compile(r"trực tuyến|truyền hình trực tuyến|điểm cầu|hình thức trực tiếp kết hợp", re.IGNORECASE)
 _BRIDGES = re.compile(r"(\d{1,4})\s+điểm cầu")
 _PLAN = re.compile(r"dự kiến|sẽ (?:tổ chức|diễn ra|họp)|kế hoạch tổ chức|chuẩn bị tổ chức|tiến tới", re.IGNORECASE)
@@ -72,21 +97,29 @@ def _title(kind_text: str, rest: str) -> str:
 def find_meetings(text: str, dates: list[DateMention], mentions: list[Mention], default_year: int | None,
                   published: str | None, excluded: list[tuple[int, int]]) -> list[Meeting]:
     """Meetings reported in ``text``, merged when they are the same one."""
-    day_dates = [d for d in dates if d.kind == "day"]
+    excl = SpanSet(excluded)
+    day_dates = [d for d in dates if d.kind == "day" and not excl.covers(d.start)
+                 and not _DEADLINE.search(text, max(0, d.start - 20), d.start)]
+    day_starts = [d.start for d in day_dates]
     candidates: list[Meeting] = []
-    for sm in _SENTENCE.finditer(text):
-        s, e = sm.span()
+    last_sentence = -1
+    # Driven by the meeting words found in one scan: only their sentences
+    # are looked at, so the cost follows the matches, not the text.
+    for hit0 in _MEETING.finditer(text):
+        if excl.covers(hit0.start()):
+            continue
+        s = _sentence_start(text, hit0.start())
+        if s <= last_sentence:
+            continue
+        last_sentence = s
+        e = _sentence_end(text, hit0.start())
         if e - s < 8:
             continue
-        sentence = sm.group()
-        hits = [m for m in _MEETING.finditer(sentence)
-                if not any(a <= s + m.start() < b for a, b in excluded)]
-        if not hits:
-            continue
+        sentence = text[s:e]
+        hits = [m for m in _MEETING.finditer(sentence) if not excl.covers(s + m.start())]
         online = bool(_ONLINE.search(sentence))
-        in_sentence = [d for d in day_dates if s <= d.start < e
-                       and not any(a <= d.start < b for a, b in excluded)
-                       and not _DEADLINE.search(text, max(0, d.start - 20), d.start)]
+        lo, hi = bisect.bisect_left(day_starts, s), bisect.bisect_left(day_starts, e)
+        in_sentence = day_dates[lo:hi]
         if not in_sentence and not online:
             continue
         if _PLAN.search(sentence) and not online:
@@ -112,14 +145,14 @@ def find_meetings(text: str, dates: list[DateMention], mentions: list[Mention], 
         candidates.append(Meeting(kind, title, date, True if online else None,
                                   int(bridges.group(1)) if bridges else None,
                                   org.group("org") if org else None, s + hit.start(), e, chairs))
-    # Chairs named in the sentence after the meeting ("Các đồng chí … đồng
-    # chủ trì hội nghị") belong to the meeting too.
+    # Chairs named in a sentence of their own ("Các đồng chí … đồng chủ trì
+    # hội nghị") belong to the meeting too.
     extra_chairs = []
-    for sm in _SENTENCE.finditer(text):
-        chair = _CHAIR.search(sm.group())
-        if chair and re.search(r"hội nghị|kỳ họp|đại hội|cuộc họp|phiên họp|hội thảo", sm.group()[chair.end():],
-                               re.IGNORECASE):
-            extra_chairs += [m.name for m in mentions if sm.start() <= m.start < sm.start() + chair.start()]
+    for chair in _CHAIR.finditer(text):
+        s = _sentence_start(text, chair.start())
+        e = _sentence_end(text, chair.start())
+        if _MEETING_NOUN.search(text, chair.end(), e):
+            extra_chairs += [m.name for m in mentions if s <= m.start < chair.start()]
     merged: list[Meeting] = []
     for c in candidates:
         same = None

@@ -31,6 +31,7 @@ from nghiquyet.ingestion.pipeline.lexicon import (
     expand_abbreviations,
     first_chars,
 )
+from nghiquyet.ingestion.pipeline.spans import SpanSet
 
 
 def _both_cases(words) -> list[str]:
@@ -109,7 +110,7 @@ class _Parser:
     def __init__(self, text: str) -> None:
         self.text = text
         self.mentions: list[Mention] = []
-        self.consumed: list[tuple[int, int]] = []
+        self.consumed = SpanSet()
 
     # -- titles -----------------------------------------------------------
     def org_tokens(self, pos: int) -> list[tuple[str, int, int, str]]:
@@ -242,7 +243,7 @@ class _Parser:
 
     def add(self, name: str, s: int, e: int, titles: list[str], extent: tuple[int, int]) -> None:
         self.mentions.append(Mention(name, s, e, titles, extent))
-        self.consumed.append(extent)
+        self.consumed.add(*extent)
 
     def person_list(self, pos: int, *, anchored: bool) -> int:
         """Parse "X - titles; Y, titles và Z" from ``pos``; returns the end."""
@@ -266,7 +267,7 @@ class _Parser:
         """Title first: "Bí thư Tỉnh ủy Lê Văn A", "Trung tá Nguyễn Văn B"."""
         text = self.text
         for m in _HEAD.finditer(text):
-            if any(a <= m.start() < b for a, b in self.consumed):
+            if self.consumed.covers(m.start()):
                 continue
             parsed = self.parse_title(m.start())
             if parsed is None:
@@ -327,7 +328,7 @@ class _Parser:
     def from_anchors(self) -> None:
         """"đồng chí X", "ông X", "bà X" followed by titles."""
         for m in _ANCHOR.finditer(self.text):
-            if any(a <= m.end() < b for a, b in self.consumed):
+            if self.consumed.covers(m.end()):
                 continue
             if _HEAD.match(self.text, m.end()):
                 continue
@@ -338,7 +339,7 @@ class _Parser:
         text = self.text
         for m in _GENERIC.finditer(text):
             s = m.start(1)
-            if any(a <= s < b for a, b in self.consumed):
+            if self.consumed.covers(s):
                 continue
             before = text[max(0, s - 2):s]
             if before and before[-1] not in "\n" and not re.search(r"[.,;:(\"“\n-]\s?$|^\s?$", before):
