@@ -79,3 +79,13 @@ def do_set_task_status(
         task.save()
         record("set_task_status", task, acting_user=acting_user, before=before, unit=task.lead_unit)
     return task
+
+
+def do_create_task_for_units(*, title: str, units, acting_user, **fields) -> list[Task]:
+    """Give the same task to several units at once (every commune of a
+    province, say): one task per unit, each with its own status."""
+    units = list(units)
+    if not units:
+        raise ValidationError("Chưa chọn đơn vị nhận nhiệm vụ.")
+    with transaction.atomic():
+        return [do_create_task(title=title, lead_unit=u, acting_user=acting_user, **fields) for u in units]

@@ -79,3 +79,18 @@ def test_meeting_conclusions_create_tasks_all_or_nothing(tree):
             acting_user=None,
         )
     assert Task.objects.count() == 1  # the failed meeting left nothing behind
+
+
+def test_task_given_to_every_commune_at_once(tree):
+    from nghiquyet.orgs.models import OrgUnit, UnitKind
+    from nghiquyet.tasks.actions import do_create_task_for_units
+
+    communes = OrgUnit.objects.subtree(tree.province).filter(kind=UnitKind.COMMUNE)
+    tasks = do_create_task_for_units(
+        title="Kiện toàn tổ chức cơ sở đảng", units=communes, deadline=dt.date(2026, 12, 31), acting_user=None
+    )
+    assert sorted(t.lead_unit.name for t in tasks) == ["Đảng ủy xã Tùng Ảnh", "Đảng ủy xã Đức Thọ"]
+    assert len({t.pk for t in tasks}) == 2
+    with pytest.raises(ValidationError):
+        do_create_task_for_units(title="", units=communes, acting_user=None)
+    assert Task.objects.count() == 2
