@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from nghiquyet.ingestion.pipeline.lexicon import LETTER, LOWER
 
-_NUM = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
+_NUM = r"\d{1,3}(?:\.\d{3}){1,5}(?:,\d{1,6})?|\d{1,15}(?:,\d{1,6})?"
 _FIGURE = re.compile(
     rf"(?=\d)(?<![{LETTER}\d.,/:-])(?P<value>{_NUM})(?:\s?/\s?(?P<total>{_NUM}))?(?![\d]|[.,]\d)"
     rf"(?P<unit>\s?(?:%|‰|km2|km²|m2|m²|m3)"
