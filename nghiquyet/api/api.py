@@ -60,6 +60,7 @@ def _mount() -> None:
     api.add_router("/", targets)
     api.add_router("/tasks", tasks)
     api.add_router("/meetings", meetings)
+    api.add_router("/ingestion", "nghiquyet.ingestion.api.router")
 
 
 _mount()

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ninja import Field, Schema
+
+
+class SourceOut(Schema):
+    id: int
+    title: str
+    origin: str
+    file_kind: str
+    encoding: str
+    published: str
+    authors: list[str]
+    unit_id: int | None
+    status: str
+    created_at: dt.datetime
+    pending: int = Field(0, description="Số dữ kiện chờ xem xét")
+    accepted: int = Field(0, description="Số dữ kiện đã chấp nhận")
+    rejected: int = Field(0, description="Số dữ kiện đã loại")
+
+
+class SuggestionOut(Schema):
+    id: int
+    source_id: int
+    kind: str
+    kind_label: str
+    label: str
+    status: str
+    data: dict[str, Any]
+    span_start: int = Field(..., description="Vị trí đầu của đoạn trích trong văn bản của nguồn tin")
+    span_end: int
+    quote: str
+    reason: str
+    record_type: str = Field("", description="Bản ghi đã tạo hoặc liên kết, ví dụ documents.document")
+    record_id: str
+    created_record: bool
+    decided_at: dt.datetime | None
+
+
+class SourceDetailOut(SourceOut):
+    text: str
+    suggestions: list[SuggestionOut]
+
+
+class IngestOut(Schema):
+    created: bool = Field(..., description="False khi cùng nội dung đã được thu nhận: trả về nguồn tin đã có")
+    source: SourceOut
+
+
+class AcceptIn(Schema):
+    edits: dict[str, Any] = Field(
+        default_factory=dict, description="Sửa dữ kiện trước khi chấp nhận (chỉ các khóa của loại dữ kiện)."
+    )
+    unit: int | None = Field(
+        None, description="Đơn vị tổ chức (hội nghị), đơn vị của số liệu, hoặc cấp ủy có các đơn vị sắp xếp."
+    )
+    target: int | None = Field(None, description="Chỉ tiêu (số liệu).")
+    period: str | None = Field(None, description="Kỳ báo cáo (số liệu): 2026-Q2 hoặc “Quý II/2026”.")
+    effective: dt.date | None = Field(None, description="Ngày hiệu lực (sắp xếp đơn vị).")
+
+
+class RejectIn(Schema):
+    reason: str
