@@ -134,6 +134,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on every request when it is missing
 # Front-end packages come from the npm registry at set-up and are served by
 # the application itself: offices run on intranets with no internet.
 STATICFILES_DIRS = [

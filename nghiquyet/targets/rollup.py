@@ -24,7 +24,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Avg, Count, F, Sum, Window
+from django.db.models import Avg, Count, F, Q, Sum, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -280,12 +280,20 @@ def rollup(
         weight[(tid, uid)] = w if w is not None else Decimal(1)
 
     # 2. Submitted results in the subtree and period, of each target's reporting kind.
+    # Each target counts only results of its own reporting kind (a yearly
+    # figure beside quarterly ones would be counted twice); grouping the
+    # targets by kind keeps this a filter, not a join.
+    by_kind: dict[str, list[int]] = defaultdict(list)
+    for t in targets:
+        by_kind[t.report_every].append(t.pk)
+    kind_q = Q(pk__in=[])
+    for kind, ids in by_kind.items():
+        kind_q |= Q(target_id__in=ids, period_kind=kind)
     base = Result.objects.filter(
-        target_id__in=target_ids,
+        kind_q,
         status=ResultStatus.SUBMITTED,
         period_start__gte=period.start,
         period_end__lte=period.end,
-        period_kind=F("target__report_every"),
         value__isnull=False,
     )
     # A unit's value over time is computed in SQL (grouped per target and
@@ -316,9 +324,10 @@ def rollup(
                 weight.setdefault((tid, succ), Decimal(1))
     mixed = {(tid, uid) for tid, per_unit in cells.items() for uid in per_unit}
 
-    own = base.filter(unit__path__gte=lo, unit__path__lt=hi)
+    subtree = OrgUnit.objects.subtree(unit)
     if as_of_today:
-        own = own.filter(unit__valid_to__isnull=True)
+        subtree = subtree.filter(valid_to__isnull=True)
+    own = base.filter(unit_id__in=subtree.values("pk"))
     if mixed:
         mixed_units = {uid for _, uid in mixed}
         rows = own.filter(unit_id__in=mixed_units).values_list("target_id", "unit_id", "period_end", "value")
@@ -329,19 +338,25 @@ def rollup(
     series: dict[int, dict[int, tuple[Decimal | None, int]]] = defaultdict(dict)
     rule_of = {t.pk: t.time_aggregation for t in targets}
     grouped = (
-        own.values("target_id", "unit_id", "unit__path")
+        own.values("target_id", "unit_id")
         .annotate(total=Sum("value"), mean=Avg("value"), n=Count("id"))
         .order_by()
-        .values_list("target_id", "unit_id", "unit__path", "total", "mean", "n")
+        .values_list("target_id", "unit_id", "total", "mean", "n")
     )
-    for tid, uid, path, total, mean, n in grouped:
+    unassigned: list[tuple[int, int]] = []
+    for tid, uid, total, mean, n in grouped:
         if (tid, uid) in mixed:
             continue
         rule = rule_of[tid]
         value = total if rule == TimeAggregation.SUM else mean if rule == TimeAggregation.MEAN else None
         series[tid][uid] = (None if value is None else Decimal(value), n)
         if not as_of_today and uid not in assigned[tid]:
-            assigned[tid][uid] = path
+            unassigned.append((tid, uid))
+    if unassigned:
+        # Units of the time that reported without an assignment still held then.
+        paths = dict(OrgUnit.objects.filter(pk__in={u for _, u in unassigned}).values_list("pk", "path"))
+        for tid, uid in unassigned:
+            assigned[tid][uid] = paths[uid]
             weight.setdefault((tid, uid), Decimal(1))
     latest_ids = [t.pk for t in targets if t.time_aggregation == TimeAggregation.LATEST]
     if latest_ids:
