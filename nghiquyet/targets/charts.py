@@ -47,7 +47,7 @@ def outcomes_by_group(r: Rollup) -> dict:
             "type": "category",
             "data": names,
             "inverse": True,
-            "axisLabel": {"width": 160, "overflow": "break"},
+            "axisLabel": {"width": 140, "overflow": "break", "lineHeight": 14},
         },
         "series": series,
     }
@@ -73,13 +73,13 @@ def values_by_unit(
     return {
         "textStyle": FONT,
         "tooltip": {"trigger": "axis"},
-        "grid": {"left": 8, "right": 24, "top": 24, "bottom": 8, "containLabel": True},
+        "grid": {"left": 8, "right": 24, "top": 32, "bottom": 8, "containLabel": True},
         "xAxis": {
             "type": "category",
             "data": names,
             "axisLabel": {"rotate": 30 if len(names) > 6 else 0, "interval": 0},
         },
-        "yAxis": {"type": "value", "name": measure},
+        "yAxis": {"type": "value", "name": measure, "nameTextStyle": {"align": "left"}},
         "series": [series],
     }
 
@@ -106,8 +106,8 @@ def values_by_period(
     return {
         "textStyle": FONT,
         "tooltip": {"trigger": "axis"},
-        "grid": {"left": 8, "right": 24, "top": 24, "bottom": 8, "containLabel": True},
+        "grid": {"left": 8, "right": 24, "top": 32, "bottom": 8, "containLabel": True},
         "xAxis": {"type": "category", "data": labels},
-        "yAxis": {"type": "value", "name": measure},
+        "yAxis": {"type": "value", "name": measure, "nameTextStyle": {"align": "left"}},
         "series": [series],
     }
