@@ -19,8 +19,16 @@ from nghiquyet.ingestion.pipeline.people import Mention
 from nghiquyet.ingestion.pipeline.spans import SpanSet
 
 KINDS = {
-    "hội nghị": "hoi_nghi", "kỳ họp": "ky_hop", "đại hội": "dai_hoi", "cuộc họp": "cuoc_hop", "phiên họp": "cuoc_hop",
-    "hội thảo": "hoi_thao", "tọa đàm": "toa_dam", "buổi làm việc": "lam_viec", "lễ": "le", "họp": "cuoc_hop",
+    "hội nghị": "hoi_nghi",
+    "kỳ họp": "ky_hop",
+    "đại hội": "dai_hoi",
+    "cuộc họp": "cuoc_hop",
+    "phiên họp": "cuoc_hop",
+    "hội thảo": "hoi_thao",
+    "tọa đàm": "toa_dam",
+    "buổi làm việc": "lam_viec",
+    "lễ": "le",
+    "họp": "cuoc_hop",
     "làm việc": "lam_viec",
 }
 _MEETING = re.compile(
@@ -54,9 +62,13 @@ def _sentence_end(text: str, pos: int) -> int:
         if k != -1 and k + 1 < best:
             best = k + 1
     return best
+
+
 _ONLINE = re.compile(r"trực tuyến|truyền hình trực tuyến|điểm cầu|hình thức trực tiếp kết hợp", re.IGNORECASE)
 _BRIDGES = re.compile(r"(\d{1,4})\s+điểm cầu")
-_PLAN = re.compile(r"dự kiến|sẽ (?:tổ chức|diễn ra|họp)|kế hoạch tổ chức|chuẩn bị tổ chức|tiến tới", re.IGNORECASE)
+_PLAN = re.compile(
+    r"dự kiến|sẽ (?:tổ chức|diễn ra|họp)|kế hoạch tổ chức|chuẩn bị tổ chức|tiến tới", re.IGNORECASE
+)
 _BODY_LOWER = "|".join(sorted(TITLE_LOWER_WORDS - {"và", "các", "dự", "cho"}, key=len, reverse=True))
 _ORGANISER = re.compile(
     rf"(?P<org>[{UPPER}][{LETTER}]*(?: (?:[{UPPER}][{LETTER}]*|(?:{_BODY_LOWER})(?![{LETTER}]))){{0,10}})"
@@ -94,25 +106,41 @@ def _title(kind_text: str, rest: str) -> str:
     return " ".join((kind_text + body).split())
 
 
-def find_meetings(text: str, dates: list[DateMention], mentions: list[Mention], default_year: int | None,
-                  published: str | None, excluded: list[tuple[int, int]]) -> list[Meeting]:
+def find_meetings(
+    text: str,
+    dates: list[DateMention],
+    mentions: list[Mention],
+    default_year: int | None,
+    published: str | None,
+    excluded: list[tuple[int, int]],
+) -> list[Meeting]:
     """Meetings reported in ``text``, merged when they are the same one."""
     excl = SpanSet(excluded)
-    day_dates = [d for d in dates if d.kind == "day" and not excl.covers(d.start)
-                 and not _DEADLINE.search(text, max(0, d.start - 20), d.start)]
+    day_dates = [
+        d
+        for d in dates
+        if d.kind == "day"
+        and not excl.covers(d.start)
+        and not _DEADLINE.search(text, max(0, d.start - 20), d.start)
+    ]
     day_starts = [d.start for d in day_dates]
+    mentions = sorted(mentions, key=lambda m: m.start)
+    mention_starts = [m.start for m in mentions]
+
+    def names_between(a: int, b: int) -> list[str]:
+        lo, hi = bisect.bisect_left(mention_starts, a), bisect.bisect_left(mention_starts, b)
+        return [m.name for m in mentions[lo:hi]]
+
     candidates: list[Meeting] = []
-    last_sentence = -1
+    last_end = -1
     # Driven by the meeting words found in one scan: only their sentences
     # are looked at, so the cost follows the matches, not the text.
     for hit0 in _MEETING.finditer(text):
-        if excl.covers(hit0.start()):
-            continue
-        s = _sentence_start(text, hit0.start())
-        if s <= last_sentence:
-            continue
-        last_sentence = s
+        if excl.covers(hit0.start()) or hit0.start() < last_end:
+            continue  # furniture, or a sentence already looked at
+        s = max(_sentence_start(text, hit0.start()), last_end)
         e = _sentence_end(text, hit0.start())
+        last_end = e
         if e - s < 8:
             continue
         sentence = text[s:e]
@@ -135,16 +163,26 @@ def find_meetings(text: str, dates: list[DateMention], mentions: list[Mention], 
         chairs = []
         chair = _CHAIR.search(sentence)
         if chair:
-            chairs = [m.name for m in mentions if s <= m.start < s + chair.start()]
+            chairs = names_between(s, s + chair.start())
         title = _title(hit.group("kind"), hit.group("rest"))
         if org and re.fullmatch(r"[Hh]ội nghị lần thứ \S+", title) and "ội nghị" not in org.group("org"):
             # "Ban Chấp hành … tổ chức Hội nghị lần thứ 21"
             title = f"Hội nghị {org.group('org')} {title[9:]}"
         if kind == "lam_viec" and not title.startswith(("buổi", "Buổi")):
             title = "buổi " + title
-        candidates.append(Meeting(kind, title, date, True if online else None,
-                                  int(bridges.group(1)) if bridges else None,
-                                  org.group("org") if org else None, s + hit.start(), e, chairs))
+        candidates.append(
+            Meeting(
+                kind,
+                title,
+                date,
+                True if online else None,
+                int(bridges.group(1)) if bridges else None,
+                org.group("org") if org else None,
+                s + hit.start(),
+                e,
+                chairs,
+            )
+        )
     # Chairs named in a sentence of their own ("Các đồng chí … đồng chủ trì
     # hội nghị") belong to the meeting too.
     extra_chairs = []
@@ -152,7 +190,7 @@ def find_meetings(text: str, dates: list[DateMention], mentions: list[Mention], 
         s = _sentence_start(text, chair.start())
         e = _sentence_end(text, chair.start())
         if _MEETING_NOUN.search(text, chair.end(), e):
-            extra_chairs += [m.name for m in mentions if s <= m.start < chair.start()]
+            extra_chairs += names_between(s, chair.start())
     merged: list[Meeting] = []
     for c in candidates:
         same = None
@@ -173,7 +211,7 @@ def find_meetings(text: str, dates: list[DateMention], mentions: list[Mention], 
             if ch not in same.chairs:
                 same.chairs.append(ch)
     if len(merged) == 1:
-        for ch in extra_chairs:
+        for ch in dict.fromkeys(extra_chairs):
             if ch not in merged[0].chairs:
                 merged[0].chairs.append(ch)
     return merged

@@ -43,15 +43,20 @@ def _both_cases(words) -> list[str]:
 
 _HEAD_ALT = "|".join(re.escape(h) for h in _both_cases(TITLE_HEADS))
 _RANK_ALT = "|".join(re.escape(h) for h in RANKS)
-_HEAD = re.compile(rf"{first_chars(_both_cases(TITLE_HEADS) + RANKS)}(?<![{LETTER}])(?:(?P<rank>{_RANK_ALT})|(?P<head>{_HEAD_ALT}))(?![{LETTER}])")
+_HEAD = re.compile(
+    rf"{first_chars(_both_cases(TITLE_HEADS) + RANKS)}(?<![{LETTER}])(?:(?P<rank>{_RANK_ALT})|(?P<head>{_HEAD_ALT}))(?![{LETTER}])"
+)
 _ANCHOR = re.compile(rf"(?=[ĐđÔôBb])(?<![{LETTER}])(?:[Đđ]ồng chí|[Ôô]ng|[Bb]à)(?:\s*:)?\s+(?=[{UPPER}])")
 _NAME_WORD = re.compile(CAP_WORD)
-_BODY_WORD = re.compile("(?:" + "|".join(re.escape(w) for w in sorted(BODY_WORDS, key=len, reverse=True))
-                        + f")(?![{LETTER}])")
+_BODY_WORD = re.compile(
+    "(?:" + "|".join(re.escape(w) for w in sorted(BODY_WORDS, key=len, reverse=True)) + f")(?![{LETTER}])"
+)
 _TOKEN = re.compile(rf" ?(\([^()\n]{{1,60}}\)|[{LETTER}\d&]+(?:\.(?=[ ,]))?)")
 _CAP_RUN = re.compile(rf"{CAP_WORD}(?: {CAP_WORD}){{1,4}}(?![{LETTER}])")
-_GENERIC = re.compile(rf"{first_chars(SURNAMES)}(?<![{LETTER}])(?={'|'.join(sorted(SURNAMES, key=len, reverse=True))} )({CAP_WORD}(?: {CAP_WORD}){{1,3}})"
-                      rf"\s*(?:-|,|\()\s*(?={_HEAD_ALT}|{_RANK_ALT})")
+_GENERIC = re.compile(
+    rf"{first_chars(SURNAMES)}(?<![{LETTER}])(?={'|'.join(sorted(SURNAMES, key=len, reverse=True))} )({CAP_WORD}(?: {CAP_WORD}){{1,3}})"
+    rf"\s*(?:-|,|\()\s*(?={_HEAD_ALT}|{_RANK_ALT})"
+)
 # Capitalised words that belong to bodies and titles, never to names.
 _NOT_NAME = frozenset(
     "Tỉnh Huyện Xã Phường Đảng Ban Hội Ủy Uỷ Sở Bộ Cục Nhà Nước Chính Mặt Trận Đoàn Thường Vụ Khối Chủ Tịch Bí "
@@ -59,9 +64,28 @@ _NOT_NAME = frozenset(
     "Chỉ Kết Luận Kế Hoạch Chương Trình Quyết Định Sáng Chiều Tối Ngày Tháng Theo Tại Trong Sau Khi "
     "Các Những Với Đây Đó Này Cùng Đồng Chí Ông Bà Tổng".split()
 )
-_ORG_LEVEL_NEEDS_PLACE = frozenset({"xã", "phường", "huyện", "quận", "thị xã", "thị trấn", "thành phố", "thôn",
-                                    "xóm", "bản", "Huyện ủy", "Thị ủy", "Thành ủy", "Quận ủy", "Xã", "Phường",
-                                    "đặc khu", "TP."})
+_ORG_LEVEL_NEEDS_PLACE = frozenset(
+    {
+        "xã",
+        "phường",
+        "huyện",
+        "quận",
+        "thị xã",
+        "thị trấn",
+        "thành phố",
+        "thôn",
+        "xóm",
+        "bản",
+        "Huyện ủy",
+        "Thị ủy",
+        "Thành ủy",
+        "Quận ủy",
+        "Xã",
+        "Phường",
+        "đặc khu",
+        "TP.",
+    }
+)
 _AFTER_NAME = re.compile(
     r"\s*(?:-|,|\(|:)\s*|\s+(?:tiếp tục\s+)?(?:(?:được bầu(?: lại)?|được chỉ định|được bổ nhiệm|được phân công)\s+)?"
     r"(?:giữ chức(?: vụ)?|làm|là)\s+"
@@ -146,8 +170,14 @@ class _Parser:
             else:
                 if self._ends_with_name(toks):
                     break  # lower-case after a person's name: the verb
-                phrase = next((p for p in _LOWER_PHRASES if text.startswith(p, s)
-                               and not text[s + len(p):s + len(p) + 1].isalpha()), None)
+                phrase = next(
+                    (
+                        p
+                        for p in _LOWER_PHRASES
+                        if text.startswith(p, s) and not text[s + len(p) : s + len(p) + 1].isalpha()
+                    ),
+                    None,
+                )
                 if phrase:
                     toks.append((phrase, s, s + len(phrase), "low"))
                     pos = s + len(phrase)
@@ -274,7 +304,7 @@ class _Parser:
                 continue
             title, end, toks = parsed
             if m.group("rank"):
-                got = self.name_at(end + 1, anchored=True) if text[end:end + 1] == " " else None
+                got = self.name_at(end + 1, anchored=True) if text[end : end + 1] == " " else None
                 if got:
                     name, s, e = got
                     more, tend = self.titles_after(e)
@@ -304,8 +334,11 @@ class _Parser:
         if before:
             last = before[-1][0]
             prev = before[-2][0] if len(before) >= 2 else ""
-            needs_place = last in _ORG_LEVEL_NEEDS_PLACE or f"{prev} {last}" in _ORG_LEVEL_NEEDS_PLACE or (
-                last == "ủy" and prev in ("Huyện", "Thị", "Thành", "Quận"))
+            needs_place = (
+                last in _ORG_LEVEL_NEEDS_PLACE
+                or f"{prev} {last}" in _ORG_LEVEL_NEEDS_PLACE
+                or (last == "ủy" and prev in ("Huyện", "Thị", "Thành", "Quận"))
+            )
             if before[-1][3] == "paren":
                 needs_place = False
         words = [t[0] for t in tail]
@@ -326,7 +359,7 @@ class _Parser:
         return None
 
     def from_anchors(self) -> None:
-        """"đồng chí X", "ông X", "bà X" followed by titles."""
+        """ "đồng chí X", "ông X", "bà X" followed by titles."""
         for m in _ANCHOR.finditer(self.text):
             if self.consumed.covers(m.end()):
                 continue
@@ -335,16 +368,16 @@ class _Parser:
             self.person_list(m.end(), anchored=True)
 
     def from_captions(self) -> None:
-        """"Nguyễn Văn A - Bí thư …" with no anchor word before the name."""
+        """ "Nguyễn Văn A - Bí thư …" with no anchor word before the name."""
         text = self.text
         for m in _GENERIC.finditer(text):
             s = m.start(1)
             if self.consumed.covers(s):
                 continue
-            before = text[max(0, s - 2):s]
+            before = text[max(0, s - 2) : s]
             if before and before[-1] not in "\n" and not re.search(r"[.,;:(\"“\n-]\s?$|^\s?$", before):
                 # Preceded by a word: part of a longer phrase (a body's name).
-                prev_word = re.search(rf"([{LETTER}]+)\s*$", text[max(0, s - 30):s])
+                prev_word = re.search(rf"([{LETTER}]+)\s*$", text[max(0, s - 30) : s])
                 if prev_word and prev_word.group(1)[0].isupper():
                     continue
             self.person_list(s, anchored=False)
@@ -358,13 +391,15 @@ def find_people(text: str) -> tuple[list[Person], list[Mention]]:
     parser.from_captions()
     people: dict[str, Person] = {}
     keys: dict[str, list[frozenset[str]]] = {}
+    seen_spans: set[tuple[int, int]] = set()
     for mention in sorted(parser.mentions, key=lambda x: x.start):
         key = normalize_name(mention.name)
         person = people.get(key)
         if person is None:
             person = people[key] = Person(mention.name)
             keys[key] = []
-        if (mention.start, mention.end) not in person.spans:
+        if (mention.start, mention.end) not in seen_spans:
+            seen_spans.add((mention.start, mention.end))
             person.spans.append((mention.start, mention.end))
         for title in mention.titles:
             tk = title_key(title)
@@ -376,7 +411,9 @@ def find_people(text: str) -> tuple[list[Person], list[Mention]]:
         # Drop a title contained in a longer one of the same person
         # ("Bí thư" beside "Bí thư Tỉnh ủy").
         tks = keys[key]
-        person.titles = [t for t, k in zip(person.titles, tks, strict=True) if not any(k < other for other in tks)]
+        person.titles = [
+            t for t, k in zip(person.titles, tks, strict=True) if not any(k < other for other in tks)
+        ]
     return list(people.values()), parser.mentions
 
 
