@@ -70,7 +70,7 @@ def list_sources(request, status: str = "", limit: int = 100, offset: int = 0):
     return [_source_out(s) for s in qs.order_by("-created_at", "-id")[offset : offset + limit]]
 
 
-@router.post("/sources", response={200: IngestOut, 201: IngestOut})
+@router.post("/sources", response=IngestOut)
 def ingest(
     request,
     unit: int = Form(..., description="Đơn vị tiếp nhận (cần quyền báo cáo)"),
@@ -79,7 +79,7 @@ def ingest(
     file: UploadedFile | None = File(None, description="Văn bản, trang web (.html) hoặc Word (.docx)"),
 ):
     """Read a text or a file into a source with its suggestions. The same
-    text twice is one source: 200 with ``created`` false."""
+    text twice is one source: ``created`` says which happened."""
     receiving = access_reporting_unit(request.user, unit)
     if bool(text.strip()) == (file is not None):
         raise ValidationError("Gửi nội dung (text) hoặc một tệp (file), không cả hai, không bỏ trống.")
@@ -93,7 +93,7 @@ def ingest(
     if not visible_sources(request.user).filter(pk=source.pk).exists():
         raise ValidationError("Nội dung này đã được một đơn vị khác thu nhận.")
     source = with_counts(Source.objects.filter(pk=source.pk)).get()
-    return (201 if created else 200), {"created": created, "source": _source_out(source)}
+    return {"created": created, "source": _source_out(source)}
 
 
 @router.get("/sources/{source_id}", response=SourceDetailOut)
@@ -128,6 +128,8 @@ def accept(request, suggestion_id: int, payload: AcceptIn):
     edits and what its kind needs: a meeting's organiser, a figure's
     target, unit and period, a merge's scope (administrator) and date."""
     s = access_suggestion(request.user, suggestion_id)
+    if s.status != Suggestion.Status.PENDING:
+        raise ValidationError(f"Dữ kiện này đã được xử lý ({s.get_status_display().lower()}).")
     unknown = set(payload.edits) - EDITABLE[s.kind]
     if unknown:
         raise ValidationError("Không sửa được các trường: " + ", ".join(sorted(unknown)) + ".")
