@@ -4,6 +4,7 @@
    its new status and focus goes to the form or the card. */
 (function () {
   "use strict";
+  var motion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth";
   function marksOf(id) { return document.querySelectorAll('mark.fact[data-suggestion="' + id + '"]'); }
   function clearCurrent() {
     document.querySelectorAll(".is-current").forEach(function (el) { el.classList.remove("is-current"); });
@@ -14,7 +15,7 @@
     clearCurrent();
     card.classList.add("is-current");
     marksOf(id).forEach(function (m) { m.classList.add("is-current"); });
-    card.scrollIntoView({ block: "nearest", behavior: "smooth" });
+    card.scrollIntoView({ block: "nearest", behavior: motion });
     card.focus({ preventScroll: true });
   }
   function showMark(id) {
@@ -24,7 +25,7 @@
     marksOf(id).forEach(function (m) { m.classList.add("is-current"); });
     var card = document.getElementById("goi-y-" + id);
     if (card) card.classList.add("is-current");
-    mark.scrollIntoView({ block: "center", behavior: "smooth" });
+    mark.scrollIntoView({ block: "center", behavior: motion });
     mark.focus({ preventScroll: true });
     return true;
   }
