@@ -80,8 +80,14 @@ def highlight(text: str, spans: Iterable[Span]) -> SafeString:
     # Pieces are written as placeholders and filled when they close, since
     # the end offset of a piece is known only then.
     pending: dict[int, int] = {}  # id(span) -> index in ``out`` of its open tag
+    active: list[Span] = []  # spans covering the current segment, a sweep over ``items``
+    nxt = 0
     for a, b in zip(bounds, bounds[1:], strict=False):
-        want = sorted((s for s in items if s.start <= a and b <= s.end), key=lambda s: order[id(s)])
+        active = [s for s in active if s.end > a]
+        while nxt < len(items) and items[nxt].start <= a:
+            active.append(items[nxt])
+            nxt += 1
+        want = sorted(active, key=lambda s: order[id(s)])
         common = 0
         while common < len(stack) and common < len(want) and stack[common] is want[common]:
             common += 1
