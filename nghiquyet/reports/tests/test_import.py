@@ -129,8 +129,10 @@ def test_good_file_is_taken_in_with_vietnamese_numbers_text_and_units(unit_templ
     assert all(
         res.status == ResultStatus.SUBMITTED and res.reported_by == users.reporter for res in got.values()
     )
-    assert AuditEntry.objects.filter(action="save_result", object_id=str(got["1"].pk)).exists()
-    assert AuditEntry.objects.filter(action="import_results").count() == 1
+    entry = AuditEntry.objects.get(action="import_results")
+    assert entry.actor == users.reporter and entry.unit == tree.commune_a
+    assert [got["1"].pk, "35.0000"] in entry.after["created_results"]
+    assert entry.after["created"] == 3 and len(entry.after["sha256"]) == 64
     assert "3 ô mới" in summary.message
 
 
@@ -154,6 +156,10 @@ def test_changed_value_keeps_a_revision(unit_template, users, tree, review):
     res = Result.objects.get(target=review.new_members, unit=tree.commune_a, period_key="2026-Q3")
     assert (res.value, res.version) == (Decimal(12), 2)
     assert list(res.revisions.values_list("version", "value")) == [(1, Decimal(10))]
+    # The overwrite is audited cell by cell, before and after.
+    entry = AuditEntry.objects.get(action="save_result", object_id=str(res.pk))
+    assert entry.before["value"] == "10.0000" and entry.after["value"] == "12.0000"
+    assert entry.after["version"] == 2 and entry.actor == users.reporter
 
 
 def test_children_file_fills_every_commune(review, tree, users):
