@@ -16,8 +16,9 @@ from nghiquyet.core.periods import Period, PeriodError
 from nghiquyet.documents.access import visible_documents
 from nghiquyet.documents.models import Document
 from nghiquyet.orgs.models import PATH_END, OrgUnit
+from nghiquyet.targets.cache import cached_rollup
 from nghiquyet.targets.models import Assignment, Result, ResultStatus, Target
-from nghiquyet.targets.rollup import Outcome, Rollup, rollup
+from nghiquyet.targets.rollup import Outcome, Rollup
 from nghiquyet.tasks.access import visible_tasks
 from nghiquyet.tasks.models import OPEN_STATUSES
 
@@ -64,7 +65,9 @@ def documents_in_force(user, unit: OrgUnit, today: dt.date, limit: int = 20) -> 
     return list(qs.select_related("issuing_unit").order_by("-issued", "-id")[:limit])
 
 
-def document_summaries(docs: list[Document], unit: OrgUnit, period: Period) -> list[DocumentSummary]:
+def document_summaries(
+    docs: list[Document], unit: OrgUnit, period: Period, request=None
+) -> list[DocumentSummary]:
     """Each document's targets rolled up over ``unit`` and ``period``; the
     targets of all documents are read in one query."""
     targets: dict[int, list[Target]] = defaultdict(list)
@@ -75,7 +78,7 @@ def document_summaries(docs: list[Document], unit: OrgUnit, period: Period) -> l
         if not targets.get(d.pk):
             out.append(DocumentSummary(d, None, OutcomeBar({})))
             continue
-        r = rollup(d, unit, period, targets=targets[d.pk])
+        r = cached_rollup(d, unit, period, targets=targets[d.pk], request=request)
         out.append(DocumentSummary(d, r, OutcomeBar(r.counts())))
     return out
 
@@ -100,11 +103,19 @@ def units_not_reported(docs: list[Document], unit: OrgUnit, period: Period, toda
     for the units' names, whatever the number of documents."""
     lo, hi = unit.path, unit.path + PATH_END
     expected: dict[int, int] = defaultdict(int)
-    rows = Assignment.objects.filter(
-        target__document__in=docs, unit__path__gte=lo, unit__path__lt=hi, unit__valid_to__isnull=True
-    ).values_list("unit_id", "target__report_every")
-    for uid, kind in rows:
-        expected[uid] += _due(kind, period, today)
+    rows = (
+        Assignment.objects.filter(
+            target__document__in=docs, unit__path__gte=lo, unit__path__lt=hi, unit__valid_to__isnull=True
+        )
+        .values("unit_id", "target__report_every")
+        .annotate(n=Count("id"))
+        .values_list("unit_id", "target__report_every", "n")
+    )
+    due = {}
+    for uid, kind, n in rows:
+        if kind not in due:
+            due[kind] = _due(kind, period, today)
+        expected[uid] += due[kind] * n
     submitted = dict(
         Result.objects.filter(
             target__document__in=docs,

@@ -31,7 +31,7 @@ def home(request):
         "periods": periods,
         "report_period": report_period,
         "open_period": open_period,
-        "summaries": dashboard.document_summaries(docs, unit, period),
+        "summaries": dashboard.document_summaries(docs, unit, period, request),
         "missing": missing[:30],
         "missing_count": len(missing),
         "overdue": dashboard.overdue_tasks(request.user, unit, today),

@@ -12,7 +12,8 @@ from nghiquyet.core.viewutils import default_document_period, document_periods, 
 from nghiquyet.meetings.access import visible_meetings
 from nghiquyet.orgs.models import OrgUnit
 from nghiquyet.targets import charts
-from nghiquyet.targets.rollup import Outcome, rollup
+from nghiquyet.targets.cache import cached_rollup
+from nghiquyet.targets.rollup import Outcome
 from nghiquyet.tasks.access import visible_tasks
 
 from .access import access_document, visible_documents
@@ -52,7 +53,7 @@ def detail(request, pk):
     if period not in periods:
         periods.insert(0, period)
     targets = list(doc.targets.prefetch_related("milestones").order_by("order", "id"))
-    r = rollup(doc, scope, period, targets=targets) if targets and scope else None
+    r = cached_rollup(doc, scope, period, targets=targets, request=request) if targets and scope else None
 
     # By unit: each reporting unit's outcomes over the document's targets.
     by_unit = []

@@ -12,8 +12,8 @@ from nghiquyet.core.text import fold
 from nghiquyet.core.viewutils import dashboard_periods, int_param, period_param
 from nghiquyet.documents.access import visible_documents
 from nghiquyet.targets import charts
+from nghiquyet.targets.cache import cached_rollup
 from nghiquyet.targets.models import Assignment, Direction, Target
-from nghiquyet.targets.rollup import rollup
 
 from .models import PATH_END, OrgUnit, UnitLink
 
@@ -115,10 +115,12 @@ def detail(request, pk):
         )
         if unit not in siblings:
             siblings.insert(0, unit)
-        r = rollup(doc, base, period, targets=targets)
+        r = cached_rollup(doc, base, period, targets=targets, request=request)
         own = None
         if any(unit.pk not in tr.units for tr in r.targets):
-            own = rollup(doc, unit, period, targets=targets)  # not assigned itself: its subtree's roll-up
+            own = cached_rollup(
+                doc, unit, period, targets=targets, request=request
+            )  # not assigned itself: its subtree's roll-up
         sib_ids = {s.pk for s in siblings if s.pk != unit.pk}
         selected = int_param(request, "chi_tieu")
         for i, tr in enumerate(r.targets):

@@ -17,9 +17,9 @@ from nghiquyet.orgs.models import OrgUnit
 from . import charts
 from .access import access_reporting_unit, access_target, reporting_units
 from .actions import clean_value
+from .cache import cached_rollup
 from .forms import ReportForm, far_from_last
 from .models import Assignment, Result, Target
-from .rollup import rollup
 
 KIND_ORDER = [PeriodKind.QUARTER, PeriodKind.MONTH, PeriodKind.HALF, PeriodKind.YEAR]
 
@@ -157,7 +157,7 @@ def detail(request, pk):
     if scope is None:
         raise Http404("Không tìm thấy đơn vị.")
     period = period_param(request, default_document_period(doc, today))
-    r = rollup(doc, scope, period, targets=[target]).targets[0]
+    r = cached_rollup(doc, scope, period, targets=[target], request=request).targets[0]
     units = OrgUnit.objects.in_bulk([u for u in r.units if u != scope.pk])
     by_unit = sorted(
         ((units[uid], uv) for uid, uv in r.units.items() if uid in units), key=lambda row: row[0].sort_key
@@ -176,7 +176,9 @@ def detail(request, pk):
             series = [p for p in period.subperiods(target.report_every) if p.start <= today]
         except PeriodError:
             series = [period]
-    by_period = [(p, rollup(doc, scope, p, targets=[target]).targets[0]) for p in series]
+    by_period = [
+        (p, cached_rollup(doc, scope, p, targets=[target], request=request).targets[0]) for p in series
+    ]
     context = {
         "target": target,
         "doc": doc,

@@ -223,3 +223,13 @@ def test_target_page_by_unit_and_period(client, users, resolution, tree):
         client.get(f"/so-lieu/chi-tieu/{resolution.new_members.pk}/?don_vi={tree.commune_b.pk}").status_code
         == 404
     )
+
+
+def test_a_rollup_read_before_a_submit_is_not_served_after_it(client, users, resolution, tree):
+    page = f"/van-ban/{resolution.doc.pk}/?don_vi={tree.province.pk}&ky={Q3.key()}"
+    client.force_login(users.viewer)
+    assert ">150<" not in client.get(page).content.decode()  # computed and kept
+    client.force_login(users.reporter)
+    client.post(url(tree.commune_a), {**form_data(resolution, v1="150"), "gui": "1"})
+    client.force_login(users.viewer)
+    assert ">150<" in client.get(page).content.decode()
