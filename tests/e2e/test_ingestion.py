@@ -96,6 +96,14 @@ def test_ingestion_review(new_page, live_server, users, tree, shot):
     page.wait_for_timeout(400)  # let the side list's smooth scroll settle
     shot(page, "ingestion-review", full_page=False)
 
+    # On a phone the article and the list stack, and the buttons stay reachable.
+    phone = new_page(390, 844)
+    sign_in(phone, live_server.url, "qt_tinh", PASSWORD)
+    phone.goto(f"{live_server.url}/thu-nhan/{source.pk}/")
+    phone.locator(f"#dk-{document.pk}").click()
+    expect(phone.locator(f"#goi-y-{document.pk}")).to_be_in_viewport()
+    shot(phone, "ingestion-review-phone", full_page=False)
+
     assert Person.objects.get().full_name == "Hoàng Minh Khôi"
     assert Document.objects.get().sign == "21-KL/TW"
     figure.refresh_from_db()
