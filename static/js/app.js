@@ -16,6 +16,7 @@
       var old = window.echarts.getInstanceByDom(el);
       if (old) old.dispose();
       var opt = JSON.parse(src.textContent);
+      opt.animation = false; // office PCs: draw at once, no half-grown bars
       opt.tooltip = opt.tooltip || {};
       opt.tooltip.valueFormatter = vnFormat;
       axes(opt.xAxis).concat(axes(opt.yAxis)).forEach(function (ax) {
