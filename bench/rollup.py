@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -28,31 +29,33 @@ def main() -> None:
     ap.add_argument("--targets", type=int, default=100)
     ap.add_argument("--quarters", type=int, default=20)
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--profile", action="store_true", help="in thời gian từng truy vấn")
     args = ap.parse_args()
 
+    # Always a database of its own: never the demo data, whatever the
+    # environment says. On PostgreSQL (DATABASE_URL) a test database is made
+    # and dropped; on SQLite a file in a temporary folder.
     tmp = tempfile.mkdtemp(prefix="nq-bench-")
-    os.environ.setdefault("NGHIQUYET_DATA_DIR", tmp)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    if "DATABASE_URL" in os.environ:
-        # A database made for the run: Django's test runner creates and drops it.
-        pass
+    os.environ["NGHIQUYET_DATA_DIR"] = tmp
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     import django
 
     django.setup()
+    from django.core.management import call_command
     from django.db import connection
-    from django.test.utils import setup_test_environment
 
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0) if "DATABASE_URL" in os.environ else None
-    if old_name is None:
-        from django.core.management import call_command
-
+    old_name = None
+    if connection.vendor == "postgresql":
+        old_name = connection.creation.create_test_db(verbosity=0)
+    else:
         call_command("migrate", verbosity=0)
     try:
         run(args)
     finally:
         if old_name is not None:
             connection.creation.destroy_test_db(old_name, verbosity=0)
+        connection.close()
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def build(n_communes: int, n_targets: int, n_quarters: int):
@@ -221,6 +224,9 @@ def run(args) -> None:
         if mismatches:
             raise SystemExit(f"Kết quả khác nhau ở {len(mismatches)} chỉ tiêu: {mismatches[:5]}")
         print(f"{label}: roll-up {ms:.0f} ms ({queries} truy vấn), naive {naive_ms:.0f} ms")
+        if args.profile:
+            for q in ctx.captured_queries[: len(ctx.captured_queries) // args.repeat]:
+                print(f"    {float(q['time']) * 1000:7.0f} ms  {q['sql'][:110]}")
     print(f"rollup: {ms:.0f} ms, naive {naive_ms:.0f} ms, {naive_ms / ms:.1f}× faster")
 
 

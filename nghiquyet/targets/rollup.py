@@ -29,7 +29,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from nghiquyet.core.periods import Period, PeriodError
-from nghiquyet.orgs.models import PATH_END, OrgUnit
+from nghiquyet.orgs.models import PATH_END, OrgUnit, UnitSuccessor
 
 from .models import (
     Assignment,
@@ -54,7 +54,7 @@ class Outcome:
     LABELS = {EXCEEDED: "Vượt", MET: "Đạt", NOT_MET: "Chưa đạt", NOT_ASSESSED: "Chưa đánh giá"}
 
 
-@dataclass
+@dataclass(slots=True)
 class UnitValue:
     unit_id: int
     value: Decimal | None
@@ -304,24 +304,24 @@ def rollup(
     )
 
     # 3. Today's tree: retired units' results go to their current successors.
+    # The lineage into the subtree is small; read it first, then only the
+    # retired units' results, by the (unit, period) index.
     if as_of_today:
-        inherited = base.filter(
-            unit__valid_to__isnull=False,
-            unit__current_successors__successor__path__gte=lo,
-            unit__current_successors__successor__path__lt=hi,
-        ).values_list(
-            "target_id",
-            "unit__current_successors__successor_id",
-            "unit__current_successors__successor__path",
-            "period_end",
-            "value",
-            "unit__current_successors__share",
-        )
-        for tid, succ, path, end, value, share in inherited.iterator(chunk_size=5000):
-            cells[tid][succ][end].append((value, share))
-            if succ not in assigned[tid]:
-                assigned[tid][succ] = path
-                weight.setdefault((tid, succ), Decimal(1))
+        lineage: dict[int, list[tuple[int, str, Decimal]]] = defaultdict(list)
+        for retired, succ, path, share in UnitSuccessor.objects.filter(
+            successor__path__gte=lo, successor__path__lt=hi
+        ).values_list("unit_id", "successor_id", "successor__path", "share"):
+            lineage[retired].append((succ, path, share))
+        if lineage:
+            inherited = base.filter(unit_id__in=list(lineage)).values_list(
+                "target_id", "unit_id", "period_end", "value"
+            )
+            for tid, retired, end, value in inherited.iterator(chunk_size=5000):
+                for succ, path, share in lineage[retired]:
+                    cells[tid][succ][end].append((value, share))
+                    if succ not in assigned[tid]:
+                        assigned[tid][succ] = path
+                        weight.setdefault((tid, succ), Decimal(1))
     mixed = {(tid, uid) for tid, per_unit in cells.items() for uid in per_unit}
 
     subtree = OrgUnit.objects.subtree(unit)
