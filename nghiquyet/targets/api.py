@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import dataclasses
+
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -60,7 +62,7 @@ def target_rollup(request, target_id: int, unit: int, period: str):
         "outcome_label": Outcome.LABELS[tr.outcome],
         "expected_units": tr.expected_units,
         "reporting_units": tr.reporting_units,
-        "units": [vars(u) for u in tr.units.values()],
+        "units": [dataclasses.asdict(u) for u in tr.units.values()],
     }
 
 
