@@ -202,7 +202,7 @@ def run(args) -> None:
     n_results = Result.objects.count()
     print(
         f"dataset: 1 province, {args.communes} communes, {len(targets)} targets, "
-        f"{n_results:,} results ({(time.perf_counter() - t0):.1f} s)".replace(",", ".")
+        f"{n_results} results ({(time.perf_counter() - t0):.1f} s)"
     )
     half = Period.half(2026, 1)
 
@@ -242,11 +242,7 @@ def run(args) -> None:
     wb.save(buf)
     filled = buf.getvalue()
     cells = args.rows * len(targets)
-    print(
-        f"sheet: {args.rows} rows × {len(targets)} targets = {cells:,} cells, {len(filled) // 1024} KB".replace(
-            ",", "."
-        )
-    )
+    print(f"sheet: {args.rows} rows × {len(targets)} targets = {cells} cells, {len(filled) // 1024} KB")
 
     user = get_user_model().objects.create_superuser("bench", "bench@example.invalid", "x")
     t0 = time.perf_counter()

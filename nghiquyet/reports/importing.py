@@ -241,23 +241,29 @@ def _parse(wb, meta: TemplateMeta, acting_user, document, unit, period) -> _Pars
         )
     )
 
+    cleaned: dict[tuple[int, object], Decimal] = {}
+
     def take(row: int, col: int, t: Target, u: OrgUnit, raw, note: str | None) -> None:
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             out.empty += 1
             return
-        if t.pk in period_ok:
-            err(row, col, period_ok[t.pk])
+        tid, uid = t.pk, u.pk
+        if tid in period_ok:
+            err(row, col, period_ok[tid])
             return
-        if (t.pk, u.pk) not in assigned:
+        if (tid, uid) not in assigned:
             err(row, col, f"Chỉ tiêu “{t.name}” không được giao cho {u.name}.")
             return
-        try:
-            value = clean_value(t, raw)
-        except ValidationError as exc:
-            err(row, col, f"“{_text(raw)}”: {exc.messages[0]}")
-            return
+        # The same figure typed for many units is read once per target.
+        value = cleaned.get((tid, raw))
+        if value is None:
+            try:
+                value = cleaned[(tid, raw)] = clean_value(t, raw)
+            except ValidationError as exc:
+                err(row, col, f"“{_text(raw)}”: {exc.messages[0]}")
+                return
         out.cells.append(_Cell(t, u, value, note))
-        out.units.add(u.pk)
+        out.units.add(uid)
 
     if meta.layout == "targets":
         head = row_at(HEAD_ROW)
