@@ -254,7 +254,10 @@ def target_sentence(data: ReviewData, row: AppendixRow) -> str:
     if r.goal is not None:
         which = f"kế hoạch năm {data.year}" if row.year_goal is not None else "mục tiêu nhiệm kỳ"
         goal = with_measure(r.goal, t.measure)
-        if r.achievement is not None and t.direction != Direction.THRESHOLD:
+        if t.direction == Direction.LOWER:
+            # "Lower is better" (crimes, poverty): a ratio over 100% reads wrong in prose.
+            parts.append(f"{which}: không quá {goal}")
+        elif r.achievement is not None and t.direction != Direction.THRESHOLD:
             parts.append(f"đạt {fmt_pct(r.achievement)}% {which} ({goal})")
         else:
             parts.append(f"{which}: {goal}")
