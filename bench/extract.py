@@ -88,7 +88,9 @@ def main() -> int:
     ner_chars, ner_seconds = result
     ner_rate = ner_chars / ner_seconds
     print(f"underthesea ner: {ner_chars:,} chars in {ner_seconds:.1f} s")
-    print(f"extract: {rate:,.0f} chars/s, underthesea ner {ner_rate:,.0f} chars/s, {rate / ner_rate:,.0f}× faster")
+    print(
+        f"extract: {rate:,.0f} chars/s, underthesea ner {ner_rate:,.0f} chars/s, {rate / ner_rate:,.0f}× faster"
+    )
     return 0
 
 

@@ -36,12 +36,17 @@ def _write(line: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the extract command; returns the exit status (0 ok, 1 some input failed, 2 usage)."""
-    parser = argparse.ArgumentParser(prog="nghiquyet extract", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="nghiquyet extract", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("files", nargs="*", help='input files; "-" for standard input')
     parser.add_argument("--text", action="store_true", help="print the text as read instead of facts")
-    parser.add_argument("--evaluate", nargs=2, metavar=("GOLD_DIR", "TEXT_DIR"),
-                        help="score the extractor against gold annotations")
+    parser.add_argument(
+        "--evaluate",
+        nargs=2,
+        metavar=("GOLD_DIR", "TEXT_DIR"),
+        help="score the extractor against gold annotations",
+    )
     args = parser.parse_args(argv)
     if args.evaluate:
         return _evaluate(Path(args.evaluate[0]), Path(args.evaluate[1]))

@@ -35,13 +35,35 @@ _YEAR = re.compile(r"(?P<cue>[Nn]ăm|[Nn]iên độ|[Nn]iên khóa)\s+(?P<y>\d{4
 _TERM = re.compile(r"(?<![\d.,])(?P<a>(?:19|20)\d{2})\s*-\s*(?P<b>(?:19|20)\d{2})(?![\d])")
 _TIME = re.compile(r"\d{1,2}\s*(?:giờ|h|:)\s*\d{2}(?:\s*phút)?(?![\d])|\d{1,2}\s*giờ")
 _BARE_YEAR = re.compile(r"(?<![\d.,/])(?:19[5-9]\d|20\d{2}|2100)(?![\d.,]\d)")
-_TERM_CONTEXT = re.compile(r"(?:nhiệm kỳ|giai đoạn|khóa|kế hoạch|chiến lược|tầm nhìn|đến năm|tới năm)\s*$",
-                           re.IGNORECASE)
+_TERM_CONTEXT = re.compile(
+    r"(?:nhiệm kỳ|giai đoạn|khóa|kế hoạch|chiến lược|tầm nhìn|đến năm|tới năm)\s*$", re.IGNORECASE
+)
 # A word after "d/m" that makes it a count ("12/12 xã"), not a date.
 _SOFT_CUE = re.compile(r"(?:từ|đến|tới|vào|trước|sau|ngày|hôm)\s*$", re.IGNORECASE)
 _FRACTION_NEXT = re.compile(rf"\s*({LOW_WORD})")
-_DATE_NEXT_OK = frozenset({"và", "đến", "tới", "vừa", "qua", "tại", "năm", "hằng", "hàng", "sẽ", "đã", "ở", "trong",
-                           "của", "với", "là", "từ", "này", "nay"})
+_DATE_NEXT_OK = frozenset(
+    {
+        "và",
+        "đến",
+        "tới",
+        "vừa",
+        "qua",
+        "tại",
+        "năm",
+        "hằng",
+        "hàng",
+        "sẽ",
+        "đã",
+        "ở",
+        "trong",
+        "của",
+        "với",
+        "là",
+        "từ",
+        "này",
+        "nay",
+    }
+)
 
 
 @dataclass
@@ -93,10 +115,17 @@ def find_dates(text: str) -> list[DateMention]:
         if _valid(d, mo) and not (m.start() and text[m.start() - 1].isalpha()):
             cue_m = _CUE_ONLY.search(text, max(0, m.start() - 12), m.start())
             start = cue_m.start() if cue_m else m.start()
-            found.append(DateMention(start, m.end(), int(m.group("y")) if m.group("y") else None, mo,
-                                     int(m.group("d0")) if m.group("d0") else d,
-                                     d if m.group("d0") else None,
-                                     cue_m.group().split()[0].lower() if cue_m else "ngày"))
+            found.append(
+                DateMention(
+                    start,
+                    m.end(),
+                    int(m.group("y")) if m.group("y") else None,
+                    mo,
+                    int(m.group("d0")) if m.group("d0") else d,
+                    d if m.group("d0") else None,
+                    cue_m.group().split()[0].lower() if cue_m else "ngày",
+                )
+            )
             taken.append((start, m.end()))
     for m in _DAY_NUM.finditer(text):
         if not free(*m.span()) or (m.start() and _BAD_BEFORE.match(text, m.start() - 1)):
@@ -130,15 +159,19 @@ def find_dates(text: str) -> list[DateMention]:
             taken.append(m.span())
     for m in _QUARTER.finditer(text):
         if free(*m.span()):
-            found.append(DateMention(m.start(), m.end(), int(m.group("y")) if m.group("y") else None, kind="quarter"))
+            found.append(
+                DateMention(m.start(), m.end(), int(m.group("y")) if m.group("y") else None, kind="quarter")
+            )
             taken.append(m.span())
     for m in _TERM.finditer(text):
         if free(*m.span()):
-            found.append(DateMention(m.start(), m.end(), None, kind="term", cue=m.group("a") + "-" + m.group("b")))
+            found.append(
+                DateMention(m.start(), m.end(), None, kind="term", cue=m.group("a") + "-" + m.group("b"))
+            )
             taken.append(m.span())
     for m in _YEAR.finditer(text):
         if free(*m.span()):
-            term = bool(_TERM_CONTEXT.search(text[max(0, m.start() - 20):m.start()]))
+            term = bool(_TERM_CONTEXT.search(text[max(0, m.start() - 20) : m.start()]))
             found.append(DateMention(m.start(), m.end(), int(m.group("y")), kind="term" if term else "year"))
             taken.append(m.span())
     for m in _BARE_YEAR.finditer(text):

@@ -19,18 +19,48 @@ from nghiquyet.ingestion.pipeline.spans import SpanSet
 
 # Kind words, as written in prose (first letter either case).
 KIND_WORDS = {
-    "nghị quyết": "nghi_quyet", "chỉ thị": "chi_thi", "kết luận": "ket_luan", "chương trình": "chuong_trinh",
-    "kế hoạch": "ke_hoach", "quyết định": "quyet_dinh", "quy định": "quy_dinh", "hướng dẫn": "huong_dan",
-    "thông báo": "thong_bao", "báo cáo": "bao_cao", "công văn": "cong_van", "tờ trình": "to_trinh",
-    "thông tri": "thong_tri", "nghị định": "nghi_dinh", "thông tư": "thong_tu", "luật": "luat",
-    "thông tư liên tịch": "thong_tu", "nghị quyết liên tịch": "nghi_quyet", "văn bản": "cong_van",
+    "nghị quyết": "nghi_quyet",
+    "chỉ thị": "chi_thi",
+    "kết luận": "ket_luan",
+    "chương trình": "chuong_trinh",
+    "kế hoạch": "ke_hoach",
+    "quyết định": "quyet_dinh",
+    "quy định": "quy_dinh",
+    "hướng dẫn": "huong_dan",
+    "thông báo": "thong_bao",
+    "báo cáo": "bao_cao",
+    "công văn": "cong_van",
+    "tờ trình": "to_trinh",
+    "thông tri": "thong_tri",
+    "nghị định": "nghi_dinh",
+    "thông tư": "thong_tu",
+    "luật": "luat",
+    "thông tư liên tịch": "thong_tu",
+    "nghị quyết liên tịch": "nghi_quyet",
+    "văn bản": "cong_van",
 }
 # Type codes inside signs.
 TYPE_CODES = {
-    "NQ": "nghi_quyet", "NQLT": "nghi_quyet", "CT": "chi_thi", "KL": "ket_luan", "CTR": "chuong_trinh",
-    "CTHĐ": "chuong_trinh", "KH": "ke_hoach", "QĐ": "quyet_dinh", "QĐNS": "quyet_dinh", "QĐI": "quy_dinh",
-    "QYĐ": "quy_dinh", "HD": "huong_dan", "HĐ": "huong_dan", "TB": "thong_bao", "BC": "bao_cao",
-    "CV": "cong_van", "TTR": "to_trinh", "TT": "thong_tri", "NĐ": "nghi_dinh", "TTLT": "thong_tu",
+    "NQ": "nghi_quyet",
+    "NQLT": "nghi_quyet",
+    "CT": "chi_thi",
+    "KL": "ket_luan",
+    "CTR": "chuong_trinh",
+    "CTHĐ": "chuong_trinh",
+    "KH": "ke_hoach",
+    "QĐ": "quyet_dinh",
+    "QĐNS": "quyet_dinh",
+    "QĐI": "quy_dinh",
+    "QYĐ": "quy_dinh",
+    "HD": "huong_dan",
+    "HĐ": "huong_dan",
+    "TB": "thong_bao",
+    "BC": "bao_cao",
+    "CV": "cong_van",
+    "TTR": "to_trinh",
+    "TT": "thong_tri",
+    "NĐ": "nghi_dinh",
+    "TTLT": "thong_tu",
 }
 _STATE_ISSUERS = re.compile(r"^(?:UBND|HĐND|CP|TTG|B[A-ZĐ]+|VPCP|QH\d*|TANDTC|VKSNDTC|BNV|BTC|BCA|BQP)", re.I)
 
@@ -49,8 +79,10 @@ _KIND_NUMBER = re.compile(
     rf"{_KIND_FIRST}(?<![{LETTER}])(?P<kind>{_KIND_ALT})\s+(?:(?:của|do)\s+[^\d\n]{{0,40}}?\s+)?(?P<so>số\s*:?\s*)?"
     rf"(?P<num>\d{{1,5}}[a-z]?)(?![\d{LETTER}]|\s?[-/]\s?(?:\d|[{UPPER}]))",
 )
-_LIST_MORE = re.compile(rf"\s*(?:,|và|;)\s*(?:(?P<kind>{_KIND_ALT})\s+)?(?:số\s*)?(?P<num>\d{{1,5}}[a-z]?)"
-                        rf"(?![\d{LETTER}]|\s?[-/]\s?(?:\d|[{UPPER}]))")
+_LIST_MORE = re.compile(
+    rf"\s*(?:,|và|;)\s*(?:(?P<kind>{_KIND_ALT})\s+)?(?:số\s*)?(?P<num>\d{{1,5}}[a-z]?)"
+    rf"(?![\d{LETTER}]|\s?[-/]\s?(?:\d|[{UPPER}]))"
+)
 _NOT_NUMBER_AFTER = re.compile(r"\s*(?:năm|tháng|ngày|tuần|giờ|%|lần)\b", re.IGNORECASE)
 _ISSUED = re.compile(r"\s*,?\s*(?:ban hành\s+)?(?:ngày\s+)", re.IGNORECASE)
 _ISSUER_LEAD = re.compile(
@@ -98,8 +130,11 @@ def issuer_at(text: str, pos: int) -> str | None:
                 break
             continue
         break
-    while words and words[-1][0].islower() and words[-1] not in ("tỉnh", "huyện", "xã", "phường", "trị", "hành",
-                                                                  "ương", "vụ", "dân"):
+    while (
+        words
+        and words[-1][0].islower()
+        and words[-1] not in ("tỉnh", "huyện", "xã", "phường", "trị", "hành", "ương", "vụ", "dân")
+    ):
         words.pop()
     return " ".join(words) or None
 
@@ -107,7 +142,7 @@ def issuer_at(text: str, pos: int) -> str | None:
 def _after_kind(text: str, kind_start: int, sign_start: int) -> str:
     """What stands between a kind word and the sign ("số ", ": ")."""
     m = _KIND_RE.match(text, kind_start)
-    return text[m.end():sign_start] if m else "x"
+    return text[m.end() : sign_start] if m else "x"
 
 
 def _kind_from_codes(codes: list[str], state: bool) -> str | None:
@@ -149,10 +184,10 @@ def find_documents(text: str, dates: list[DateMention], default_year: int | None
 
     def kind_before(pos: int) -> tuple[str | None, int]:
         """The kind word closest before ``pos`` in the same phrase."""
-        window = text[max(0, pos - 60):pos]
+        window = text[max(0, pos - 60) : pos]
         best = None
         for km in _KIND_RE.finditer(window):
-            between = window[km.end():]
+            between = window[km.end() :]
             if re.search(r"[.;:\n]", between) or len(between) > 45:
                 continue
             best = km
@@ -178,7 +213,9 @@ def find_documents(text: str, dates: list[DateMention], default_year: int | None
             continue
         symbol, num, kind = parsed
         word_kind, start = kind_before(m.start())
-        if kind is None or (word_kind and re.fullmatch(r"\s*(?:số)?\s*:?\s*", _after_kind(text, start, m.start()))):
+        if kind is None or (
+            word_kind and re.fullmatch(r"\s*(?:số)?\s*:?\s*", _after_kind(text, start, m.start()))
+        ):
             # "Quy định số 144-QĐ/TW": the word says more than the code.
             kind = word_kind or kind
         if kind is None:

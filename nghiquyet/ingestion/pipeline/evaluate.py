@@ -103,10 +103,13 @@ def _sign(s: str) -> str:
 
 def score_article(gold: dict, pred: dict) -> dict[str, Score]:
     """Scores of one article, by kind of fact."""
+
     def same_doc(g, p):
         if g.get("symbol"):
             return bool(p.get("symbol")) and _sign(g["symbol"]) == _sign(p["symbol"])
-        return p.get("kind") == g["kind"] and str(p.get("number") or "").lstrip("0") == str(g["number"]).lstrip("0")
+        return p.get("kind") == g["kind"] and str(p.get("number") or "").lstrip("0") == str(
+            g["number"]
+        ).lstrip("0")
 
     def same_fig(g, p):
         v, t = _num(p.get("value")), _num(p.get("total"))
@@ -124,8 +127,11 @@ def score_article(gold: dict, pred: dict) -> dict[str, Score]:
 
     result = {}
     result["documents"], _ = _pair(gold.get("documents", []), pred.get("documents") or [], same_doc)
-    people, pairs = _pair(gold.get("people", []), pred.get("people") or [],
-                          lambda g, p: _key(g["name"]) == _key(p.get("name", "")))
+    people, pairs = _pair(
+        gold.get("people", []),
+        pred.get("people") or [],
+        lambda g, p: _key(g["name"]) == _key(p.get("name", "")),
+    )
     titles = Score()
     paired = {id(g) for g, _ in pairs}
     for g in gold.get("people", []):
@@ -189,8 +195,11 @@ def evaluate(gold_dir: Path, predictions: dict[str, dict], texts: dict[str, str]
         bad += len(errors)
         for k in KINDS:
             totals[k] += row[k]
-        lines.append(f"{source[:31]:<32}" + "".join(f"{row[k].tp:>4}/{row[k].fp:>2}/{row[k].fn:>2} " for k in KINDS)
-                     + f"  {len(errors)}")
+        lines.append(
+            f"{source[:31]:<32}"
+            + "".join(f"{row[k].tp:>4}/{row[k].fp:>2}/{row[k].fn:>2} " for k in KINDS)
+            + f"  {len(errors)}"
+        )
     lines.append("(each cell: true positives / false positives / missed)")
     for k in KINDS:
         t = totals[k]

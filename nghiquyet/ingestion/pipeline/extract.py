@@ -68,8 +68,14 @@ def extract(text: str, source: str | None = None, *, hints: dict | None = None) 
     doc_spans = [span for d in documents for span in d.mentions]
     figures = find_figures(body, date_spans + doc_spans + [(s, e) for _, s, e in named])
     doc_date_spans = [span for d in documents for span in d.date_spans]
-    meetings = find_meetings(body, dates, mentions, default_year, published,
-                             [(s, e) for _, s, e in named] + doc_spans + doc_date_spans)
+    meetings = find_meetings(
+        body,
+        dates,
+        mentions,
+        default_year,
+        published,
+        [(s, e) for _, s, e in named] + doc_spans + doc_date_spans,
+    )
     merges = find_merges(body)
     title = _title(body, hints)
 
@@ -82,18 +88,35 @@ def extract(text: str, source: str | None = None, *, hints: dict | None = None) 
         "title": title[0] if title else None,
         "published": published,
         "meetings": [
-            {"title": m.title, "date": m.date, "online": m.online, "bridge_points": m.bridge_points,
-             "kind": m.kind, "organiser": m.organiser, "chairs": m.chairs, "span": span(m.start, m.end)}
+            {
+                "title": m.title,
+                "date": m.date,
+                "online": m.online,
+                "bridge_points": m.bridge_points,
+                "kind": m.kind,
+                "organiser": m.organiser,
+                "chairs": m.chairs,
+                "span": span(m.start, m.end),
+            }
             for m in meetings
         ],
         "documents": [
-            {"kind": d.kind, "number": d.number, "symbol": d.symbol, "issued": d.issued, "issuer": d.issuer,
-             "span": span(d.start, d.end)}
+            {
+                "kind": d.kind,
+                "number": d.number,
+                "symbol": d.symbol,
+                "issued": d.issued,
+                "issuer": d.issuer,
+                "span": span(d.start, d.end),
+            }
             for d in documents
         ],
-        "people": [{"name": p.name, "titles": p.titles, "spans": [span(s, e) for s, e in p.spans]} for p in people],
+        "people": [
+            {"name": p.name, "titles": p.titles, "spans": [span(s, e) for s, e in p.spans]} for p in people
+        ],
         "figures": [
-            {"value": f.value, "total": f.total, "unit": f.unit, "span": span(f.start, f.end)} for f in figures
+            {"value": f.value, "total": f.total, "unit": f.unit, "span": span(f.start, f.end)}
+            for f in figures
         ],
         "authors": cleaned.authors,
         "named_documents": [{"title": t, "span": span(s, e)} for t, s, e in named],

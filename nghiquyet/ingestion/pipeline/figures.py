@@ -30,26 +30,171 @@ _BEFORE = re.compile(
 )
 # Words that cannot start a counted noun: time units (durations) and
 # function words.
-_TIME_UNITS = frozenset({"năm", "tháng", "ngày", "tuần", "giờ", "phút", "giây", "quý", "thập", "thế", "kỳ", "buổi",
-                         "đêm", "tiếng"})
+_TIME_UNITS = frozenset(
+    {
+        "năm",
+        "tháng",
+        "ngày",
+        "tuần",
+        "giờ",
+        "phút",
+        "giây",
+        "quý",
+        "thập",
+        "thế",
+        "kỳ",
+        "buổi",
+        "đêm",
+        "tiếng",
+    }
+)
 _NOT_UNIT_START = _TIME_UNITS | frozenset(
-    {"số", "và", "của", "trong", "với", "đến", "tới", "từ", "là", "có", "được", "đã", "sẽ", "đang", "thì", "mà",
-     "lần", "người", "trên", "dưới", "tại", "theo", "cho", "về", "này", "đó", "nay", "vừa", "qua", "đầu", "cuối",
-     "giữa", "hoặc", "hay", "nên", "để", "do", "bởi", "khi", "nếu", "thứ", "ra", "vào", "lên", "xuống", "bị",
-     "rồi", "nữa", "ở", "gồm", "như", "vẫn", "cũng", "còn", "liền", "sau", "trước"}
+    {
+        "số",
+        "và",
+        "của",
+        "trong",
+        "với",
+        "đến",
+        "tới",
+        "từ",
+        "là",
+        "có",
+        "được",
+        "đã",
+        "sẽ",
+        "đang",
+        "thì",
+        "mà",
+        "lần",
+        "người",
+        "trên",
+        "dưới",
+        "tại",
+        "theo",
+        "cho",
+        "về",
+        "này",
+        "đó",
+        "nay",
+        "vừa",
+        "qua",
+        "đầu",
+        "cuối",
+        "giữa",
+        "hoặc",
+        "hay",
+        "nên",
+        "để",
+        "do",
+        "bởi",
+        "khi",
+        "nếu",
+        "thứ",
+        "ra",
+        "vào",
+        "lên",
+        "xuống",
+        "bị",
+        "rồi",
+        "nữa",
+        "ở",
+        "gồm",
+        "như",
+        "vẫn",
+        "cũng",
+        "còn",
+        "liền",
+        "sau",
+        "trước",
+    }
 ) - {"người"}
 # Words that end a counted noun: the verb or preposition after it.
 _UNIT_STOP = frozenset(
-    {"của", "trong", "với", "đạt", "và", "tại", "được", "đã", "là", "có", "cho", "theo", "thuộc", "hoàn", "tham",
-     "tổ", "đến", "tới", "từ", "gồm", "ở", "sẽ", "đang", "về", "nhằm", "để", "do", "bằng", "so", "trên", "dưới",
-     "tăng", "giảm", "đều", "vẫn", "cũng", "không", "chưa", "này", "đó", "như", "khi", "nếu", "thì", "mà", "nên",
-     "còn", "ra", "vào", "lên", "đi", "bị", "vượt", "chiếm", "trở", "xong", "liền", "rồi", "nhưng"}
+    {
+        "của",
+        "trong",
+        "với",
+        "đạt",
+        "và",
+        "tại",
+        "được",
+        "đã",
+        "là",
+        "có",
+        "cho",
+        "theo",
+        "thuộc",
+        "hoàn",
+        "tham",
+        "tổ",
+        "đến",
+        "tới",
+        "từ",
+        "gồm",
+        "ở",
+        "sẽ",
+        "đang",
+        "về",
+        "nhằm",
+        "để",
+        "do",
+        "bằng",
+        "so",
+        "trên",
+        "dưới",
+        "tăng",
+        "giảm",
+        "đều",
+        "vẫn",
+        "cũng",
+        "không",
+        "chưa",
+        "này",
+        "đó",
+        "như",
+        "khi",
+        "nếu",
+        "thì",
+        "mà",
+        "nên",
+        "còn",
+        "ra",
+        "vào",
+        "lên",
+        "đi",
+        "bị",
+        "vượt",
+        "chiếm",
+        "trở",
+        "xong",
+        "liền",
+        "rồi",
+        "nhưng",
+    }
 )
 # Units that are written as a short list: "chi bộ, đảng bộ cơ sở".
-_LISTABLE = frozenset({"chi bộ", "đảng bộ", "tổ chức đảng", "xã", "phường", "thị trấn", "cơ quan", "đơn vị",
-                       "tập thể", "cá nhân", "thôn", "tổ dân phố", "xã, phường"})
+_LISTABLE = frozenset(
+    {
+        "chi bộ",
+        "đảng bộ",
+        "tổ chức đảng",
+        "xã",
+        "phường",
+        "thị trấn",
+        "cơ quan",
+        "đơn vị",
+        "tập thể",
+        "cá nhân",
+        "thôn",
+        "tổ dân phố",
+        "xã, phường",
+    }
+)
 # Verbs that may follow a one-word counted noun ("xã đạt chuẩn", "hộ tham gia").
-_VERBS_IN_UNIT = frozenset({"đạt", "được", "hoàn", "tham", "có", "đã", "tăng", "giảm", "vượt", "bị", "chưa", "không"})
+_VERBS_IN_UNIT = frozenset(
+    {"đạt", "được", "hoàn", "tham", "có", "đã", "tăng", "giảm", "vượt", "bị", "chưa", "không"}
+)
 # "cấp trên cơ sở", "cấp trên" keep "trên" inside the unit.
 _KEEP_AFTER = {"trên": {"cấp"}, "tổ": {"các", "và"}}
 
@@ -78,6 +223,7 @@ def find_figures(text: str, excluded: list[tuple[int, int]]) -> list[Figure]:
     """Figures in ``text`` outside the ``excluded`` spans (dates, documents)."""
     spans = sorted(excluded)
     starts = [s for s, _ in spans]
+
     def inside(pos: int) -> bool:
         k = bisect.bisect_right(starts, pos) - 1
         return k >= 0 and spans[k][0] <= pos < spans[k][1]
@@ -121,7 +267,7 @@ def _clean_unit(raw: str) -> str:
     for i, w in enumerate(words):
         if w == ",":
             # "chi bộ, đảng bộ cơ sở": a comma inside a short list of nouns.
-            rest = " ".join(words[i + 1:i + 4])
+            rest = " ".join(words[i + 1 : i + 4])
             if " ".join(out) in _LISTABLE and any(rest.startswith(u) for u in _LISTABLE):
                 out.append(",")
                 continue

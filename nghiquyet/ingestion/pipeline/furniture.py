@@ -9,6 +9,7 @@ Bylines and photo credits are kept aside as authors.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -25,8 +26,9 @@ _HEADING = re.compile(
     re.IGNORECASE,
 )
 # Headings of a box set inside the article: only the box goes.
-_INLINE_HEADING = re.compile(r"tin (?:bài )?liên quan|bài (?:viết )?liên quan|xem thêm|video liên quan|ảnh liên quan",
-                             re.IGNORECASE)
+_INLINE_HEADING = re.compile(
+    r"tin (?:bài )?liên quan|bài (?:viết )?liên quan|xem thêm|video liên quan|ảnh liên quan", re.IGNORECASE
+)
 _HEADING_LINE = re.compile(r"^[ \t]*(?=[NnCcTtBbĐđXxÝýGgVvLlẢảIi])", re.MULTILINE)
 _IMAGE_HINT = re.compile(r"\.(?:jpe?g|png|gif|webp|bmp|tiff?|svg|heic|avif)", re.IGNORECASE)
 _VIEWS_HINT = re.compile(r"xem|đọc|truy cập|views?|thích|chia sẻ|bình luận", re.IGNORECASE)
@@ -53,8 +55,9 @@ _STAMP_LINE = re.compile(
     re.IGNORECASE,
 )
 # A crawler's header: "date 2021-03" or "date: 2021-03-05T10:00".
-_ISO_STAMP = re.compile(r"\s*(?:date|published|pubdate)\s*:?\s*(\d{4})-(\d{2})(?:-(\d{2}))?(?:T[\d:.+Z-]*)?\s*",
-                        re.IGNORECASE)
+_ISO_STAMP = re.compile(
+    r"\s*(?:date|published|pubdate)\s*:?\s*(\d{4})-(\d{2})(?:-(\d{2}))?(?:T[\d:.+Z-]*)?\s*", re.IGNORECASE
+)
 _NAME = rf"{CAP_WORD}(?: {CAP_WORD}){{0,3}}"
 _BYLINE_LABEL = re.compile(
     r"\s*(?:tác giả|bài(?: và ảnh| và video|, ảnh| - ảnh|/ảnh| & ảnh)?|tin(?:, ảnh| và ảnh)?|ảnh|"
@@ -63,11 +66,16 @@ _BYLINE_LABEL = re.compile(
 )
 _SOURCE_LABEL = re.compile(r"\s*(?:nguồn(?: tin)?|theo)\s*:?\s*(.{2,100}?)\s*$", re.IGNORECASE)
 # "Tiến Long/ HTTV", "Thu Hà - Minh Anh", "Quang Đạt (Báo X)" alone on the last line.
-_BYLINE_BARE = re.compile(rf"\s*({_NAME}(?:\s*(?:,|-|và)\s*{_NAME})*)\s*(?:[/|]\s*([^\n]{{1,40}}?)|\(([^()\n]{{1,40}})\))?"
-                          r"\s*\.?\s*$")
+_BYLINE_BARE = re.compile(
+    rf"\s*({_NAME}(?:\s*(?:,|-|và)\s*{_NAME})*)\s*(?:[/|]\s*([^\n]{{1,40}}?)|\(([^()\n]{{1,40}})\))?"
+    r"\s*\.?\s*$"
+)
 # "Ảnh Huy Tùng." closing a caption, or "(Ảnh: Thanh Hà)" anywhere.
+# Each alternative starts on a literal so that the engine can skip ahead
+# to "(", "Ả" or "ả" instead of trying every position.
 _PHOTO_CREDIT = re.compile(
-    rf"\(\s*[Ảả]nh\s*:?\s*({_NAME}|[A-ZĐ]{{2,10}})\s*\)|(?<=[\s.])[Ảả]nh\s*:?\s*({_NAME})\s*\.?\s*$",
+    rf"\(\s*[Ảả]nh\s*:?\s*({_NAME}|[A-ZĐ]{{2,10}})\s*\)|Ả(?<=[\s.]Ả)nh\s*:?\s*({_NAME})\s*\.?\s*$|"
+    rf"ả(?<=[\s.]ả)nh\s*:?\s*({_NAME})\s*\.?\s*$",
     re.MULTILINE,
 )
 # "(Baohatinh.vn) - " opening the lead.
@@ -89,7 +97,26 @@ class Cleaned:
 
 def _lines(text: str) -> list[tuple[int, int]]:
     """(start, end) of every non-blank line."""
-    return [m.span() for m in re.finditer(r"[^\n]*[^\s\n][^\n]*", text)]
+    out = []
+    pos = 0
+    for line in text.split("\n"):
+        end = pos + len(line)
+        if line and not line.isspace():
+            out.append((pos, end))
+        pos = end + 1
+    return out
+
+
+# A day/month/year inside one line: every stamp holds one, so only the
+# lines that do are tried against the (slower) stamp patterns.
+_DATE_IN_LINE = re.compile(r"\d\d?[^\S\n]*[/.-][^\S\n]*\d\d?[^\S\n]*[/.-][^\S\n]*\d{4}")
+# Characters that IGNORECASE matches beyond what ``str.lower`` gives
+# ("ı", "ſ") or that ``str.lower`` lengthens ("İ"): with any of them the
+# plain-string prefilters below step aside for the regex.
+_ODD_CASE = re.compile("[İıſ\u212a]")
+_VIEW_WORDS = ("xem", "đọc", "truy cập", "view", "thích", "chia sẻ", "bình luận")
+_STAMP_WORDS = ("cập nhật", "đăng", "xuất bản", "phát hành")
+_HEADING_FIRST = frozenset("NnCcTtBbĐđXxÝýGgVvLlẢảIi")
 
 
 def _iso(y: str, m: str, d: str | None) -> str | None:
@@ -130,11 +157,12 @@ def strip_furniture(text: str) -> Cleaned:
     # the heading goes. Earlier (a box inside the article): the heading and
     # the list of headlines under it.
     cut = n
-    heading_at = {m.start() for m in _HEADING_LINE.finditer(text)}
     for i, (s, e) in enumerate(lines):
-        if s not in heading_at:
-            continue
         line = text[s:e].strip()
+        # _HEADING_LINE: the line's first character after blanks and tabs.
+        first = text[s:e].lstrip(" \t")[:1]
+        if first not in _HEADING_FIRST or not first:
+            continue
         if len(line) > 120 or not _HEADING.fullmatch(line.rstrip(" :.")):
             continue
         inline = _INLINE_HEADING.fullmatch(line.rstrip(" :."))
@@ -142,7 +170,7 @@ def strip_furniture(text: str) -> Cleaned:
             cut = s
             break
         drop(s, e, "related")
-        for s2, e2 in lines[i + 1:]:
+        for s2, e2 in lines[i + 1 :]:
             following = text[s2:e2].strip()
             if len(following) > 200 or _SENTENCE_END.search(following):
                 break
@@ -155,8 +183,20 @@ def strip_furniture(text: str) -> Cleaned:
     seen: dict[str, int] = {}
     # Cheap whole-text checks first: most articles have no file names or
     # counters at all, and then no line is scanned for them.
-    any_image = bool(_IMAGE_HINT.search(text, 0, cut))
-    any_views = bool(_VIEWS_HINT.search(text, 0, cut))
+    any_image = "." in text and bool(_IMAGE_HINT.search(text, 0, cut))
+    head = text[:cut]
+    odd_case = bool(_ODD_CASE.search(head))
+    if odd_case:
+        any_views = bool(_VIEWS_HINT.search(text, 0, cut))
+    else:
+        low = head.lower()
+        any_views = any(w in low for w in _VIEW_WORDS)
+    dated_at = {m.start() for m in _DATE_IN_LINE.finditer(text, 0, cut)}
+    dated_lines = set()
+    if dated_at:
+        starts = [s for s, _ in body_lines]
+        for pos in dated_at:
+            dated_lines.add(bisect.bisect_right(starts, pos) - 1)
     for idx, (s, e) in enumerate(body_lines):
         line = text[s:e]
         m = _ISO_STAMP.match(line) if idx < 3 else None
@@ -165,8 +205,12 @@ def strip_furniture(text: str) -> Cleaned:
             drop(s, s + m.end(), "stamp")
         # Stamps and counters sit on short lines, never inside paragraphs.
         short = len(line) <= 300
-        dated = short and ("/" in line or "-" in line or "." in line)
-        for m in _STAMP.finditer(line) if short and dated else ():
+        dated = short and idx in dated_lines
+        low_line = line.lower() if dated or any_views else ""
+        # Every stamp label holds one of these words (none of them has a
+        # letter that IGNORECASE folds beyond ``str.lower``).
+        labelled = dated and any(w in low_line for w in _STAMP_WORDS)
+        for m in _STAMP.finditer(line) if labelled else ():
             published = published or _iso(m.group(3), m.group(2), m.group(1))
             drop(s + m.start(), s + m.end(), "stamp")
         if len(line) <= 80 and dated:
@@ -174,7 +218,8 @@ def strip_furniture(text: str) -> Cleaned:
             if m:
                 published = published or _iso(m.group(3), m.group(2), m.group(1))
                 drop(s, e, "stamp")
-        for m in _VIEWS.finditer(line) if short and any_views else ():
+        viewed = short and any_views and (odd_case or any(w in low_line for w in _VIEW_WORDS))
+        for m in _VIEWS.finditer(line) if viewed else ():
             drop(s + m.start(), s + m.end(), "views")
         for m in _IMAGE_FILE.finditer(line) if any_image else ():
             drop(s + m.start(), s + m.end(), "image")
@@ -221,7 +266,7 @@ def strip_furniture(text: str) -> Cleaned:
 
     # Photo credits inside captions.
     for m in _PHOTO_CREDIT.finditer(text, 0, cut):
-        name = m.group(1) or m.group(2)
+        name = m.group(1) or m.group(2) or m.group(3)
         if name and len(name.split()) >= 2:
             authors.append(name)
         drop(m.start(), m.end(), "credit")
@@ -231,8 +276,9 @@ def strip_furniture(text: str) -> Cleaned:
     for a in authors:
         if a not in seen_authors:
             seen_authors.append(a)
-    return Cleaned(text=cleaned, authors=seen_authors, sources=sources, published=published,
-                   removed=sorted(removed))
+    return Cleaned(
+        text=cleaned, authors=seen_authors, sources=sources, published=published, removed=sorted(removed)
+    )
 
 
 def _blank(text: str, removed: list[tuple[int, int, str]]) -> str:

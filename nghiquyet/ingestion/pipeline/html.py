@@ -12,8 +12,26 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser
 
-_DROP_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "nav", "footer", "aside", "form",
-              "button", "select", "input", "textarea", "object", "embed", "canvas", "head")
+_DROP_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "svg",
+    "iframe",
+    "nav",
+    "footer",
+    "aside",
+    "form",
+    "button",
+    "select",
+    "input",
+    "textarea",
+    "object",
+    "embed",
+    "canvas",
+    "head",
+)
 _DROP_CLASS = re.compile(
     r"(?:^|[\s_-])(?:menu|nav|navbar|footer|sidebar|breadcrumbs?|share|social|comments?|related|banner|"
     r"advert|ads|popup|modal|cookie|subscribe|tags?|most-?read|toolbar)(?:$|[\s_-])",
@@ -36,9 +54,12 @@ def extract_html(html: str) -> tuple[str, dict]:
         hints["title"] = " ".join(node.text().split())
     elif title_node is not None:
         hints["title"] = " ".join(title_node.text().split())
-    for sel, attr in (('meta[property="article:published_time"]', "content"),
-                      ('meta[itemprop="datePublished"]', "content"), ('meta[name="pubdate"]', "content"),
-                      ("time[datetime]", "datetime")):
+    for sel, attr in (
+        ('meta[property="article:published_time"]', "content"),
+        ('meta[itemprop="datePublished"]', "content"),
+        ('meta[name="pubdate"]', "content"),
+        ("time[datetime]", "datetime"),
+    ):
         found = tree.css_first(sel)
         if found is not None and found.attributes.get(attr):
             hints["published"] = found.attributes[attr]

@@ -56,8 +56,20 @@ _VNI_TONE = {"ù": _ACUTE, "ø": _GRAVE, "û": _HOOK, "õ": _TILDE, "ï": _DOT}
 _VNI_CIRC = {"â": "", "á": _ACUTE, "à": _GRAVE, "å": _HOOK, "ã": _TILDE, "ä": _DOT}
 _VNI_BREVE = {"ê": "", "é": _ACUTE, "è": _GRAVE, "ú": _HOOK, "ü": _TILDE, "ë": _DOT}
 # Letters VNI gives a byte of their own.
-_VNI_SINGLE = {"ñ": "đ", "Ñ": "Đ", "ì": "ì", "í": "í", "æ": "ỉ", "ó": "ĩ", "ò": "ị",
-               "Ì": "Ì", "Í": "Í", "Æ": "Ỉ", "Ó": "Ĩ", "Ò": "Ị"}
+_VNI_SINGLE = {
+    "ñ": "đ",
+    "Ñ": "Đ",
+    "ì": "ì",
+    "í": "í",
+    "æ": "ỉ",
+    "ó": "ĩ",
+    "ò": "ị",
+    "Ì": "Ì",
+    "Í": "Í",
+    "Æ": "Ỉ",
+    "Ó": "Ĩ",
+    "Ò": "Ị",
+}
 
 
 def _vni_table() -> dict[str, str]:
@@ -84,10 +96,30 @@ def _vni_table() -> dict[str, str]:
 
 
 VNI_TO_UNICODE: dict[str, str] = _vni_table()
-_VNI_RE = re.compile(
-    "|".join(re.escape(k) for k in sorted(VNI_TO_UNICODE, key=len, reverse=True))
-    + "|[" + "".join(_VNI_SINGLE) + "]"
-)
+
+
+def _trie_pattern(keys) -> str:
+    """An alternation of ``keys`` as a trie: the longest key wins, as in a
+    longest-first alternation, but the engine tries one branch per letter
+    instead of every key in turn (hundreds of VNI sequences)."""
+    trie: dict = {}
+    for key in keys:
+        node = trie
+        for ch in key:
+            node = node.setdefault(ch, {})
+        node[""] = True
+
+    def build(node: dict) -> str:
+        alts = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(trie)
+
+
+_VNI_RE = re.compile(_trie_pattern(VNI_TO_UNICODE) + "|[" + "".join(_VNI_SINGLE) + "]")
 
 
 def tcvn3_to_unicode(text: str) -> str:
@@ -115,7 +147,9 @@ def vni_to_unicode(text: str) -> str:
     return _VNI_RE.sub(lambda m: VNI_TO_UNICODE.get(m.group()) or _VNI_SINGLE[m.group()], text)
 
 
-_UNICODE_TO_VNI = {v: k for k, v in VNI_TO_UNICODE.items() if k[0].islower() == k[1:].islower() or k[0].isupper()}
+_UNICODE_TO_VNI = {
+    v: k for k, v in VNI_TO_UNICODE.items() if k[0].islower() == k[1:].islower() or k[0].isupper()
+}
 
 
 def unicode_to_vni(text: str) -> bytes:
@@ -127,7 +161,9 @@ def unicode_to_vni(text: str) -> bytes:
             rev.setdefault(ch, seq)
     for k, v in _VNI_SINGLE.items():
         rev.setdefault(v, k)
-    return "".join(rev.get(ch, ch) for ch in unicodedata.normalize("NFC", text)).encode("latin-1", errors="replace")
+    return "".join(rev.get(ch, ch) for ch in unicodedata.normalize("NFC", text)).encode(
+        "latin-1", errors="replace"
+    )
 
 
 # What a Vietnamese syllable looks like once decoded: letters only, at most
@@ -138,6 +174,7 @@ _LATIN1_SYMBOLS = set("¡¢£¤¥¦§¨©ª«¬®¯°±²³´µ¶·¸¹º»¼½�
 _MARKED_CLASS = "".join(sorted(_VN_MARKED | {c.upper() for c in _VN_MARKED}))
 # A word of at most 7 letters with one marked Vietnamese letter in it.
 _GOOD_WORD = re.compile(rf"(?<![^\W\d_])(?=[^\W\d_]{{1,7}}(?![^\W\d_]))[^\W\d_]*[{_MARKED_CLASS}][^\W\d_]*")
+_VN_MARKED_BOTH = frozenset(_MARKED_CLASS)
 _SYMBOL = re.compile("[" + "".join(sorted(_LATIN1_SYMBOLS)) + "]")
 
 
@@ -145,12 +182,19 @@ def vietnamese_score(text: str) -> float:
     """Share of words that look like marked Vietnamese syllables, minus
     the share that carry stray Latin-1 symbols. Higher is more Vietnamese."""
     sample = text[:50_000]
-    total = len(_WORD.findall(sample))
-    if not total:
+    words = _WORD.findall(sample)
+    if not words:
         return 0.0
-    good = len(_GOOD_WORD.findall(sample))
+    # Same count as ``_GOOD_WORD.findall``, one word at a time: words of
+    # at most 7 letters holding a marked letter.
+    good = sum(1 for w in words if len(w) <= 7 and not _VN_MARKED_BOTH.isdisjoint(w))
     bad = len(_SYMBOL.findall(sample))
-    return (good - bad) / total
+    return (good - bad) / len(words)
+
+
+# Characters beyond Latin-1, except the typographic quotes and dashes that
+# legacy-encoded pages carry anyway.
+_BEYOND_LATIN1 = re.compile("[^\x00-\xff\u2018\u2019\u201c\u201d\u2013\u2014\u2026]")
 
 
 def guess_legacy(text: str) -> tuple[str, str] | None:
@@ -159,7 +203,7 @@ def guess_legacy(text: str) -> tuple[str, str] | None:
     ``text`` is the Latin-1 reading of bytes (or gibberish already stored
     as Unicode). Returns None when neither conversion is an improvement.
     """
-    if any(ord(ch) > 0xFF for ch in text[:200_000] if ch not in "\u2018\u2019\u201c\u201d\u2013\u2014\u2026"):
+    if _BEYOND_LATIN1.search(text, 0, 200_000):
         # Real Unicode Vietnamese letters (beyond Latin-1): not legacy.
         if sum(ch in _VN_MARKED for ch in text[:200_000]) > 20:
             return None

@@ -30,8 +30,19 @@ SURNAMES = frozenset(
 
 # Military and police ranks: a title of their own ("Trung tá").
 RANKS = [
-    "Đại tướng", "Thượng tướng", "Trung tướng", "Thiếu tướng", "Đại tá", "Thượng tá", "Trung tá",
-    "Thiếu tá", "Đại úy", "Thượng úy", "Trung úy", "Thiếu úy", "Chuẩn úy",
+    "Đại tướng",
+    "Thượng tướng",
+    "Trung tướng",
+    "Thiếu tướng",
+    "Đại tá",
+    "Thượng tá",
+    "Trung tá",
+    "Thiếu tá",
+    "Đại úy",
+    "Thượng úy",
+    "Trung úy",
+    "Thiếu úy",
+    "Chuẩn úy",
 ]
 
 # Heads of positions. A title is a head, optionally followed by the body it
@@ -39,23 +50,90 @@ RANKS = [
 # wins over "Bí thư". Matched case-insensitively on the first letter only.
 TITLE_HEADS = sorted(
     {
-        "Tổng Bí thư", "Bí thư", "Phó Bí thư", "Phó Bí thư Thường trực", "Thường trực Ban Bí thư",
-        "Chủ tịch", "Phó Chủ tịch", "Phó Chủ tịch Thường trực", "Chủ tịch nước", "Phó Chủ tịch nước",
-        "Thủ tướng", "Phó Thủ tướng", "Thủ tướng Chính phủ", "Phó Thủ tướng Chính phủ",
-        "Ủy viên", "Ủy viên dự khuyết", "Ủy viên Thường trực", "Ủy viên Bộ Chính trị",
-        "Trưởng ban", "Phó Trưởng ban", "Phó trưởng ban", "Trưởng Ban", "Phó Trưởng Ban",
-        "Phó Trưởng ban Thường trực", "Chánh Văn phòng", "Phó Chánh Văn phòng", "Chánh văn phòng",
-        "Phó Chánh văn phòng", "Chánh án", "Phó Chánh án", "Chánh Thanh tra", "Phó Chánh Thanh tra",
-        "Viện trưởng", "Phó Viện trưởng", "Giám đốc", "Phó Giám đốc", "Tổng Giám đốc",
-        "Phó Tổng Giám đốc", "Bộ trưởng", "Thứ trưởng", "Chủ nhiệm", "Phó Chủ nhiệm",
-        "Tổng Thư ký", "Trưởng đoàn", "Phó Trưởng đoàn", "Đại biểu Quốc hội", "Trưởng phòng",
-        "Phó Trưởng phòng", "Chỉ huy trưởng", "Phó Chỉ huy trưởng", "Chính ủy", "Phó Chính ủy",
-        "Chính trị viên", "Chính trị viên phó", "Tư lệnh", "Phó Tư lệnh", "Hiệu trưởng",
-        "Phó Hiệu trưởng", "Tổng Biên tập", "Tổng biên tập", "Phó Tổng Biên tập", "Phó Tổng biên tập",
-        "Trưởng thôn", "Trưởng xóm", "Trưởng bản", "Tổ trưởng", "Thư ký", "Trưởng Công an",
-        "Phó Trưởng Công an", "Thủ trưởng", "Phó Thủ trưởng", "Cục trưởng", "Phó Cục trưởng",
-        "Vụ trưởng", "Phó Vụ trưởng", "Kiểm sát viên", "Thẩm phán", "Đại sứ", "Tổng Lãnh sự",
-        "Tổng cục trưởng", "Người phát ngôn", "Trưởng khu phố", "Trưởng Ban Chỉ đạo", "Phó Trưởng Ban Chỉ đạo",
+        "Tổng Bí thư",
+        "Bí thư",
+        "Phó Bí thư",
+        "Phó Bí thư Thường trực",
+        "Thường trực Ban Bí thư",
+        "Chủ tịch",
+        "Phó Chủ tịch",
+        "Phó Chủ tịch Thường trực",
+        "Chủ tịch nước",
+        "Phó Chủ tịch nước",
+        "Thủ tướng",
+        "Phó Thủ tướng",
+        "Thủ tướng Chính phủ",
+        "Phó Thủ tướng Chính phủ",
+        "Ủy viên",
+        "Ủy viên dự khuyết",
+        "Ủy viên Thường trực",
+        "Ủy viên Bộ Chính trị",
+        "Trưởng ban",
+        "Phó Trưởng ban",
+        "Phó trưởng ban",
+        "Trưởng Ban",
+        "Phó Trưởng Ban",
+        "Phó Trưởng ban Thường trực",
+        "Chánh Văn phòng",
+        "Phó Chánh Văn phòng",
+        "Chánh văn phòng",
+        "Phó Chánh văn phòng",
+        "Chánh án",
+        "Phó Chánh án",
+        "Chánh Thanh tra",
+        "Phó Chánh Thanh tra",
+        "Viện trưởng",
+        "Phó Viện trưởng",
+        "Giám đốc",
+        "Phó Giám đốc",
+        "Tổng Giám đốc",
+        "Phó Tổng Giám đốc",
+        "Bộ trưởng",
+        "Thứ trưởng",
+        "Chủ nhiệm",
+        "Phó Chủ nhiệm",
+        "Tổng Thư ký",
+        "Trưởng đoàn",
+        "Phó Trưởng đoàn",
+        "Đại biểu Quốc hội",
+        "Trưởng phòng",
+        "Phó Trưởng phòng",
+        "Chỉ huy trưởng",
+        "Phó Chỉ huy trưởng",
+        "Chính ủy",
+        "Phó Chính ủy",
+        "Chính trị viên",
+        "Chính trị viên phó",
+        "Tư lệnh",
+        "Phó Tư lệnh",
+        "Hiệu trưởng",
+        "Phó Hiệu trưởng",
+        "Tổng Biên tập",
+        "Tổng biên tập",
+        "Phó Tổng Biên tập",
+        "Phó Tổng biên tập",
+        "Trưởng thôn",
+        "Trưởng xóm",
+        "Trưởng bản",
+        "Tổ trưởng",
+        "Thư ký",
+        "Trưởng Công an",
+        "Phó Trưởng Công an",
+        "Thủ trưởng",
+        "Phó Thủ trưởng",
+        "Cục trưởng",
+        "Phó Cục trưởng",
+        "Vụ trưởng",
+        "Phó Vụ trưởng",
+        "Kiểm sát viên",
+        "Thẩm phán",
+        "Đại sứ",
+        "Tổng Lãnh sự",
+        "Tổng cục trưởng",
+        "Người phát ngôn",
+        "Trưởng khu phố",
+        "Trưởng Ban Chỉ đạo",
+        "Phó Trưởng Ban Chỉ đạo",
     },
     key=len,
     reverse=True,
@@ -72,8 +150,19 @@ TITLE_LOWER_WORDS = frozenset(
     việt nam hồ chí minh tổng hợp kinh tế xã hội""".split()
 )
 # "và" and "các" only continue a title in a few fixed phrases.
-TITLE_LOWER_PHRASES = ("đại biểu quốc hội", "đại biểu", "quốc hội", "ban chấp hành", "ban thường vụ", "hội đồng nhân dân", "ủy ban nhân dân", "các cơ quan",
-                       "tuyên giáo và dân vận", "mặt trận tổ quốc", "kinh tế - xã hội")
+TITLE_LOWER_PHRASES = (
+    "đại biểu quốc hội",
+    "đại biểu",
+    "quốc hội",
+    "ban chấp hành",
+    "ban thường vụ",
+    "hội đồng nhân dân",
+    "ủy ban nhân dân",
+    "các cơ quan",
+    "tuyên giáo và dân vận",
+    "mặt trận tổ quốc",
+    "kinh tế - xã hội",
+)
 # Lower-case words that end a title even though they are in the list above:
 # they start the verb phrase after it ("đồng chủ trì", "dự").
 TITLE_STOP_WORDS = frozenset({"đồng", "dự", "cùng", "trao", "chủ", "phát", "cho", "đã", "đang", "sẽ", "được"})
@@ -94,8 +183,23 @@ ABBREVIATIONS = {
 }
 
 # Administrative levels, written before a place's name.
-ADMIN_LEVELS = ("thành phố", "thị xã", "thị trấn", "đặc khu", "tỉnh", "huyện", "quận", "xã", "phường",
-                "thôn", "xóm", "bản", "khu phố", "tổ dân phố", "ấp")
+ADMIN_LEVELS = (
+    "thành phố",
+    "thị xã",
+    "thị trấn",
+    "đặc khu",
+    "tỉnh",
+    "huyện",
+    "quận",
+    "xã",
+    "phường",
+    "thôn",
+    "xóm",
+    "bản",
+    "khu phố",
+    "tổ dân phố",
+    "ấp",
+)
 
 # The 63 provinces and cities before 2025 (the 34 after are among them).
 PROVINCES = frozenset(
@@ -105,7 +209,9 @@ PROVINCES = frozenset(
     Lai Châu|Lâm Đồng|Lạng Sơn|Lào Cai|Long An|Nam Định|Nghệ An|Ninh Bình|Ninh Thuận|Phú Thọ|Phú Yên|
     Quảng Bình|Quảng Nam|Quảng Ngãi|Quảng Ninh|Quảng Trị|Sóc Trăng|Sơn La|Tây Ninh|Thái Bình|Thái Nguyên|
     Thanh Hóa|Thừa Thiên Huế|Huế|Tiền Giang|Trà Vinh|Tuyên Quang|Vĩnh Long|Vĩnh Phúc|Yên Bái|
-    Thành phố Hồ Chí Minh|Hồ Chí Minh|Việt Nam""".replace("\n", "").replace("    ", "").split("|")
+    Thành phố Hồ Chí Minh|Hồ Chí Minh|Việt Nam""".replace("\n", "")
+    .replace("    ", "")
+    .split("|")
 )
 
 ROMAN = r"(?:[IVXLC]+)"
@@ -129,6 +235,7 @@ def expand_abbreviations(text: str) -> str:
     words = text.lower().replace(",", " ").split()
     return " ".join(ABBREVIATIONS.get(w, w) for w in words)
 
+
 # Names of bodies capitalise only the first syllable of each word ("Ban
 # Tuyên giáo", "Sở Nông nghiệp và Môi trường"); these words keep their
 # lower-case syllables inside a title.
@@ -140,4 +247,6 @@ Chấp hành|Thường vụ|Thường trực|Trung ương|Chính phủ|Quốc h�
 Liên đoàn|Doanh nghiệp|Cơ quan|Kinh tế|Ngân hàng|Kho bạc|Hải quan|Bảo hiểm|Chỉ đạo|Quản lý|Dự án|Tòa án|
 Kiểm sát|Thi hành án|Điện lực|Đại học|Cao đẳng|Bệnh viện|Trung tâm|Chữ thập đỏ|Khuyến học|Người cao tuổi|
 Phát thanh|Truyền hình|Hợp tác xã|Liên minh|Đặc khu|Quân khu|Tư lệnh|Cảnh sát|An ninh|Đối ngoại|Ủy ban|Đoàn thể|
-Đảng ủy|Đảng đoàn|Ban cán sự|Lãnh đạo|Thi đua|Khen thưởng|Công đoàn|Hội nông dân|Cộng sản|Hồ Chí Minh""".replace("\n", "").split("|")
+Đảng ủy|Đảng đoàn|Ban cán sự|Lãnh đạo|Thi đua|Khen thưởng|Công đoàn|Hội nông dân|Cộng sản|Hồ Chí Minh""".replace(
+    "\n", ""
+).split("|")

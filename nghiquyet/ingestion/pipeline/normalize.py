@@ -23,8 +23,11 @@ from nghiquyet.core.text import OLD_TO_NEW_TONES
 # family a hyphen, line and paragraph separators a newline.
 _SAME_LENGTH = str.maketrans(
     {
-        **{ch: " " for ch in "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
-           "\u202f\u205f\u3000\t\x0b\x0c"},
+        **{
+            ch: " "
+            for ch in "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+            "\u202f\u205f\u3000\t\x0b\x0c"
+        },
         **{ch: "-" for ch in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"},
         "\u2028": "\n",
         "\u2029": "\n",

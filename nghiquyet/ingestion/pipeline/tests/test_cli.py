@@ -20,7 +20,16 @@ def test_one_json_object_per_input(tmp_path, capsys):
     first, second = (json.loads(line) for line in lines)
     assert first["source"] == "a.txt" and first["people"][0]["name"] == "Lê Văn Sơn"
     assert second["source"] == "b.html" and second["documents"][0]["number"] == "42"
-    assert set(first) >= {"source", "title", "published", "meetings", "documents", "people", "figures", "authors"}
+    assert set(first) >= {
+        "source",
+        "title",
+        "published",
+        "meetings",
+        "documents",
+        "people",
+        "figures",
+        "authors",
+    }
 
 
 def test_text_prints_what_spans_point_into(capsys):

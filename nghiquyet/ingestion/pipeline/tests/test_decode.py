@@ -61,8 +61,10 @@ def test_binary_is_a_clear_error():
 
 
 def test_html_goes_through_the_parser_and_spans_point_into_its_text():
-    html = ("<html><body><nav>Trang chủ</nav><h1>Tin tức</h1><p>Đồng chí <b>Trần Văn Bình</b>, "
-            "Bí thư Huyện ủy phát biểu.</p><script>var a='Nguyễn Văn Sai';</script></body></html>")
+    html = (
+        "<html><body><nav>Trang chủ</nav><h1>Tin tức</h1><p>Đồng chí <b>Trần Văn Bình</b>, "
+        "Bí thư Huyện ủy phát biểu.</p><script>var a='Nguyễn Văn Sai';</script></body></html>"
+    )
     decoded = decode_bytes(html.encode())
     assert decoded.is_html
     assert decoded.text == "Tin tức\nĐồng chí Trần Văn Bình, Bí thư Huyện ủy phát biểu."

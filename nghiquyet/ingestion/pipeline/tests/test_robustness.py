@@ -19,12 +19,48 @@ from nghiquyet.ingestion.pipeline.tests.conftest import CORPUS
 PACKAGE = Path(__file__).resolve().parent.parent
 # Pieces of the genre, so that random texts reach deep into every stage.
 PIECES = [
-    "Đồng chí ", "Nguyễn Văn An", ", Bí thư Tỉnh ủy", "; đồng chí ", "Trần Thị Bình", " - Phó Chủ tịch UBND tỉnh",
-    "Nghị quyết số ", "04-NQ/TW", " ngày 30/10/2016 của Bộ Chính trị", "Chỉ thị số 42", "01/CT-UBND",
-    "09/2019/NĐ-CP", " 05 - CT/TW", "Sáng 30/6, ", "Chiều ngày 17/7/2024 ", "Hội nghị ", "được tổ chức trực tuyến với ",
-    "21 điểm cầu", "504/504 chi bộ", "2.989 đảng viên", "48,93%", "nhiệm kỳ 2020 - 2025", "15 - 18/4/2017",
-    "Những tin cũ hơn", "Đọc thêm", "\n", ". ", ", ", "anh.jpg ", "Lượt xem: 12", "Tác giả: Thu Hà", "uỷ", "hoà",
-    "\u00a0", "\u200b", "\u0301", "(", ")", "/", "-", "số", "thành lập trên cơ sở sáp nhập xã A và các xã B, C",
+    "Đồng chí ",
+    "Nguyễn Văn An",
+    ", Bí thư Tỉnh ủy",
+    "; đồng chí ",
+    "Trần Thị Bình",
+    " - Phó Chủ tịch UBND tỉnh",
+    "Nghị quyết số ",
+    "04-NQ/TW",
+    " ngày 30/10/2016 của Bộ Chính trị",
+    "Chỉ thị số 42",
+    "01/CT-UBND",
+    "09/2019/NĐ-CP",
+    " 05 - CT/TW",
+    "Sáng 30/6, ",
+    "Chiều ngày 17/7/2024 ",
+    "Hội nghị ",
+    "được tổ chức trực tuyến với ",
+    "21 điểm cầu",
+    "504/504 chi bộ",
+    "2.989 đảng viên",
+    "48,93%",
+    "nhiệm kỳ 2020 - 2025",
+    "15 - 18/4/2017",
+    "Những tin cũ hơn",
+    "Đọc thêm",
+    "\n",
+    ". ",
+    ", ",
+    "anh.jpg ",
+    "Lượt xem: 12",
+    "Tác giả: Thu Hà",
+    "uỷ",
+    "hoà",
+    "\u00a0",
+    "\u200b",
+    "\u0301",
+    "(",
+    ")",
+    "/",
+    "-",
+    "số",
+    "thành lập trên cơ sở sáp nhập xã A và các xã B, C",
 ]
 texts = st.one_of(
     st.text(max_size=400),
@@ -68,8 +104,10 @@ def test_normalisation_spans_stay_in_the_original(text):
 
 
 def test_a_one_megabyte_line_is_quick():
-    line = ("Đồng chí Nguyễn Văn An, Bí thư Tỉnh ủy dự hội nghị ngày 30/6/2020 với 21 điểm cầu, "
-            "Nghị quyết số 04-NQ/TW, 504/504 chi bộ; ") * 9000
+    line = (
+        "Đồng chí Nguyễn Văn An, Bí thư Tỉnh ủy dự hội nghị ngày 30/6/2020 với 21 điểm cầu, "
+        "Nghị quyết số 04-NQ/TW, 504/504 chi bộ; "
+    ) * 9000
     start = time.process_time()
     facts = _check(line)
     assert time.process_time() - start < 30
@@ -77,8 +115,18 @@ def test_a_one_megabyte_line_is_quick():
 
 
 def test_pathological_inputs_do_not_backtrack():
-    for text in ["1" * 200_000, "1/" * 100_000, "Nguyễn " * 50_000, "Bí thư " * 50_000, "(" * 100_000,
-                 "số " * 80_000, "a" * 300_000, "- " * 100_000, "Đ" * 200_000, "Hội nghị " * 40_000]:
+    for text in [
+        "1" * 200_000,
+        "1/" * 100_000,
+        "Nguyễn " * 50_000,
+        "Bí thư " * 50_000,
+        "(" * 100_000,
+        "số " * 80_000,
+        "a" * 300_000,
+        "- " * 100_000,
+        "Đ" * 200_000,
+        "Hội nghị " * 40_000,
+    ]:
         start = time.process_time()
         _check(text)
         assert time.process_time() - start < 20, text[:20]
@@ -96,6 +144,9 @@ def test_no_django_in_the_pipeline():
     for path in PACKAGE.rglob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
-                [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else ([node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            )
             assert not any(n.split(".")[0] == "django" for n in names), path

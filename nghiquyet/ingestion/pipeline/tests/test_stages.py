@@ -39,8 +39,10 @@ def test_fast_tone_style_agrees_with_the_core_helper(text):
 
 
 def test_related_lists_bylines_and_file_names_are_blanked_keeping_length():
-    text = ("Tiêu đề bài viết về hội nghị\nanh-1.jpg Đồng chí A phát biểu.\nNội dung chính của bài viết.\n"
-            "Lượt xem: 1.234\nThanh Tâm/ Báo X\nNhững tin cũ hơn\nQuyết định số 36 của UBND tỉnh")
+    text = (
+        "Tiêu đề bài viết về hội nghị\nanh-1.jpg Đồng chí A phát biểu.\nNội dung chính của bài viết.\n"
+        "Lượt xem: 1.234\nThanh Tâm/ Báo X\nNhững tin cũ hơn\nQuyết định số 36 của UBND tỉnh"
+    )
     cleaned = strip_furniture(text)
     assert len(cleaned.text) == len(text)
     assert "anh-1.jpg" not in cleaned.text and "Đồng chí A phát biểu." in cleaned.text
@@ -89,20 +91,30 @@ def _docs(text):
 
 def test_party_and_state_signs_with_odd_spacing():
     assert _docs("Chỉ thị số 05 - CT/TW và Quyết định số 470- QĐNS/TW") == [
-        ("chi_thi", "05", "05-CT/TW"), ("quyet_dinh", "470", "470-QĐNS/TW")]
+        ("chi_thi", "05", "05-CT/TW"),
+        ("quyet_dinh", "470", "470-QĐNS/TW"),
+    ]
     assert _docs("Chỉ thị số 01/CT-UBND, Nghị định số 09/2019/NĐ-CP") == [
-        ("chi_thi", "01", "01/CT-UBND"), ("nghi_dinh", "09", "09/2019/NĐ-CP")]
+        ("chi_thi", "01", "01/CT-UBND"),
+        ("nghi_dinh", "09", "09/2019/NĐ-CP"),
+    ]
 
 
 def test_a_list_of_signs_is_several_documents():
     assert [s for _, _, s in _docs("các nghị quyết số 03-NQ/TU, 04-NQ/TU, 05-NQ/TU của Tỉnh ủy")] == [
-        "03-NQ/TU", "04-NQ/TU", "05-NQ/TU"]
+        "03-NQ/TU",
+        "04-NQ/TU",
+        "05-NQ/TU",
+    ]
 
 
 def test_a_short_mention_joins_the_full_one():
     text = "Kết luận số 24-KL/TW ngày 5/3/2022 của Bộ Chính trị ... thực hiện Kết luận số 24 và Chỉ thị số 42"
     docs = find_documents(text, find_dates(text))
-    assert [(d.kind, d.number, d.symbol) for d in docs] == [("ket_luan", "24", "24-KL/TW"), ("chi_thi", "42", None)]
+    assert [(d.kind, d.number, d.symbol) for d in docs] == [
+        ("ket_luan", "24", "24-KL/TW"),
+        ("chi_thi", "42", None),
+    ]
     assert docs[0].issued == "2022-03-05" and docs[0].issuer == "Bộ Chính trị"
     assert len(docs[0].mentions) == 2
 
@@ -114,8 +126,13 @@ def test_issuer_with_term():
 
 
 def test_named_documents_without_number_are_apart():
-    named = find_named_documents("thực hiện Nghị quyết Đại hội XIII của Đảng, Nghị quyết Đại hội Đảng bộ tỉnh lần thứ XIX")
-    assert [t for t, _, _ in named] == ["Nghị quyết Đại hội XIII của Đảng", "Nghị quyết Đại hội Đảng bộ tỉnh lần thứ XIX"]
+    named = find_named_documents(
+        "thực hiện Nghị quyết Đại hội XIII của Đảng, Nghị quyết Đại hội Đảng bộ tỉnh lần thứ XIX"
+    )
+    assert [t for t, _, _ in named] == [
+        "Nghị quyết Đại hội XIII của Đảng",
+        "Nghị quyết Đại hội Đảng bộ tỉnh lần thứ XIX",
+    ]
     assert _docs("Kế hoạch 5 năm và nhiệm kỳ 2020 - 2025") == []
 
 
@@ -127,23 +144,32 @@ def _people(text):
 
 
 def test_list_of_comrades_with_titles():
-    text = ("Các đồng chí: Trần Văn An - Ủy viên TW Đảng, Bí thư Tỉnh ủy; Lê Thị Bình - Phó Bí thư Tỉnh ủy, "
-            "Chủ tịch UBND tỉnh đồng chủ trì hội nghị.")
-    assert _people(text) == {"Trần Văn An": ["Ủy viên TW Đảng", "Bí thư Tỉnh ủy"],
-                             "Lê Thị Bình": ["Phó Bí thư Tỉnh ủy", "Chủ tịch UBND tỉnh"]}
+    text = (
+        "Các đồng chí: Trần Văn An - Ủy viên TW Đảng, Bí thư Tỉnh ủy; Lê Thị Bình - Phó Bí thư Tỉnh ủy, "
+        "Chủ tịch UBND tỉnh đồng chủ trì hội nghị."
+    )
+    assert _people(text) == {
+        "Trần Văn An": ["Ủy viên TW Đảng", "Bí thư Tỉnh ủy"],
+        "Lê Thị Bình": ["Phó Bí thư Tỉnh ủy", "Chủ tịch UBND tỉnh"],
+    }
 
 
 def test_title_before_name_rank_and_place():
-    assert _people("Bí thư Tỉnh ủy Hà Tĩnh Phan Văn Cường phát biểu") == {"Phan Văn Cường": ["Bí thư Tỉnh ủy Hà Tĩnh"]}
+    assert _people("Bí thư Tỉnh ủy Hà Tĩnh Phan Văn Cường phát biểu") == {
+        "Phan Văn Cường": ["Bí thư Tỉnh ủy Hà Tĩnh"]
+    }
     assert _people("Chủ tịch UBND tỉnh Hà Tĩnh chủ trì") == {}
     assert _people("Trung tá Đỗ Văn Dũng - Chính trị viên Ban Chỉ huy Quân sự huyện phát biểu") == {
-        "Đỗ Văn Dũng": ["Trung tá", "Chính trị viên Ban Chỉ huy Quân sự huyện"]}
+        "Đỗ Văn Dũng": ["Trung tá", "Chính trị viên Ban Chỉ huy Quân sự huyện"]
+    }
     assert _people("Phó Thủ tướng Trần Lưu Minh làm việc") == {"Trần Lưu Minh": ["Phó Thủ tướng"]}
 
 
 def test_each_person_once_with_every_title_and_old_tones():
-    text = ("Đồng chí Ngô Thị Hoà, Phó Chủ tịch UBND tỉnh dự. Sau đó, Phó Chủ tịch Uỷ ban nhân dân tỉnh "
-            "Ngô Thị Hòa kiểm tra. Bí thư Huyện ủy Lộc Hà chủ trì.")
+    text = (
+        "Đồng chí Ngô Thị Hoà, Phó Chủ tịch UBND tỉnh dự. Sau đó, Phó Chủ tịch Uỷ ban nhân dân tỉnh "
+        "Ngô Thị Hòa kiểm tra. Bí thư Huyện ủy Lộc Hà chủ trì."
+    )
     people, _ = find_people(normalize(text).text)
     assert [(p.name, len(p.spans)) for p in people] == [("Ngô Thị Hòa", 2)]
     assert people[0].titles == ["Phó Chủ tịch UBND tỉnh"]
@@ -153,7 +179,9 @@ def test_each_person_once_with_every_title_and_old_tones():
 
 
 def test_vietnamese_numbers():
-    assert parse_number("2.989") == 2989 and parse_number("48,93") == 48.93 and parse_number("40.065") == 40065
+    assert (
+        parse_number("2.989") == 2989 and parse_number("48,93") == 48.93 and parse_number("40.065") == 40065
+    )
 
 
 def _figs(text):
@@ -163,7 +191,10 @@ def _figs(text):
 
 def test_figures_and_what_is_not_one():
     assert _figs("504/504 chi bộ, đảng bộ cơ sở hoàn thành") == [(504, 504, "chi bộ, đảng bộ cơ sở")]
-    assert _figs("có 2.989 đảng viên; diện tích 48,93km2") == [(2989, None, "đảng viên"), (48.93, None, "km2")]
+    assert _figs("có 2.989 đảng viên; diện tích 48,93km2") == [
+        (2989, None, "đảng viên"),
+        (48.93, None, "km2"),
+    ]
     assert _figs("ngày 30/6/2020, nhiệm kỳ 2020 - 2025, 5 năm liền, khóa 15, lần thứ 21, năm 2023") == []
     assert _figs("Chỉ thị số 42 và 1 số nội dung") == []
 
@@ -172,8 +203,10 @@ def test_figures_and_what_is_not_one():
 
 
 def test_meeting_with_online_bridges_and_chairs():
-    text = ("Sáng 30/6/2024, Ban Chấp hành Đảng bộ tỉnh tổ chức Hội nghị lần thứ 21. Hội nghị được tổ chức "
-            "trực tuyến với 15 điểm cầu. Đồng chí Trần Văn An, Bí thư Tỉnh ủy chủ trì hội nghị.")
+    text = (
+        "Sáng 30/6/2024, Ban Chấp hành Đảng bộ tỉnh tổ chức Hội nghị lần thứ 21. Hội nghị được tổ chức "
+        "trực tuyến với 15 điểm cầu. Đồng chí Trần Văn An, Bí thư Tỉnh ủy chủ trì hội nghị."
+    )
     (meeting,) = extract(text)["meetings"]
     assert meeting["date"] == "2024-06-30" and meeting["online"] is True and meeting["bridge_points"] == 15
     assert meeting["title"] == "Hội nghị Ban Chấp hành Đảng bộ tỉnh lần thứ 21"
