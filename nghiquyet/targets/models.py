@@ -195,7 +195,12 @@ class Result(models.Model):
             models.UniqueConstraint(fields=["target", "unit", "period_key"], name="result_unique_cell")
         ]
         indexes = [
-            models.Index(fields=["target", "period_end"]),
+            # Covers the roll-up's reads (grouped per target and unit within a
+            # period): the rows are read from the index alone.
+            models.Index(
+                fields=["target", "unit", "period_end", "period_start", "status", "period_kind", "value"],
+                name="result_rollup_cover",
+            ),
             models.Index(fields=["unit", "period_key"]),
         ]
 

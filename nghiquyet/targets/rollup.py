@@ -418,18 +418,15 @@ def _roll_target(
     weight: dict[tuple[int, int], Decimal],
 ) -> TargetResult:
     goal = goal_for_period(t, period)
+    tpk = t.pk
     units: dict[int, UnitValue] = {}
     for uid in assigned:
         v, n_cells = series.get(uid, (None, 0))
-        g = unit_goal.get((t.pk, uid)) or goal
-        units[uid] = UnitValue(
-            unit_id=uid,
-            value=_q(v),
-            goal=g,
-            outcome=judge(t, v, g, period),
-            achievement=achievement(t.direction, v, g),
-            cells=n_cells,
-        )
+        g = unit_goal.get((tpk, uid)) or goal
+        if v is None:  # not reported: nothing to judge
+            units[uid] = UnitValue(uid, None, g, Outcome.NOT_ASSESSED, None, n_cells)
+            continue
+        units[uid] = UnitValue(uid, _q(v), g, judge(t, v, g, period), achievement(t.direction, v, g), n_cells)
     frontier = _frontier(root, assigned)
     root_own = units.get(root.pk)
     if root_own is not None and root_own.value is not None:
@@ -443,9 +440,7 @@ def _roll_target(
         )
     else:
         pairs = [
-            (units[u].value, weight.get((t.pk, u), Decimal(1)))
-            for u in frontier
-            if units[u].value is not None
+            (units[u].value, weight.get((tpk, u), Decimal(1))) for u in frontier if units[u].value is not None
         ]
         if t.unit_aggregation == UnitAggregation.SUM:
             pairs = [(v, Decimal(1)) for v, _ in pairs]
