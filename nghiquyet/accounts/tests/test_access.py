@@ -69,3 +69,15 @@ def test_api_token_stores_only_a_hash(users):
     assert key.startswith("nq_")
     assert token.key_hash == ApiToken.hash_key(key)
     assert key not in token.key_hash
+
+
+def test_api_token_command_issues_and_revokes(users, capsys):
+    from django.core.management import call_command
+
+    call_command("api_token", "bc_ductho", name="máy tính xã")
+    key = capsys.readouterr().out.split("\n")[1].strip()
+    token = ApiToken.objects.get(user=users.reporter)
+    assert token.key_hash == ApiToken.hash_key(key) and not token.revoked
+    call_command("api_token", "bc_ductho", revoke=key[:8])
+    token.refresh_from_db()
+    assert token.revoked
