@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from nghiquyet.ingestion.pipeline.lexicon import LETTER, LOW_WORD
+from nghiquyet.ingestion.pipeline.scan import gated_finditer
 from nghiquyet.ingestion.pipeline.spans import SpanSet
 
 _CUE = r"(?:sáng|chiều|tối|trưa|đêm|ngày|hôm|rạng sáng|chiều tối)"
@@ -21,6 +22,8 @@ _DAY_NUM = re.compile(
     r"(?=\d)(?<![\d.,/])(?:(?P<d0>\d{1,2})\s*(?:-|và|đến)\s*)?(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})"
     r"(?:\s*/\s*(?P<y>\d{4}))?(?![\d/])"
 )
+# Where a day/month can start: a number followed by "/" (or by a range).
+_DAY_NUM_GATE = re.compile(r"\d(?<![\d.,/]\d)\d?\s*(?:(?:-|và|đến)\s*\d\d?\s*)?/")
 _CUE_BEFORE = re.compile(rf"{_CUE}\s+(?:(?:hôm\s+)?nay\s+)?(?:ngày\s+)?$", re.IGNORECASE)
 _DAY_WORDS = re.compile(
     r"[Nn]gày\s+(?:(?P<d0>\d{1,2})\s*(?:-|và|đến)\s*)?(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})"
@@ -31,10 +34,13 @@ _BAD_BEFORE = re.compile(rf"[{LETTER}\d/.,]$")
 _MONTH_YEAR = re.compile(r"[Tt]háng\s+(?P<m>\d{1,2})\s*(?:/|năm)\s*(?P<y>\d{4})(?!\d)")
 _MONTH = re.compile(r"[Tt]háng\s+(?P<m>\d{1,2})(?![\d/])")
 _QUARTER = re.compile(r"[Qq]uý\s+(?P<q>[IV]{1,3}|[1-4])(?:\s*(?:/|năm)\s*(?P<y>\d{4}))?")
-_YEAR = re.compile(r"(?P<cue>[Nn]ăm|[Nn]iên độ|[Nn]iên khóa)\s+(?P<y>\d{4})(?!\d)")
-_TERM = re.compile(r"(?<![\d.,])(?P<a>(?:19|20)\d{2})\s*-\s*(?P<b>(?:19|20)\d{2})(?![\d])")
-_TIME = re.compile(r"\d{1,2}\s*(?:giờ|h|:)\s*\d{2}(?:\s*phút)?(?![\d])|\d{1,2}\s*giờ")
-_BARE_YEAR = re.compile(r"(?<![\d.,/])(?:19[5-9]\d|20\d{2}|2100)(?![\d.,]\d)")
+_YEAR = re.compile(r"(?P<cue>[Nn](?:ăm|iên độ|iên khóa))\s+(?P<y>\d{4})(?!\d)")
+# These start on a digit or a literal and check what stands before it with
+# a lookbehind placed after that first character, so that the engine skips
+# ahead to candidate digits (a leading lookaround is tried everywhere).
+_TERM = re.compile(r"(?P<a>(?:1(?<![\d.,]1)9|2(?<![\d.,]2)0)\d{2})\s*-\s*(?P<b>(?:19|20)\d{2})(?![\d])")
+_TIME = re.compile(r"\d\d?\s*(?:(?:giờ|h|:)\s*\d{2}(?:\s*phút)?(?![\d])|giờ)")
+_BARE_YEAR = re.compile(r"(?:1(?<![\d.,/]1)9[5-9]\d|2(?<![\d.,/]2)(?:0\d{2}|100))(?![\d.,]\d)")
 _TERM_CONTEXT = re.compile(
     r"(?:nhiệm kỳ|giai đoạn|khóa|kế hoạch|chiến lược|tầm nhìn|đến năm|tới năm)\s*$", re.IGNORECASE
 )
@@ -103,14 +109,11 @@ def find_dates(text: str) -> list[DateMention]:
     def free(s: int, e: int) -> bool:
         return not claimed.overlaps(s, e)
 
-    class _Taken:
-        @staticmethod
-        def append(span: tuple[int, int]) -> None:
-            claimed.add(*span)
+    def take(span: tuple[int, int]) -> None:
+        claimed.add(*span)
 
-    taken = _Taken()
-
-    for m in _DAY_WORDS.finditer(text):
+    has_month = "háng" in text
+    for m in _DAY_WORDS.finditer(text) if has_month else ():
         d, mo = int(m.group("d")), int(m.group("m"))
         if _valid(d, mo) and not (m.start() and text[m.start() - 1].isalpha()):
             cue_m = _CUE_ONLY.search(text, max(0, m.start() - 12), m.start())
@@ -126,8 +129,8 @@ def find_dates(text: str) -> list[DateMention]:
                     cue_m.group().split()[0].lower() if cue_m else "ngày",
                 )
             )
-            taken.append((start, m.end()))
-    for m in _DAY_NUM.finditer(text):
+            take((start, m.end()))
+    for m in gated_finditer(_DAY_NUM_GATE, _DAY_NUM, text) if "/" in text else ():
         if not free(*m.span()) or (m.start() and _BAD_BEFORE.match(text, m.start() - 1)):
             continue
         d, mo = int(m.group("d")), int(m.group("m"))
@@ -148,40 +151,40 @@ def find_dates(text: str) -> list[DateMention]:
             d0 = None
             start = m.start("d") if not cue else start
         found.append(DateMention(start, m.end(), year, mo, d0 or d, d if d0 else None, cue))
-        taken.append((start, m.end()))
-    for m in _MONTH_YEAR.finditer(text):
+        take((start, m.end()))
+    for m in _MONTH_YEAR.finditer(text) if has_month else ():
         if free(*m.span()) and 1 <= int(m.group("m")) <= 12:
             found.append(DateMention(m.start(), m.end(), int(m.group("y")), int(m.group("m")), kind="month"))
-            taken.append(m.span())
-    for m in _MONTH.finditer(text):
+            take(m.span())
+    for m in _MONTH.finditer(text) if has_month else ():
         if free(*m.span()) and 1 <= int(m.group("m")) <= 12:
             found.append(DateMention(m.start(), m.end(), None, int(m.group("m")), kind="month"))
-            taken.append(m.span())
-    for m in _QUARTER.finditer(text):
+            take(m.span())
+    for m in _QUARTER.finditer(text) if "uý" in text else ():
         if free(*m.span()):
             found.append(
                 DateMention(m.start(), m.end(), int(m.group("y")) if m.group("y") else None, kind="quarter")
             )
-            taken.append(m.span())
+            take(m.span())
     for m in _TERM.finditer(text):
         if free(*m.span()):
             found.append(
                 DateMention(m.start(), m.end(), None, kind="term", cue=m.group("a") + "-" + m.group("b"))
             )
-            taken.append(m.span())
+            take(m.span())
     for m in _YEAR.finditer(text):
         if free(*m.span()):
             term = bool(_TERM_CONTEXT.search(text[max(0, m.start() - 20) : m.start()]))
             found.append(DateMention(m.start(), m.end(), int(m.group("y")), kind="term" if term else "year"))
-            taken.append(m.span())
+            take(m.span())
     for m in _BARE_YEAR.finditer(text):
         if free(*m.span()):
             found.append(DateMention(m.start(), m.end(), int(m.group()), kind="bare_year"))
-            taken.append(m.span())
+            take(m.span())
     for m in _TIME.finditer(text):
         if free(*m.span()) and not (m.start() and text[m.start() - 1] in "0123456789.,:"):
             found.append(DateMention(m.start(), m.end(), None, kind="time"))
-            taken.append(m.span())
+            take(m.span())
     found.sort(key=lambda x: x.start)
     return found
 

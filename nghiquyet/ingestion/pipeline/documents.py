@@ -14,7 +14,8 @@ import re
 from dataclasses import dataclass, field
 
 from nghiquyet.ingestion.pipeline.dates import DateMention
-from nghiquyet.ingestion.pipeline.lexicon import LETTER, ROMAN, TITLE_LOWER_WORDS, UPPER, first_chars
+from nghiquyet.ingestion.pipeline.lexicon import LETTER, ROMAN, TITLE_LOWER_WORDS, UPPER
+from nghiquyet.ingestion.pipeline.scan import trie_pattern
 from nghiquyet.ingestion.pipeline.spans import SpanSet
 
 # Kind words, as written in prose (first letter either case).
@@ -67,18 +68,24 @@ _STATE_ISSUERS = re.compile(r"^(?:UBND|HĐND|CP|TTG|B[A-ZĐ]+|VPCP|QH\d*|TANDTC|
 _CODE = rf"[{UPPER}][{UPPER}a-zđ0-9&]*"
 # number [/year] then codes joined by - or /; spaces allowed around joints.
 _SIGN = re.compile(
-    rf"(?=\d)(?<![{LETTER}\d/.,-])(?P<num>\d{{1,5}}[a-z]?)(?:\s?/\s?(?P<year>(?:19|20)\d{{2}}))?"
+    rf"(?P<num>\d(?<![{LETTER}\d/.,-]\d)\d{{0,4}}[a-z]?)(?:\s?/\s?(?P<year>(?:19|20)\d{{2}}))?"
     rf"(?P<rest>(?:\s{{0,2}}[-/]\s{{0,2}}{_CODE}){{1,4}})(?![{LETTER}\d])"
 )
 _KIND_FORMS = [f for k in KIND_WORDS for f in {k, k.capitalize(), k.upper()}]
 _KIND_ALT = "|".join(re.escape(k) for k in sorted(_KIND_FORMS, key=len, reverse=True))
-_KIND_FIRST = first_chars(_KIND_FORMS)
-_KIND_RE = re.compile(rf"{_KIND_FIRST}(?<![{LETTER}])(?P<kind>{_KIND_ALT})(?![{LETTER}])")
+# A trie starting on literals: the engine skips ahead to the first letters.
+_KIND_TRIE = trie_pattern(_KIND_FORMS, not_after=LETTER)
+_KIND_RE = re.compile(rf"(?P<kind>{_KIND_TRIE})(?![{LETTER}])")
 # "Chỉ thị số 42", "Quyết định số: 36", "Nghị quyết 18" (no sign).
 _KIND_NUMBER = re.compile(
-    rf"{_KIND_FIRST}(?<![{LETTER}])(?P<kind>{_KIND_ALT})\s+(?:(?:của|do)\s+[^\d\n]{{0,40}}?\s+)?(?P<so>số\s*:?\s*)?"
+    rf"(?P<kind>{_KIND_TRIE})\s+(?:(?:của|do)\s+[^\d\n]{{0,40}}?\s+)?(?P<so>số\s*:?\s*)?"
     rf"(?P<num>\d{{1,5}}[a-z]?)(?![\d{LETTER}]|\s?[-/]\s?(?:\d|[{UPPER}]))",
 )
+_QH = re.compile(r"QH\d+")
+_JOINT = re.compile(r"\s{0,2}([-/])\s{0,2}(" + _CODE + ")")
+_PHRASE_BREAK = re.compile(r"[.;:\n]")
+_SO_ONLY = re.compile(r"\s*(?:số)?\s*:?\s*")
+_SPACES = re.compile(r"\s+")
 _LIST_MORE = re.compile(
     rf"\s*(?:,|và|;)\s*(?:(?P<kind>{_KIND_ALT})\s+)?(?:số\s*)?(?P<num>\d{{1,5}}[a-z]?)"
     rf"(?![\d{LETTER}]|\s?[-/]\s?(?:\d|[{UPPER}]))"
@@ -151,7 +158,7 @@ def _kind_from_codes(codes: list[str], state: bool) -> str | None:
         return "thong_tu"
     if first in TYPE_CODES:
         return TYPE_CODES[first]
-    if re.fullmatch(r"QH\d+", first):
+    if _QH.fullmatch(first):
         return "luat"
     return None
 
@@ -159,7 +166,7 @@ def _kind_from_codes(codes: list[str], state: bool) -> str | None:
 def _parse_sign(m: re.Match) -> tuple[str, str, str | None] | None:
     """(symbol, number, kind) of a sign, or None when it is not one."""
     rest = m.group("rest")
-    joints = re.findall(r"\s{0,2}([-/])\s{0,2}(" + _CODE + ")", rest)
+    joints = _JOINT.findall(rest)
     codes = [c for _, c in joints]
     if not codes:
         return None
@@ -188,7 +195,7 @@ def find_documents(text: str, dates: list[DateMention], default_year: int | None
         best = None
         for km in _KIND_RE.finditer(window):
             between = window[km.end() :]
-            if re.search(r"[.;:\n]", between) or len(between) > 45:
+            if len(between) > 45 or _PHRASE_BREAK.search(between):
                 continue
             best = km
         if best is None:
@@ -213,21 +220,20 @@ def find_documents(text: str, dates: list[DateMention], default_year: int | None
             continue
         symbol, num, kind = parsed
         word_kind, start = kind_before(m.start())
-        if kind is None or (
-            word_kind and re.fullmatch(r"\s*(?:số)?\s*:?\s*", _after_kind(text, start, m.start()))
-        ):
+        if kind is None or (word_kind and _SO_ONLY.fullmatch(_after_kind(text, start, m.start()))):
             # "Quy định số 144-QĐ/TW": the word says more than the code.
             kind = word_kind or kind
         if kind is None:
             continue
         if word_kind is None or start < m.start() - 60:
             start = m.start()
-        key = re.sub(r"\s+", "", symbol).upper()
+        compact = _SPACES.sub("", symbol)
+        key = compact.upper()
         taken.append((m.start(), m.end()))
         if key in by_symbol:
             by_symbol[key].mentions.append((m.start(), m.end()))
             continue
-        doc = Document(kind, num, re.sub(r"\s+", "", symbol), start, m.end(), mentions=[(m.start(), m.end())])
+        doc = Document(kind, num, compact, start, m.end(), mentions=[(m.start(), m.end())])
         attach(doc, m.end())
         by_symbol[key] = doc
         docs.append(doc)

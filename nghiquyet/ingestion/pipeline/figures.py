@@ -9,14 +9,21 @@ ordinals and document numbers are not figures.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass
 
 from nghiquyet.ingestion.pipeline.lexicon import LETTER, LOWER
+from nghiquyet.ingestion.pipeline.scan import ends_with_label
 
 _NUM = r"\d{1,3}(?:\.\d{3}){1,5}(?:,\d{1,6})?|\d{1,15}(?:,\d{1,6})?"
+# The value starts on its first digit, and what may not stand before it is
+# checked right after that digit: the engine then skips ahead to digits.
+_VALUE = (
+    rf"\d(?<![{LETTER}\d.,/:-]\d)(?:\d{{0,2}}(?:\.\d{{3}}){{1,5}}(?:,\d{{1,6}})?|\d{{0,14}}(?:,\d{{1,6}})?)"
+)
 _FIGURE = re.compile(
-    rf"(?=\d)(?<![{LETTER}\d.,/:-])(?P<value>{_NUM})(?:\s?/\s?(?P<total>{_NUM}))?(?![\d]|[.,]\d)"
+    rf"(?P<value>{_VALUE})(?:\s?/\s?(?P<total>{_NUM}))?(?![\d]|[.,]\d)"
     rf"(?P<unit>\s?(?:%|‰|km2|km²|m2|m²|m3)"
     rf"(?![{LETTER}\d])|\s(?:[{LOWER}]+)(?:,? [{LOWER}]+){{0,7}})?"
 )
@@ -28,6 +35,9 @@ _BEFORE = re.compile(
     r"kế hoạch|chương trình|công văn|thông báo|báo cáo|tờ trình|thông tri|phiên|đợt|bước|vòng|kỷ niệm)\s*:?\s*$",
     re.IGNORECASE,
 )
+_BEFORE_WORDS = tuple(_BEFORE.pattern[3 : _BEFORE.pattern.index(")")].split("|"))
+_YEAR_VALUE = re.compile(r"(?:19|20)\d{2}")
+_RAW_WORD = re.compile(r"[^\s,]+")
 # Words that cannot start a counted noun: time units (durations) and
 # function words.
 _TIME_UNITS = frozenset(
@@ -233,22 +243,24 @@ def find_figures(text: str, excluded: list[tuple[int, int]]) -> list[Figure]:
         s = m.start()
         if inside(s) or inside(m.end("value") - 1):
             continue
-        if _BEFORE.search(text, max(0, s - 20), s):
-            continue
-        raw_value = m.group("value")
-        value = parse_number(raw_value)
-        total = parse_number(m.group("total")) if m.group("total") else None
-        if total is None and re.fullmatch(r"(?:19|20)\d{2}", raw_value):
+        raw_value, raw_total, unit_raw = m.group("value", "total", "unit")
+        if raw_total is None and _YEAR_VALUE.fullmatch(raw_value):
             continue  # a year
-        unit_raw = m.group("unit") or ""
-        unit = _clean_unit(unit_raw)
+        unit = _clean_unit(unit_raw or "")
         if not unit:
             continue
+        if ends_with_label(text, max(0, s - 20), s, _BEFORE_WORDS, _BEFORE):
+            continue
+        value = parse_number(raw_value)
+        total = parse_number(raw_total) if raw_total else None
         if total is None and value == 1 and unit.startswith("số"):
             continue
-        words = unit.replace(",", " ").split()
-        um = re.match(r"\s*" + r"[ ,]*".join(map(re.escape, words)), unit_raw)
-        end = m.start("unit") + (um.end() if um else 0)
+        # The unit's words are the first raw words (commas between them
+        # are kept inside the span, as written).
+        k = len(unit.replace(",", " ").split())
+        raw_words = _RAW_WORD.finditer(unit_raw)
+        last = next(itertools.islice(raw_words, k - 1, None))
+        end = m.start("unit") + last.end()
         figures.append(Figure(value, total, unit, s, max(end, m.end("value"))))
     return figures
 

@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from nghiquyet.ingestion.pipeline.scan import trie_pattern
+
 # TCVN3 (TCVN 5712:1993, VN3, the "ABC" fonts): byte -> character.
 _TCVN3_ROWS = {
     0xA1: "ĂÂÊÔƠƯĐ",  # 0xA1-0xA7
@@ -98,28 +100,8 @@ def _vni_table() -> dict[str, str]:
 VNI_TO_UNICODE: dict[str, str] = _vni_table()
 
 
-def _trie_pattern(keys) -> str:
-    """An alternation of ``keys`` as a trie: the longest key wins, as in a
-    longest-first alternation, but the engine tries one branch per letter
-    instead of every key in turn (hundreds of VNI sequences)."""
-    trie: dict = {}
-    for key in keys:
-        node = trie
-        for ch in key:
-            node = node.setdefault(ch, {})
-        node[""] = True
-
-    def build(node: dict) -> str:
-        alts = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return build(trie)
-
-
-_VNI_RE = re.compile(_trie_pattern(VNI_TO_UNICODE) + "|[" + "".join(_VNI_SINGLE) + "]")
+# A trie, not a longest-first alternation of hundreds of sequences.
+_VNI_RE = re.compile(trie_pattern(VNI_TO_UNICODE) + "|[" + "".join(_VNI_SINGLE) + "]")
 
 
 def tcvn3_to_unicode(text: str) -> str:
