@@ -9,7 +9,6 @@ Bylines and photo credits are kept aside as authors.
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -115,6 +114,8 @@ _DATE_IN_LINE = re.compile(r"\d\d?[^\S\n]*[/.-][^\S\n]*\d\d?[^\S\n]*[/.-][^\S\n]
 # plain-string prefilters below step aside for the regex.
 _ODD_CASE = re.compile("[İıſ\u212a]")
 _VIEW_WORDS = ("xem", "đọc", "truy cập", "view", "thích", "chia sẻ", "bình luận")
+# What a stamp line can start with (after blanks) besides a digit: a weekday, "ngày".
+_STAMP_LINE_FIRST = frozenset("TtCcNn")
 _STAMP_WORDS = ("cập nhật", "đăng", "xuất bản", "phát hành")
 _HEADING_FIRST = frozenset("NnCcTtBbĐđXxÝýGgVvLlẢảIi")
 
@@ -191,12 +192,6 @@ def strip_furniture(text: str) -> Cleaned:
     else:
         low = head.lower()
         any_views = any(w in low for w in _VIEW_WORDS)
-    dated_at = {m.start() for m in _DATE_IN_LINE.finditer(text, 0, cut)}
-    dated_lines = set()
-    if dated_at:
-        starts = [s for s, _ in body_lines]
-        for pos in dated_at:
-            dated_lines.add(bisect.bisect_right(starts, pos) - 1)
     for idx, (s, e) in enumerate(body_lines):
         line = text[s:e]
         m = _ISO_STAMP.match(line) if idx < 3 else None
@@ -205,15 +200,16 @@ def strip_furniture(text: str) -> Cleaned:
             drop(s, s + m.end(), "stamp")
         # Stamps and counters sit on short lines, never inside paragraphs.
         short = len(line) <= 300
-        dated = short and idx in dated_lines
+        dated = short and ("/" in line or "-" in line or "." in line)
         low_line = line.lower() if dated or any_views else ""
         # Every stamp label holds one of these words (none of them has a
         # letter that IGNORECASE folds beyond ``str.lower``).
-        labelled = dated and any(w in low_line for w in _STAMP_WORDS)
+        labelled = dated and any(w in low_line for w in _STAMP_WORDS) and _DATE_IN_LINE.search(line)
         for m in _STAMP.finditer(line) if labelled else ():
             published = published or _iso(m.group(3), m.group(2), m.group(1))
             drop(s + m.start(), s + m.end(), "stamp")
-        if len(line) <= 80 and dated:
+        first = line.lstrip()[:1]
+        if len(line) <= 80 and dated and (first in _STAMP_LINE_FIRST or first.isdecimal()):
             m = _STAMP_LINE.fullmatch(line)
             if m:
                 published = published or _iso(m.group(3), m.group(2), m.group(1))

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from nghiquyet.ingestion.pipeline.dates import DateMention, year_for
 from nghiquyet.ingestion.pipeline.lexicon import LETTER, TITLE_LOWER_WORDS, UPPER
 from nghiquyet.ingestion.pipeline.people import Mention
+from nghiquyet.ingestion.pipeline.scan import ODD_CASE, gated_finditer, trie_pattern
 from nghiquyet.ingestion.pipeline.spans import SpanSet
 
 KINDS = {
@@ -37,6 +38,28 @@ _MEETING = re.compile(
     rf"(?<=[{LETTER}] )làm việc(?= với)|"
     rf"(?<=[{LETTER}] )họp(?= phiên| định kỳ| thường kỳ| bất thường| trực tuyến| để| cho ý kiến| nghe))"
     rf"(?P<rest>[^.;:\n]{{0,160}})"
+)
+# Where a meeting word can start: the scans go through this trie of
+# literals and try _MEETING only there.
+_MEETING_GATE = re.compile(
+    trie_pattern(
+        [
+            f
+            for w in (
+                "hội nghị",
+                "kỳ họp",
+                "đại hội",
+                "cuộc họp",
+                "phiên họp",
+                "hội thảo",
+                "tọa đàm",
+                "buổi làm việc",
+            )
+            for f in (w, w.capitalize())
+        ]
+        + ["Lễ ", "làm việc", "họp"],
+        not_after=LETTER,
+    )
 )
 _MEETING_NOUN = re.compile(r"[Hh]ội nghị|[Kk]ỳ họp|[Đđ]ại hội|[Cc]uộc họp|[Pp]hiên họp|[Hh]ội thảo")
 _STOPS = ".!?\n"
@@ -65,6 +88,17 @@ def _sentence_end(text: str, pos: int) -> int:
 
 
 _ONLINE = re.compile(r"trực tuyến|truyền hình trực tuyến|điểm cầu|hình thức trực tiếp kết hợp", re.IGNORECASE)
+_ONLINE_WORDS = ("trực tuyến", "điểm cầu", "hình thức trực tiếp kết hợp")
+_PLAN_WORDS = (
+    "dự kiến",
+    "sẽ tổ chức",
+    "sẽ diễn ra",
+    "sẽ họp",
+    "kế hoạch tổ chức",
+    "chuẩn bị tổ chức",
+    "tiến tới",
+)
+_ORGANISER_VERBS = (" tổ chức", " họp", " khai mạc")
 _BRIDGES = re.compile(r"(\d{1,4})\s+điểm cầu")
 _PLAN = re.compile(
     r"dự kiến|sẽ (?:tổ chức|diễn ra|họp)|kế hoạch tổ chức|chuẩn bị tổ chức|tiến tới", re.IGNORECASE
@@ -135,7 +169,7 @@ def find_meetings(
     last_end = -1
     # Driven by the meeting words found in one scan: only their sentences
     # are looked at, so the cost follows the matches, not the text.
-    for hit0 in _MEETING.finditer(text):
+    for hit0 in gated_finditer(_MEETING_GATE, _MEETING, text):
         if excl.covers(hit0.start()) or hit0.start() < last_end:
             continue  # furniture, or a sentence already looked at
         s = max(_sentence_start(text, hit0.start()), last_end)
@@ -144,14 +178,17 @@ def find_meetings(
         if e - s < 8:
             continue
         sentence = text[s:e]
-        hits = [m for m in _MEETING.finditer(sentence) if not excl.covers(s + m.start())]
-        online = bool(_ONLINE.search(sentence))
+        low = sentence.lower() if not ODD_CASE.search(sentence) else None
+        online = any(w in low for w in _ONLINE_WORDS) if low is not None else bool(_ONLINE.search(sentence))
         lo, hi = bisect.bisect_left(day_starts, s), bisect.bisect_left(day_starts, e)
         in_sentence = day_dates[lo:hi]
         if not in_sentence and not online:
             continue
-        if _PLAN.search(sentence) and not online:
+        if not online and (_PLAN.search(sentence) if low is None else any(w in low for w in _PLAN_WORDS)):
             continue
+        hits = [
+            m for m in gated_finditer(_MEETING_GATE, _MEETING, sentence) if not excl.covers(s + m.start())
+        ]
         hit = max(hits, key=lambda h: len(_title(h.group("kind"), h.group("rest"))))
         kind = KINDS.get(hit.group("kind").lower().rstrip(), "hoi_nghi")
         date = None
@@ -159,9 +196,10 @@ def find_meetings(
             d = in_sentence[0]
             date = d.iso(year_for(d, default_year, published))
         bridges = _BRIDGES.search(sentence)
-        org = _ORGANISER.search(sentence)
+        # Every organiser phrase ends on one of these verbs.
+        org = _ORGANISER.search(sentence) if any(v in sentence for v in _ORGANISER_VERBS) else None
         chairs = []
-        chair = _CHAIR.search(sentence)
+        chair = _CHAIR.search(sentence) if low is None or "chủ trì" in low else None
         if chair:
             chairs = names_between(s, s + chair.start())
         title = _title(hit.group("kind"), hit.group("rest"))
@@ -186,7 +224,8 @@ def find_meetings(
     # Chairs named in a sentence of their own ("Các đồng chí … đồng chủ trì
     # hội nghị") belong to the meeting too.
     extra_chairs = []
-    for chair in _CHAIR.finditer(text):
+    may_chair = ODD_CASE.search(text) or "chủ trì" in text.lower()
+    for chair in _CHAIR.finditer(text) if may_chair else ():
         s = _sentence_start(text, chair.start())
         e = _sentence_end(text, chair.start())
         if _MEETING_NOUN.search(text, chair.end(), e):

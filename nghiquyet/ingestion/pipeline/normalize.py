@@ -45,6 +45,9 @@ _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"
 _COMBINING = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 _CHANGING = re.compile(f"[{_ZERO_WIDTH}]+|.?[{_COMBINING}]+", re.DOTALL)
 _NEEDS_PASS = re.compile(f"[{_ZERO_WIDTH}{_COMBINING}]")
+# Anything the two passes above would touch, in one scan: most texts have
+# none, and then both are skipped.
+_ANY_ODD = re.compile(f"[{_ZERO_WIDTH}{_COMBINING}" + "".join(re.escape(chr(c)) for c in _SAME_LENGTH) + "]")
 _OLD_TONE = re.compile("|".join(sorted(OLD_TO_NEW_TONES, key=len, reverse=True)))
 
 
@@ -120,7 +123,8 @@ def normalize(text: str) -> Normalized:
     """
     changes: list[tuple[int, int, int, int]] = []
     out = text
-    if _NEEDS_PASS.search(text):
+    odd = _ANY_ODD.search(text) is not None
+    if odd and _NEEDS_PASS.search(text):
         parts: list[str] = []
         last = 0
         norm_pos = 0
@@ -142,7 +146,8 @@ def normalize(text: str) -> Normalized:
         # Compositions outside the clusters above (Hangul jamo and the
         # like): normalise line by line, mapping each changed line whole.
         changes, out = _normalize_lines(text)
-    if _ODD_CHARS.search(out):
+        odd = True
+    if odd and _ODD_CHARS.search(out):
         out = _ODD_CHARS.sub(lambda m: m.group().translate(_SAME_LENGTH), out)
     out = new_tone_style(out)
     norm = Normalized(text=out, original_length=len(text), _changes=changes)

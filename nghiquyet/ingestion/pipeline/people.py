@@ -31,6 +31,7 @@ from nghiquyet.ingestion.pipeline.lexicon import (
     expand_abbreviations,
     first_chars,
 )
+from nghiquyet.ingestion.pipeline.scan import gated_finditer, trie_pattern
 from nghiquyet.ingestion.pipeline.spans import SpanSet
 
 
@@ -43,20 +44,26 @@ def _both_cases(words) -> list[str]:
 
 _HEAD_ALT = "|".join(re.escape(h) for h in _both_cases(TITLE_HEADS))
 _RANK_ALT = "|".join(re.escape(h) for h in RANKS)
+# Tries rather than longest-first alternations: the same matches, without
+# trying a hundred titles one after the other at each capitalised word.
 _HEAD = re.compile(
-    rf"{first_chars(_both_cases(TITLE_HEADS) + RANKS)}(?<![{LETTER}])(?:(?P<rank>{_RANK_ALT})|(?P<head>{_HEAD_ALT}))(?![{LETTER}])"
+    rf"{first_chars(_both_cases(TITLE_HEADS) + RANKS)}(?<![{LETTER}])"
+    rf"(?:(?P<rank>{trie_pattern(RANKS)})|(?P<head>{trie_pattern(_both_cases(TITLE_HEADS))}))(?![{LETTER}])"
 )
-_ANCHOR = re.compile(rf"(?=[ĐđÔôBb])(?<![{LETTER}])(?:[Đđ]ồng chí|[Ôô]ng|[Bb]à)(?:\s*:)?\s+(?=[{UPPER}])")
+# Where a title can start (a trie starting on literals, so the engine skips
+# ahead): full scans go through it, and _HEAD is tried only there.
+_HEAD_GATE = re.compile(trie_pattern(_both_cases(TITLE_HEADS) + RANKS, not_after=LETTER))
+_ANCHOR_TRIE = trie_pattern(["Đồng chí", "đồng chí", "Ông", "ông", "Bà", "bà"], not_after=LETTER)
+_ANCHOR = re.compile(rf"{_ANCHOR_TRIE}(?:\s*:)?\s+(?=[{UPPER}])")
 _NAME_WORD = re.compile(CAP_WORD)
-_BODY_WORD = re.compile(
-    "(?:" + "|".join(re.escape(w) for w in sorted(BODY_WORDS, key=len, reverse=True)) + f")(?![{LETTER}])"
-)
+_BODY_WORD = re.compile(trie_pattern(BODY_WORDS) + f"(?![{LETTER}])")
 _TOKEN = re.compile(rf" ?(\([^()\n]{{1,60}}\)|[{LETTER}\d&]+(?:\.(?=[ ,]))?)")
 _CAP_RUN = re.compile(rf"{CAP_WORD}(?: {CAP_WORD}){{1,4}}(?![{LETTER}])")
 _GENERIC = re.compile(
     rf"{first_chars(SURNAMES)}(?<![{LETTER}])(?={'|'.join(sorted(SURNAMES, key=len, reverse=True))} )({CAP_WORD}(?: {CAP_WORD}){{1,3}})"
     rf"\s*(?:-|,|\()\s*(?={_HEAD_ALT}|{_RANK_ALT})"
 )
+_GENERIC_GATE = re.compile(trie_pattern(SURNAMES, not_after=LETTER))
 # Capitalised words that belong to bodies and titles, never to names.
 _NOT_NAME = frozenset(
     "Tỉnh Huyện Xã Phường Đảng Ban Hội Ủy Uỷ Sở Bộ Cục Nhà Nước Chính Mặt Trận Đoàn Thường Vụ Khối Chủ Tịch Bí "
@@ -91,6 +98,14 @@ _AFTER_NAME = re.compile(
     r"(?:giữ chức(?: vụ)?|làm|là)\s+"
 )
 _LOWER_PHRASES = sorted(TITLE_LOWER_PHRASES, key=len, reverse=True)
+# The same, by first letter (longest first within each), so a token is
+# compared with the few phrases that can start with it.
+_LOWER_PHRASES_BY_FIRST: dict[str, list[str]] = {}
+for _p in _LOWER_PHRASES:
+    _LOWER_PHRASES_BY_FIRST.setdefault(_p[0], []).append(_p)
+_SEP_TITLE = re.compile(r"\s*(?:,|và)\s+")
+_CLOSE = re.compile(r"\s*\)")
+_SEP_PERSON = re.compile(r"\s*(?:;|,|và)\s*(?:(?:các\s+)?đồng chí\s+)?")
 
 
 @dataclass
@@ -173,7 +188,7 @@ class _Parser:
                 phrase = next(
                     (
                         p
-                        for p in _LOWER_PHRASES
+                        for p in _LOWER_PHRASES_BY_FIRST.get(text[s], ())
                         if text.startswith(p, s) and not text[s + len(p) : s + len(p) + 1].isalpha()
                     ),
                     None,
@@ -242,13 +257,13 @@ class _Parser:
             title, tend, _ = parsed
             titles.append(title)
             end = tend
-            sep = re.compile(r"\s*(?:,|và)\s+").match(text, tend)
+            sep = _SEP_TITLE.match(text, tend)
             if sep and _HEAD.match(text, sep.end()):
                 p = sep.end()
                 continue
             break
         if paren and titles:
-            close = re.compile(r"\s*\)").match(text, end)
+            close = _CLOSE.match(text, end)
             if close:
                 end = close.end()
         return titles, end
@@ -285,7 +300,7 @@ class _Parser:
             name, s, e = got
             titles, end = self.titles_after(e)
             self.add(name, s, e, titles, (s, max(end, e)))
-            sep = re.compile(r"\s*(?:;|,|và)\s*(?:(?:các\s+)?đồng chí\s+)?").match(text, max(end, e))
+            sep = _SEP_PERSON.match(text, max(end, e))
             if not sep:
                 return max(end, e)
             nxt = self.name_at(sep.end(), anchored=anchored)
@@ -296,7 +311,7 @@ class _Parser:
     def from_heads(self) -> None:
         """Title first: "Bí thư Tỉnh ủy Lê Văn A", "Trung tá Nguyễn Văn B"."""
         text = self.text
-        for m in _HEAD.finditer(text):
+        for m in gated_finditer(_HEAD_GATE, _HEAD, text):
             if self.consumed.covers(m.start()):
                 continue
             parsed = self.parse_title(m.start())
@@ -370,7 +385,7 @@ class _Parser:
     def from_captions(self) -> None:
         """ "Nguyễn Văn A - Bí thư …" with no anchor word before the name."""
         text = self.text
-        for m in _GENERIC.finditer(text):
+        for m in gated_finditer(_GENERIC_GATE, _GENERIC, text):
             s = m.start(1)
             if self.consumed.covers(s):
                 continue
