@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from nghiquyet.ingestion.pipeline.dates import find_dates, infer_year
 from nghiquyet.ingestion.pipeline.documents import find_documents, find_named_documents
@@ -10,8 +11,9 @@ from nghiquyet.ingestion.pipeline.figures import find_figures
 from nghiquyet.ingestion.pipeline.furniture import strip_furniture
 from nghiquyet.ingestion.pipeline.meetings import find_meetings
 from nghiquyet.ingestion.pipeline.merges import find_merges
-from nghiquyet.ingestion.pipeline.normalize import normalize
+from nghiquyet.ingestion.pipeline.normalize import new_tone_style, normalize
 from nghiquyet.ingestion.pipeline.people import find_people
+from nghiquyet.ingestion.pipeline.places import find_organisations, find_places, unique_places
 
 _TITLE_LINE = re.compile(r"[^\n]*\S[^\n]*")
 
@@ -48,8 +50,10 @@ def extract(text: str, source: str | None = None, *, hints: dict | None = None) 
     """Extract facts from ``text`` (the text as read) into the contract.
 
     Every span is an offset range of ``text``. Extra keys beyond the
-    contract: ``named_documents``, ``merges``, ``sources`` and, in each
-    meeting, ``kind``, ``organiser`` and ``chairs``.
+    contract: ``named_documents``, ``merges``, ``sources``, ``places``
+    (administrative units with their official code when the name resolves),
+    ``organisations`` (Party and state bodies) and, in each meeting,
+    ``kind``, ``organiser`` and ``chairs``.
     """
     hints = hints or {}
     norm = normalize(text)
@@ -77,13 +81,16 @@ def extract(text: str, source: str | None = None, *, hints: dict | None = None) 
         [(s, e) for _, s, e in named] + doc_spans + doc_date_spans,
     )
     merges = find_merges(body)
+    mentioned = find_places(body, default_year, [(m.start, m.end, m.parts) for m in merges], every=True)
+    organisations = find_organisations(body, mentioned)
+    places = unique_places(mentioned)
     title = _title(body, hints)
 
     def span(s: int, e: int) -> list[int]:
         a, b = norm.span(s, e)
         return [a, b]
 
-    return {
+    out = {
         "source": source,
         "title": title[0] if title else None,
         "published": published,
@@ -122,4 +129,25 @@ def extract(text: str, source: str | None = None, *, hints: dict | None = None) 
         "named_documents": [{"title": t, "span": span(s, e)} for t, s, e in named],
         "merges": [{"unit": m.unit, "parts": m.parts, "span": span(m.start, m.end)} for m in merges],
         "sources": cleaned.sources,
+        "places": [
+            {"name": p.name, "kind": p.kind, "code": p.code, "legacy": p.legacy, "span": span(p.start, p.end)}
+            for p in places
+        ],
+        "organisations": [
+            {"name": o.name, "kind": o.kind, "span": span(o.start, o.end)} for o in organisations
+        ],
     }
+    if norm.changed_length:
+        _drop_unsupported(out, text)
+    return out
+
+
+def _key(text: str) -> str:
+    return " ".join(new_tone_style(unicodedata.normalize("NFC", text)).casefold().split())
+
+
+def _drop_unsupported(out: dict, text: str) -> None:
+    """Leave out a document whose number its span in the text as read does
+    not hold: characters dropped by normalisation inside the number
+    ("0\u200b0") make it a reference no one could be shown or look up."""
+    out["documents"] = [d for d in out["documents"] if _key(d["number"]) in _key(text[slice(*d["span"])])]

@@ -109,6 +109,11 @@ class Normalized:
             return oe if end and pos > ns else os_
         return pos - ne + oe
 
+    @property
+    def changed_length(self) -> bool:
+        """True when characters were composed or dropped (offsets shift)."""
+        return bool(self._changes)
+
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Map a ``[start, end)`` span of ``text`` to the original text."""
         s = self.to_original(start)

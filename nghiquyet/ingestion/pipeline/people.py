@@ -20,7 +20,6 @@ from nghiquyet.ingestion.pipeline.lexicon import (
     CAP_WORD,
     LETTER,
     LOWER,
-    PROVINCES,
     RANKS,
     SURNAMES,
     TITLE_HEADS,
@@ -31,6 +30,7 @@ from nghiquyet.ingestion.pipeline.lexicon import (
     expand_abbreviations,
     first_chars,
 )
+from nghiquyet.ingestion.pipeline.places import province_names
 from nghiquyet.ingestion.pipeline.scan import gated_finditer, trie_pattern
 from nghiquyet.ingestion.pipeline.spans import SpanSet
 
@@ -140,7 +140,7 @@ def _is_name(words: list[str], *, anchored: bool) -> bool:
         return False
     if any(w in _NOT_NAME or not _NAME_WORD.fullmatch(w) for w in words):
         return False
-    if " ".join(words) in PROVINCES:
+    if " ".join(words) in province_names():
         return False
     return anchored or words[0] in SURNAMES
 
@@ -358,8 +358,9 @@ class _Parser:
                 needs_place = False
         words = [t[0] for t in tail]
         # A province named right after the body is a place, not a name.
+        provinces = province_names()
         for n in (3, 2, 1):
-            if len(words) > n and " ".join(words[:n]) in PROVINCES:
+            if len(words) > n and " ".join(words[:n]) in provinces:
                 words = words[n:]
                 tail = tail[n:]
                 needs_place = False

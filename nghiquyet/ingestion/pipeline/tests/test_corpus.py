@@ -67,3 +67,28 @@ def test_furniture_facts_stay_out(corpus_predictions):
     html = predictions["07_trang_bao_dien_tu.html"]
     assert "Đinh Văn Hậu" not in {p["name"] for p in html["people"]}
     assert all(d["symbol"] != "789/QĐ-UBND" for d in html["documents"])
+
+
+@pytest.mark.parametrize(
+    "gold_path",
+    [p for p in gold_files() if "places" in json.loads(p.read_text(encoding="utf-8"))],
+    ids=lambda p: p.stem,
+)
+def test_places_and_organisations_are_found_with_their_codes(gold_path, corpus_predictions):
+    predictions, texts = corpus_predictions
+    gold = json.loads(gold_path.read_text(encoding="utf-8"))
+    pred = predictions[gold["source"]]
+    text = texts[gold["source"]]
+    places = {p["name"]: p for p in pred["places"]}
+    for want in gold["places"]:
+        got = places.get(want["name"])
+        assert got is not None, (want, list(places))
+        assert got["kind"] == want["kind"] and got["code"] == want["code"], got
+        if "legacy" in want:
+            assert got["legacy"] == want["legacy"], got
+    orgs = {o["name"]: o for o in pred["organisations"]}
+    for want in gold["organisations"]:
+        assert want["name"] in orgs and orgs[want["name"]]["kind"] == want["kind"], (want, list(orgs))
+    for fact in pred["places"] + pred["organisations"]:
+        s, e = fact["span"]
+        assert " ".join(text[s:e].split()) == fact["name"]

@@ -72,7 +72,7 @@ texts = st.one_of(
 def _check(text: str) -> dict:
     facts = extract(text, "x.txt")
     assert not provenance_errors(facts, text), provenance_errors(facts, text)
-    for m in facts["named_documents"] + facts["merges"]:
+    for m in facts["named_documents"] + facts["merges"] + facts["places"] + facts["organisations"]:
         s, e = m["span"]
         assert 0 <= s <= e <= len(text)
     return facts

@@ -216,3 +216,60 @@ def test_meeting_with_online_bridges_and_chairs():
 def test_plans_and_bare_mentions_are_not_meetings():
     text = "Kết luận hội nghị, đồng chí Bí thư đề nghị. Dự kiến ngày 15/7 sẽ tổ chức hội nghị cấp tỉnh."
     assert extract(text)["meetings"] == []
+
+
+# -- places and organisations -------------------------------------------------------
+
+from nghiquyet.ingestion.pipeline.places import find_organisations, find_places, province_names  # noqa: E402
+
+
+def _places(text: str, year: int | None = None) -> dict[str, tuple[str, str | None, bool | None]]:
+    return {p.name: (p.kind, p.code, p.legacy) for p in find_places(text, year)}
+
+
+def test_province_names_come_from_the_unit_data():
+    names = province_names()
+    assert {"Hà Tĩnh", "Nghệ An", "Hà Giang", "Bà Rịa - Vũng Tàu", "Hồ Chí Minh"} <= names
+    assert len(names) >= 63
+
+
+def test_places_resolve_with_the_article_province():
+    text = (
+        "Chiều 5/3/2024, Đảng ủy xã Đức Thọ tổ chức hội nghị. Dự có lãnh đạo huyện Đức Thọ, "
+        "thành phố Hà Tĩnh và thị xã Hồng Lĩnh của tỉnh Hà Tĩnh; đặc khu Cô Tô gửi điện mừng."
+    )
+    got = _places(text, 2024)
+    assert got["xã Đức Thọ"] == ("ward", "18229", False)
+    assert got["huyện Đức Thọ"] == ("district", "440", True)
+    assert got["thành phố Hà Tĩnh"] == ("district", "436", True)
+    assert got["thị xã Hồng Lĩnh"] == ("district", "437", True)
+    assert got["tỉnh Hà Tĩnh"][:2] == ("province", "42")
+    assert got["đặc khu Cô Tô"] == ("ward", "07192", False)
+
+
+def test_a_common_commune_name_needs_the_province():
+    assert _places("Xã Tân Dân tổ chức đại hội.", 2024)["Xã Tân Dân"][1] is None
+    got = _places("Hà Tĩnh: xã Tân Dân tổ chức đại hội. Tỉnh Hà Tĩnh chúc mừng.", 2024)
+    assert got["xã Tân Dân"] == ("ward", "18283", True)
+
+
+def test_a_person_after_a_level_word_is_not_a_place():
+    got = _places("Chủ tịch UBND tỉnh Nguyễn Văn An phát biểu; Bí thư Đảng ủy xã Sơn Kim Lê Văn Bình dự.")
+    assert not any(name.startswith("tỉnh") for name in got)
+    assert "xã Sơn Kim" in got
+
+
+def test_organisations_run_on_over_their_place_and_bodies():
+    text = (
+        "UBND tỉnh Hà Tĩnh, Ban Tổ chức Tỉnh ủy Hà Tĩnh, Sở Nông nghiệp và Môi trường, Công an tỉnh, "
+        "Ủy ban MTTQ Việt Nam tỉnh Nghệ An và Ban Thường vụ Đảng ủy xã Đức Thọ phối hợp. Sở sẽ báo cáo."
+    )
+    orgs = {o.name: o.kind for o in find_organisations(text, find_places(text, every=True))}
+    assert orgs == {
+        "UBND tỉnh Hà Tĩnh": "state",
+        "Ban Tổ chức Tỉnh ủy Hà Tĩnh": "party_body",
+        "Sở Nông nghiệp và Môi trường": "department",
+        "Công an tỉnh": "state",
+        "Ủy ban MTTQ Việt Nam tỉnh Nghệ An": "front",
+        "Ban Thường vụ Đảng ủy xã Đức Thọ": "party_body",
+    }
