@@ -61,6 +61,7 @@ class Gazetteer:
     province_names: frozenset[str]
 
 
+@lru_cache(maxsize=8192)
 def fold(name: str) -> str:
     """Lookup key of a place name: NFC, new tone style, lower case, single spaces."""
     return " ".join(new_tone_style(unicodedata.normalize("NFC", name)).lower().split())
@@ -93,13 +94,21 @@ def gazetteer() -> Gazetteer:
     if path is None:
         return Gazetteer(provinces, districts, wards, legacy_to_current, frozenset(names))
 
+    cleaned: dict[str, str] = {}
+    added: set[tuple[str, str, bool]] = set()
+
     def clean(s: str) -> str:
-        return new_tone_style(unicodedata.normalize("NFC", s or "")).strip()
+        # Province and district names repeat on every row: clean each once.
+        out = cleaned.get(s)
+        if out is None:
+            out = cleaned[s] = new_tone_style(unicodedata.normalize("NFC", s or "")).strip()
+        return out
 
     def add(index: dict[str, list[Unit]], unit: Unit) -> None:
-        bucket = index.setdefault(fold(unit.short), [])
-        if unit not in bucket:
-            bucket.append(unit)
+        mark = (unit.level, unit.code, unit.legacy)
+        if mark not in added:
+            added.add(mark)
+            index.setdefault(fold(unit.short), []).append(unit)
 
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
@@ -272,8 +281,7 @@ def find_places(
     for m in _PLACE.finditer(text):
         level_word = m.group("level")
         level, types = _LEVELS[level_word.lower()]
-        name_words = m.group("name").split()
-        raw.append((level, level_word, types, name_words, m.start(), m.start("name")))
+        raw.append((level, level_word, types, m.group("name").split(), m.start(), m.start("name")))
         covered.append(m.span())
         pos = m.end()
         plural = text[max(0, m.start() - 4) : m.start()] == "các "
