@@ -46,11 +46,12 @@ test: setup-test
 test-fast: setup-test
 	$(BIN)/python -m pytest -m "not e2e" $(PYTEST_ARGS)
 
-## check: lint, format check, migrations check (CI runs these too)
+## check: lint, format, types of the pure-Python parts, migrations (CI runs it)
 check: lint
+	$(BIN)/mypy
 	$(BIN)/nghiquyet makemigrations --check --dry-run
 
-lint: setup-test
+lint: $(VENV)/.stamp-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
@@ -58,8 +59,16 @@ format: setup-test
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: setup-test
+## bench: every benchmark, each printing its figures beside a baseline measured in the same run
+bench: setup-test $(VENV)/.stamp-bench
 	$(BIN)/python bench/rollup.py
+	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/report.py
+	$(BIN)/python bench/extract.py
+
+$(VENV)/.stamp-bench: pyproject.toml
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test,bench]'
+	@touch $@
 
 clean:
 	rm -rf $(VENV) node_modules

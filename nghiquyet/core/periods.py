@@ -188,7 +188,7 @@ class Period:
 
     def _year_constructor(cls, year: int) -> Period:  # noqa: N805  # bound by _ClassOrInstance
         _check_year(year)
-        return cls(date(year, 1, 1), date(year, 12, 31), PeriodKind.YEAR)
+        return cls(date(year, 1, 1), date(year, 12, 31), PeriodKind.YEAR)  # type: ignore[operator]
 
     @classmethod
     def term(cls, first_year: int, last_year: int) -> Period:

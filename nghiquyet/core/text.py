@@ -19,7 +19,7 @@ _TONE_MARKS = {
     "\u0323": "dot",  # nặng
 }
 
-_PAIRS = ("oa", "oe", "uy")
+_PAIRS: tuple[tuple[str, str], ...] = (("o", "a"), ("o", "e"), ("u", "y"))
 
 
 def _with_tone(ch: str, mark: str) -> str:

@@ -80,7 +80,7 @@ def extract_html(html: str) -> tuple[str, dict]:
     stack = [(root, False)]
     while stack:
         n, closing = stack.pop()
-        tag = n.tag
+        tag = n.tag or ""
         if closing:
             if tag in _BLOCK:
                 _flush(current, lines)

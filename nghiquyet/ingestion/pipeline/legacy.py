@@ -136,7 +136,7 @@ _UNICODE_TO_VNI = {
 
 def unicode_to_vni(text: str) -> bytes:
     """Encode ``text`` in VNI. Used to make test files."""
-    rev = {}
+    rev: dict[str, str] = {}
     for seq, ch in VNI_TO_UNICODE.items():
         # Prefer the spelling whose marks have the case of the base letter.
         if seq[1:] == (seq[1:].upper() if seq[0].isupper() else seq[1:].lower()):

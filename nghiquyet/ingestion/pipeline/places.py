@@ -24,6 +24,7 @@ import re
 import sqlite3
 import unicodedata
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -157,7 +158,7 @@ def province_names() -> frozenset[str]:
 # -- finding places --------------------------------------------------------------
 
 # Level words as written before a name; the value is what they can name.
-_LEVELS = {
+_LEVELS: dict[str, tuple[str, tuple[str, ...]]] = {
     "tỉnh": ("province", ("Tỉnh",)),
     "thành phố": ("city", ("Thành phố",)),
     "tp.": ("city", ("Thành phố",)),
@@ -261,7 +262,11 @@ def _context(provinces: list[Unit]) -> set[str]:
 
 
 def find_places(
-    text: str, year: int | None = None, merged: list[tuple[int, int, list[str]]] = (), *, every: bool = False
+    text: str,
+    year: int | None = None,
+    merged: Sequence[tuple[int, int, list[str]]] = (),
+    *,
+    every: bool = False,
 ) -> list[Place]:
     """Places named in ``text``, each once (first mention; every mention
     with ``every``), with codes where they resolve.
@@ -488,8 +493,9 @@ def find_organisations(text: str, places: list[Place] | None = None) -> list[Org
                 after_body = True
                 continue
             joined = _AND_BODY.match(text, end) if after_body else None
-            if joined and _BODY.match(text, joined.end()):
-                end = _BODY.match(text, joined.end()).end()
+            second = _BODY.match(text, joined.end()) if joined else None
+            if second:
+                end = second.end()
                 continue
             level = _BARE_LEVEL.match(text, nxt)
             if level:
