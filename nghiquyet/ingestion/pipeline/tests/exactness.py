@@ -1,0 +1,127 @@
+"""Exactness harness: ``extract()`` output over the corpus and variants.
+
+    .venv/bin/python -m nghiquyet.ingestion.pipeline.tests.exactness snapshot OUT.json [DIR...]
+    .venv/bin/python -m nghiquyet.ingestion.pipeline.tests.exactness check OUT.json [DIR...]
+    .venv/bin/python -m nghiquyet.ingestion.pipeline.tests.exactness digests
+
+``digests`` rewrites ``exactness_digests.json`` (the project corpus only),
+which ``test_exactness.py`` checks: run it only when an output change is
+meant.
+
+Runs the pipeline over every text of the project's corpus (and of any
+extra directories given) and over variants of each text (NFD, old tone
+style, zero-width characters inserted, one line, doubled, non-breaking
+spaces, CRLF, HTML-wrapped, legacy encodings, random slices), and writes or
+compares the full JSON output of each run. A speed change must leave every
+output byte-identical.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import sys
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+
+from nghiquyet.core.text import OLD_TO_NEW_TONES
+from nghiquyet.ingestion.pipeline import decode_bytes, extract, legacy
+
+CORPUS = Path(__file__).parent / "corpus"
+_NEW_TO_OLD = {v: k for k, v in OLD_TO_NEW_TONES.items()}
+
+
+def _old_tones(text: str) -> str:
+    for new, old in _NEW_TO_OLD.items():
+        text = text.replace(new, old)
+    return text
+
+
+def _zero_width(text: str, step: int = 7) -> str:
+    return "".join(ch + ("\u200b" if i % step == step - 1 else "") for i, ch in enumerate(text))
+
+
+def variants(name: str, data: bytes) -> Iterator[tuple[str, bytes | str]]:
+    """(label, input) pairs for one file; bytes go through ``decode_bytes``."""
+    yield name + ":bytes", data
+    text = decode_bytes(data, name=name).text
+    yield name + ":text", text
+    yield name + ":nfd", unicodedata.normalize("NFD", text)
+    yield name + ":old", _old_tones(text)
+    yield name + ":zw", _zero_width(text)
+    yield name + ":zw13", _zero_width(text, 13)
+    yield name + ":oneline", text.replace("\n", " ")
+    yield name + ":double", text + "\n" + text
+    yield name + ":nbsp", text.replace(" ", "\u00a0", 40)
+    yield name + ":crlf", text.replace("\n", "\r\n")
+    yield name + ":upper", text.upper()
+    yield name + ":lower", text.lower()
+    paras = "".join(f"<p>{line}</p>\n" for line in text.split("\n"))
+    yield name + ":html", f"<html><head><title>T</title></head><body>{paras}</body></html>".encode()
+    try:
+        yield name + ":tcvn3", legacy.unicode_to_tcvn3(text)
+        yield name + ":vni", legacy.unicode_to_vni(text)
+    except Exception:  # noqa: BLE001 - a character the legacy table lacks
+        pass
+    yield name + ":utf16", text.encode("utf-16")
+    rng = random.Random(name)
+    for k in range(25):
+        i = rng.randrange(len(text) + 1)
+        j = min(len(text), i + rng.randrange(1, 400))
+        yield f"{name}:slice{k}", text[i:j]
+    for k in range(10):
+        i = rng.randrange(len(text) + 1)
+        yield f"{name}:cut{k}", text[:i]
+
+
+def run(dirs: list[Path]) -> dict[str, str]:
+    """Label → JSON output of every variant of every file in ``dirs``."""
+    out: dict[str, str] = {}
+    for d in dirs:
+        for path in sorted(p for p in d.iterdir() if p.is_file()):
+            for label, item in variants(path.name, path.read_bytes()):
+                if isinstance(item, bytes):
+                    try:
+                        dec = decode_bytes(item, name=path.name if label.endswith(":bytes") else "")
+                    except Exception as err:  # noqa: BLE001
+                        out[label] = f"error {type(err).__name__}"
+                        continue
+                    res = extract(dec.text, path.name, hints=dec.hints)
+                else:
+                    res = extract(item, path.name)
+                out[label] = json.dumps(res, ensure_ascii=False, sort_keys=False)
+    return out
+
+
+DIGESTS = Path(__file__).parent / "exactness_digests.json"
+
+
+def digests(outputs: dict[str, str]) -> dict[str, str]:
+    """Label → short SHA-256 of each output (what the test keeps)."""
+    return {k: hashlib.sha256(v.encode()).hexdigest()[:20] for k, v in sorted(outputs.items())}
+
+
+def main(argv: list[str]) -> int:
+    """Write (``snapshot``) or compare (``check``) the outputs."""
+    if argv == ["digests"]:
+        DIGESTS.write_text(json.dumps(digests(run([CORPUS])), indent=0) + "\n", encoding="utf-8")
+        return 0
+    mode, target, *extra = argv
+    got = run([CORPUS, *map(Path, extra)])
+    if mode == "snapshot":
+        Path(target).write_text(json.dumps(got, ensure_ascii=False, indent=0), encoding="utf-8")
+        print(f"{len(got)} outputs written")
+        return 0
+    want = json.loads(Path(target).read_text(encoding="utf-8"))
+    bad = [k for k in want if got.get(k) != want[k]] + [k for k in got if k not in want]
+    digest = hashlib.sha256("".join(got[k] for k in sorted(got)).encode()).hexdigest()[:16]
+    for k in bad[:20]:
+        print("DIFF", k)
+    print(f"{len(got)} outputs, {len(bad)} differ, digest {digest}")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
