@@ -17,7 +17,7 @@ from nghiquyet.documents.access import visible_documents
 from nghiquyet.documents.models import Document
 from nghiquyet.orgs.models import PATH_END, OrgUnit
 from nghiquyet.targets.cache import cached_rollup
-from nghiquyet.targets.models import Assignment, Result, ResultStatus, Target
+from nghiquyet.targets.models import COUNTED_STATUSES, Assignment, Result, Target
 from nghiquyet.targets.rollup import Outcome, Rollup
 from nghiquyet.tasks.access import visible_tasks
 from nghiquyet.tasks.models import OPEN_STATUSES
@@ -121,7 +121,7 @@ def units_not_reported(docs: list[Document], unit: OrgUnit, period: Period, toda
             target__document__in=docs,
             unit__path__gte=lo,
             unit__path__lt=hi,
-            status=ResultStatus.SUBMITTED,
+            status__in=COUNTED_STATUSES,
             period_start__gte=period.start,
             period_end__lte=period.end,
             period_kind=F("target__report_every"),

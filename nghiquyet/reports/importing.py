@@ -380,8 +380,8 @@ def _write(parsed: _Parsed, data: bytes, acting_user, submit: bool) -> ImportSum
                 new.append(c)
                 continue
             note = row[4] if c.note is None else c.note
-            if row[3] == c.value and row[4] == note and row[5] == status:
-                summary.unchanged += 1
+            if row[3] == c.value and row[4] == note and row[5] in (status, ResultStatus.APPROVED):
+                summary.unchanged += 1  # an approved figure sent again unchanged stays approved
                 continue
             changed.append((c, row, note))
         if not new and not changed:
@@ -441,14 +441,41 @@ def _write(parsed: _Parsed, data: bytes, acting_user, submit: bool) -> ImportSum
             ["result", "version", "value", "note", "status", "changed_by", "changed_at"],
             [(row[0], row[6], row[3], row[4], row[5], row[7], now) for _, row, _ in changed],
         )
+
         # do_save_result sets submitted_at only on a submit; a draft keeps it.
-        names = ["value", "note", "status", "version", "reported_by", "reported_at"]
-        names += ["submitted_at"] if submit else []
+        # As there, a changed approved figure goes back to submitted (the
+        # approver sees it again), any change drops the approval, and a
+        # submit answers a return.
+        def new_status(row) -> str:
+            return ResultStatus.SUBMITTED if row[5] == ResultStatus.APPROVED else status
+
+        names = [
+            "value",
+            "note",
+            "status",
+            "version",
+            "reported_by",
+            "reported_at",
+            "approved_by",
+            "approved_at",
+        ]
+        names += ["submitted_at", "returned_reason", "returned_by", "returned_at"] if submit else []
         w.update(
             Result,
             names,
             [
-                (c.value, note, status, row[6] + 1, user_id, now, *([now] if submit else []), row[0])
+                (
+                    c.value,
+                    note,
+                    new_status(row),
+                    row[6] + 1,
+                    user_id,
+                    now,
+                    None,
+                    None,
+                    *([now, "", None, None] if submit else []),
+                    row[0],
+                )
                 for c, row, note in changed
             ],
         )
@@ -461,7 +488,7 @@ def _write(parsed: _Parsed, data: bytes, acting_user, submit: bool) -> ImportSum
         audit = []
         for c, row, note in changed:
             before = _after(row[0], c, key, p, row[4], row[5], row[6], row[7], now, False, value=row[3])
-            after = _after(row[0], c, key, p, note, status, row[6] + 1, user_id, now, submit)
+            after = _after(row[0], c, key, p, note, new_status(row), row[6] + 1, user_id, now, submit)
             audit.append(_audit_row(row[0], c, key, before, after, user_id, now))
         w.insert(
             AuditEntry,

@@ -162,6 +162,13 @@ class Assignment(models.Model):
 class ResultStatus(models.TextChoices):
     DRAFT = "draft", "Nháp"
     SUBMITTED = "submitted", "Đã gửi"
+    APPROVED = "approved", "Đã duyệt"
+
+
+# Figures that count in roll-ups and as "reported": submitted ones are in at
+# once (a figure is shown as soon as the unit sends it, issue 4); approval is
+# a sign-off on top, not a gate (see rollup's docstring).
+COUNTED_STATUSES = (ResultStatus.SUBMITTED, ResultStatus.APPROVED)
 
 
 class Result(models.Model):
@@ -186,6 +193,26 @@ class Result(models.Model):
     )
     reported_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="người duyệt",
+    )
+    approved_at = models.DateTimeField("thời điểm duyệt", null=True, blank=True)
+    # Why the figure was last sent back; kept until the unit submits again.
+    returned_reason = models.TextField("lý do trả lại", blank=True, default="", db_default="")
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="người trả lại",
+    )
+    returned_at = models.DateTimeField("thời điểm trả lại", null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -210,6 +237,17 @@ class Result(models.Model):
     @property
     def period(self) -> Period:
         return parse_period_key(self.period_key)
+
+    @property
+    def is_returned(self) -> bool:
+        """Sent back by an approver and not submitted again since."""
+        return self.status == ResultStatus.DRAFT and bool(self.returned_reason)
+
+    @property
+    def status_label(self) -> str:
+        if self.is_returned:
+            return f"Bị trả lại: {self.returned_reason}"
+        return self.get_status_display()
 
 
 class ResultRevision(models.Model):

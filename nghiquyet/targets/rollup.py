@@ -15,6 +15,13 @@ The rules, per target:
   assigned unit above them inside it) combine by ``unit_aggregation``; a
   unit that is itself assigned and reported its own consolidated figure
   is read as it reported.
+
+Which results count: submitted and approved ones alike (COUNTED_STATUSES).
+A unit's figure shows in every roll-up above as soon as it is sent (issue
+4); the approver's sign-off is a check on top, not a gate, so a province
+read before its communes' leaders have approved is not left empty. An
+approver who finds a figure wrong returns it: it goes back to draft and
+leaves the roll-up until it is submitted again. Drafts never count.
 """
 
 from __future__ import annotations
@@ -32,11 +39,11 @@ from nghiquyet.core.periods import Period, PeriodError
 from nghiquyet.orgs.models import PATH_END, OrgUnit, UnitSuccessor
 
 from .models import (
+    COUNTED_STATUSES,
     Assignment,
     Direction,
     Judged,
     Result,
-    ResultStatus,
     Target,
     TimeAggregation,
     UnitAggregation,
@@ -279,7 +286,7 @@ def rollup(
         unit_goal[(tid, uid)] = tv
         weight[(tid, uid)] = w if w is not None else Decimal(1)
 
-    # 2. Submitted results in the subtree and period, of each target's reporting kind.
+    # 2. Submitted and approved results in the subtree and period, of each target's reporting kind.
     # Each target counts only results of its own reporting kind (a yearly
     # figure beside quarterly ones would be counted twice); grouping the
     # targets by kind keeps this a filter, not a join.
@@ -291,7 +298,7 @@ def rollup(
         kind_q |= Q(target_id__in=ids, period_kind=kind)
     base = Result.objects.filter(
         kind_q,
-        status=ResultStatus.SUBMITTED,
+        status__in=COUNTED_STATUSES,
         period_start__gte=period.start,
         period_end__lte=period.end,
         value__isnull=False,
@@ -517,7 +524,7 @@ class ReportingStatus:
 def reporting_status(document, unit: OrgUnit, period: Period) -> list[ReportingStatus]:
     """For each current unit of the subtree assigned targets of ``document``
     that fall due in ``period``: how many it should have submitted and
-    how many it has. Units with nothing submitted come first."""
+    how many it has (approved ones count as submitted). Units with nothing submitted come first."""
     targets = list(document.targets.all())
     due = {t.pk for t in targets if _falls_due(t, period)}
     lo, hi = unit.path, unit.path + PATH_END
@@ -538,7 +545,7 @@ def reporting_status(document, unit: OrgUnit, period: Period) -> list[ReportingS
     submitted: dict[int, int] = defaultdict(int)
     drafts: dict[int, int] = defaultdict(int)
     for uid, status in counts:
-        if status == ResultStatus.SUBMITTED:
+        if status in COUNTED_STATUSES:
             submitted[uid] += 1
         else:
             drafts[uid] += 1
