@@ -11,9 +11,9 @@ it must start with a family name, which keeps places ("Hà Tĩnh") out.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
-from nghiquyet.core.text import normalize_name
 from nghiquyet.ingestion.pipeline.lexicon import (
     ADMIN_LEVELS,
     BODY_WORDS,
@@ -30,6 +30,7 @@ from nghiquyet.ingestion.pipeline.lexicon import (
     expand_abbreviations,
     first_chars,
 )
+from nghiquyet.ingestion.pipeline.normalize import new_tone_style
 from nghiquyet.ingestion.pipeline.places import province_names
 from nghiquyet.ingestion.pipeline.scan import gated_finditer, trie_pattern
 from nghiquyet.ingestion.pipeline.spans import SpanSet
@@ -128,11 +129,23 @@ class Person:
     spans: list[tuple[int, int]] = field(default_factory=list)
 
 
+_PARENS = re.compile(r"\([^)]*\)")
+_PARENS_BEFORE = re.compile(r"\s*\([^()]*\)")
+_PAREN_NAMES = re.compile(rf"[{UPPER}][{LETTER}]*(?:[ ,-]+[{UPPER}][{LETTER}]*)*")
+
+
 def title_key(title: str) -> frozenset[str]:
     """Token set of a title with abbreviations written out, for comparing."""
     text = expand_abbreviations(title).replace("ủy viên trung ương", "ủy viên ban chấp hành trung ương")
-    text = re.sub(r"\([^)]*\)", " ", text)
+    if "(" in text:
+        text = _PARENS.sub(" ", text)
     return frozenset(text.split())
+
+
+def _name_key(name: str) -> str:
+    """``nghiquyet.core.text.normalize_name`` (NFC, new tone style,
+    casefold, single spaces) through the one-scan tone pass: the same key."""
+    return " ".join(new_tone_style(unicodedata.normalize("NFC", name)).casefold().split())
 
 
 def _is_name(words: list[str], *, anchored: bool) -> bool:
@@ -164,7 +177,7 @@ class _Parser:
             s, e = m.start(1), m.end(1)
             if tok.startswith("("):
                 inner = tok[1:-1].strip()
-                if toks and re.fullmatch(rf"[{UPPER}][{LETTER}]*(?:[ ,-]+[{UPPER}][{LETTER}]*)*", inner):
+                if toks and _PAREN_NAMES.fullmatch(inner):
                     toks.append((tok, s, e, "paren"))
                     pos = e
                     continue
@@ -183,16 +196,13 @@ class _Parser:
             elif word[0].isdigit():
                 break
             else:
-                if self._ends_with_name(toks):
+                if toks and toks[-1][3] == "cap" and self._ends_with_name(toks):
                     break  # lower-case after a person's name: the verb
-                phrase = next(
-                    (
-                        p
-                        for p in _LOWER_PHRASES_BY_FIRST.get(text[s], ())
-                        if text.startswith(p, s) and not text[s + len(p) : s + len(p) + 1].isalpha()
-                    ),
-                    None,
-                )
+                phrase = None
+                for p in _LOWER_PHRASES_BY_FIRST.get(text[s], ()):
+                    if text.startswith(p, s) and not text[s + len(p) : s + len(p) + 1].isalpha():
+                        phrase = p
+                        break
                 if phrase:
                     toks.append((phrase, s, s + len(phrase), "low"))
                     pos = s + len(phrase)
@@ -237,7 +247,9 @@ class _Parser:
         return self._title_text(pos, end), end, toks
 
     def _title_text(self, start: int, end: int) -> str:
-        raw = re.sub(r"\s*\([^()]*\)", "", self.text[start:end])
+        raw = self.text[start:end]
+        if "(" in raw:
+            raw = _PARENS_BEFORE.sub("", raw)
         return " ".join(raw.split()).rstrip(" ,;-")
 
     def titles_after(self, pos: int) -> tuple[list[str], int]:
@@ -409,7 +421,7 @@ def find_people(text: str) -> tuple[list[Person], list[Mention]]:
     keys: dict[str, list[frozenset[str]]] = {}
     seen_spans: set[tuple[int, int]] = set()
     for mention in sorted(parser.mentions, key=lambda x: x.start):
-        key = normalize_name(mention.name)
+        key = _name_key(mention.name)
         person = people.get(key)
         if person is None:
             person = people[key] = Person(mention.name)
