@@ -8,14 +8,15 @@ from django.shortcuts import get_object_or_404
 from ninja import Router
 
 from nghiquyet.accounts.access import access_unit
+from nghiquyet.accounts.models import Role
 from nghiquyet.core.periods import PeriodError, parse_period, parse_period_key
 from nghiquyet.documents.access import access_document
 
-from .access import access_reporting_unit, access_target
-from .actions import do_save_result
+from .access import access_reporting_unit, access_result, access_results, access_target
+from .actions import do_approve_results, do_return_result, do_save_result
 from .models import Result, Target
 from .rollup import Outcome, rollup
-from .schemas import ResultIn, ResultOut, RollupOut, TargetOut
+from .schemas import ApproveIn, ResultIn, ResultOut, ReturnIn, RollupOut, TargetOut
 
 router = Router(tags=["Chỉ tiêu và kết quả"])
 
@@ -93,3 +94,33 @@ def save_result(request, payload: ResultIn):
         expected_version=payload.expected_version,
     )
     return get_object_or_404(Result, pk=result.pk)
+
+
+@router.post("/results/approve", response={200: list[ResultOut]})
+def approve_results(request, payload: ApproveIn):
+    """Approve submitted results (all or nothing): approver role (or admin)
+    over each result's unit. ``versions`` pins what the caller checked: a
+    result changed since is refused (409)."""
+    results = access_results(request.user, payload.results, Role.APPROVER)
+    versions = {int(k): v for k, v in (payload.versions or {}).items() if k.isdigit()} or None
+    do_approve_results(results, acting_user=request.user, expected_versions=versions)
+    return list(Result.objects.filter(pk__in=[r.pk for r in results]).order_by("pk"))
+
+
+@router.post("/results/{result_id}/approve", response={200: ResultOut})
+def approve_result(request, result_id: int, expected_version: int | None = None):
+    """Approve one submitted result (approver role or admin over its unit)."""
+    result = access_result(request.user, result_id, Role.APPROVER)
+    versions = {result.pk: expected_version} if expected_version is not None else None
+    do_approve_results([result], acting_user=request.user, expected_versions=versions)
+    return Result.objects.get(pk=result.pk)
+
+
+@router.post("/results/{result_id}/return", response={200: ResultOut})
+def return_result(request, result_id: int, payload: ReturnIn):
+    """Send a result back to its unit as a draft, with a reason (required)."""
+    result = access_result(request.user, result_id, Role.APPROVER)
+    do_return_result(
+        result, reason=payload.reason, acting_user=request.user, expected_version=payload.expected_version
+    )
+    return Result.objects.get(pk=result.pk)

@@ -20,7 +20,7 @@ from nghiquyet.documents.models import Document
 from nghiquyet.orgs.models import OrgUnit
 
 from .actions import StaleResultError, clean_value, do_save_result
-from .models import Result, ResultStatus, Target
+from .models import COUNTED_STATUSES, Result, Target
 
 # A value that moved more than this share away from last period's is flagged.
 FAR_FROM_LAST = Decimal("0.5")
@@ -60,11 +60,13 @@ class Row:
 
     @property
     def status(self) -> str:
-        return self.result.status if self.result else ""
+        if self.result is None:
+            return ""
+        return "returned" if self.result.is_returned else self.result.status
 
     @property
     def status_label(self) -> str:
-        return self.result.get_status_display() if self.result else "Chưa nhập"
+        return self.result.status_label if self.result else "Chưa nhập"
 
     def changed(self) -> bool:
         if self.result is None:
@@ -145,7 +147,7 @@ class ReportForm:
             if submit:
                 if row.cleaned is None:
                     continue
-                if row.result and row.result.status == ResultStatus.SUBMITTED and not row.changed():
+                if row.result and row.result.status in COUNTED_STATUSES and not row.changed():
                     continue
                 out.append(row)
             elif row.changed():

@@ -55,6 +55,9 @@ class ResultOut(Schema):
     status: str
     version: int
     submitted_at: dt.datetime | None
+    approved_by_id: int | None = None
+    approved_at: dt.datetime | None = None
+    returned_reason: str = ""
 
 
 class ResultIn(Schema):
@@ -69,3 +72,15 @@ class ResultIn(Schema):
     expected_version: int | None = Field(
         None, description="Phiên bản đã đọc (0 nếu chưa có); lệch phiên bản thì bị từ chối (409)."
     )
+
+
+class ApproveIn(Schema):
+    results: list[int] = Field(..., min_length=1, max_length=5000, description="Mã các kết quả cần duyệt.")
+    versions: dict[str, int] | None = Field(
+        None, description="Phiên bản đã xem của từng kết quả (mã → phiên bản); lệch thì bị từ chối (409)."
+    )
+
+
+class ReturnIn(Schema):
+    reason: str = Field(..., description="Lý do trả lại (bắt buộc), đơn vị báo cáo sẽ đọc.")
+    expected_version: int | None = Field(None, description="Phiên bản đã xem; lệch thì bị từ chối (409).")

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -8,18 +9,26 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from nghiquyet.accounts.access import access_unit, home_unit
+from nghiquyet.accounts.models import Role
 from nghiquyet.core.dashboard import in_force
-from nghiquyet.core.periods import Period, PeriodError, PeriodKind, parse_period_key
+from nghiquyet.core.periods import Period, PeriodError, PeriodKind, current_period, parse_period_key
 from nghiquyet.core.viewutils import default_document_period, int_param, period_param, reporting_periods
 from nghiquyet.documents.models import Document
-from nghiquyet.orgs.models import OrgUnit
+from nghiquyet.orgs.models import PATH_END, OrgUnit
 
 from . import charts
-from .access import access_reporting_unit, access_target, reporting_units
-from .actions import clean_value
+from .access import (
+    access_approval_unit,
+    access_reporting_unit,
+    access_result,
+    access_target,
+    approval_roots,
+    reporting_units,
+)
+from .actions import clean_value, do_approve_results, do_return_result
 from .cache import cached_rollup
 from .forms import ReportForm, far_from_last
-from .models import Assignment, Result, Target
+from .models import COUNTED_STATUSES, Assignment, Result, ResultStatus, Target
 
 KIND_ORDER = [PeriodKind.QUARTER, PeriodKind.MONTH, PeriodKind.HALF, PeriodKind.YEAR]
 
@@ -203,3 +212,171 @@ def detail(request, pk):
     }
     template = "targets/partials/detail.html" if request.htmx else "targets/detail.html"
     return render(request, template, context)
+
+
+# -- sign-off: an approver checks the figures units below them submitted ------
+
+UNITS_PER_PAGE = 20
+
+
+def _approval_periods(unit: OrgUnit, today) -> list[Period]:
+    kinds = set(
+        Assignment.objects.filter(unit__path__gte=unit.path, unit__path__lt=unit.path + PATH_END)
+        .values_list("target__report_every", flat=True)
+        .distinct()
+    )
+    out: list[Period] = []
+    for kind in KIND_ORDER:
+        if kind.value in kinds:
+            out.extend(reporting_periods(kind, today))
+    return out
+
+
+def _approval_rows(units, period: Period, statuses) -> dict[int, list[Result]]:
+    rows: dict[int, list[Result]] = {u.pk: [] for u in units}
+    qs = (
+        Result.objects.filter(unit__in=list(rows), period_key=period.key(), status__in=statuses)
+        .select_related("target__document", "reported_by", "approved_by")
+        .order_by("-target__document__issued", "target__document_id", "target__order", "target_id")
+    )
+    for r in qs:
+        rows[r.unit_id].append(r)
+    return rows
+
+
+def _group(unit: OrgUnit, rows: list[Result]) -> dict:
+    pending = [r for r in rows if r.status == ResultStatus.SUBMITTED]
+    return {"unit": unit, "rows": rows, "pending": pending}
+
+
+def _render_group(request, unit: OrgUnit, period: Period, *, note: str = "", error: str = ""):
+    """One unit's figures for the period after an action (htmx swap)."""
+    rows = _approval_rows([unit], period, COUNTED_STATUSES)[unit.pk]
+    ctx = {"g": _group(unit, rows), "period": period, "note": note, "error": error}
+    return render(request, "targets/partials/approve_unit.html", ctx)
+
+
+def _after_action(request, unit: OrgUnit, period: Period, *, note: str = "", error: str = ""):
+    if request.htmx:
+        return _render_group(request, unit, period, note=note, error=error)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, note)
+    back = request.POST.get("tiep") or ""
+    if not back.startswith(reverse("targets:approve")):
+        back = reverse("targets:approve") + f"?ky={period.key()}"
+    return redirect(back)
+
+
+@login_required
+def approve(request):
+    """An approver's page: the figures submitted in their subtree for one
+    period, grouped by unit, to approve (per row or per unit) or return."""
+    roots = approval_roots(request.user)
+    if not roots:
+        raise PermissionDenied("Đồng chí không có quyền duyệt số liệu.")
+    unit_id = int_param(request, "don_vi")
+    scope = access_approval_unit(request.user, unit_id) if unit_id else roots[0]
+    today = timezone.localdate()
+    periods = _approval_periods(scope, today)
+    period = period_param(request, periods[0] if periods else current_period(PeriodKind.QUARTER, today))
+    show_all = request.GET.get("tat_ca") == "1"
+    statuses = COUNTED_STATUSES if show_all else (ResultStatus.SUBMITTED,)
+    with_rows = Result.objects.filter(
+        unit__path__gte=scope.path,
+        unit__path__lt=scope.path + PATH_END,
+        period_key=period.key(),
+        status__in=statuses,
+    ).values("unit_id")
+    units = OrgUnit.objects.filter(pk__in=with_rows).vn_ordered()
+    page = Paginator(units, UNITS_PER_PAGE).get_page(request.GET.get("trang"))
+    rows = _approval_rows(page.object_list, period, statuses)
+    pending = Result.objects.filter(
+        unit__path__gte=scope.path,
+        unit__path__lt=scope.path + PATH_END,
+        period_key=period.key(),
+        status=ResultStatus.SUBMITTED,
+    ).count()
+    query = f"?don_vi={scope.pk}&ky={period.key()}" + ("&tat_ca=1" if show_all else "")
+    context = {
+        "roots": roots,
+        "scope": scope,
+        "periods": periods,
+        "period": period,
+        "show_all": show_all,
+        "groups": [_group(u, rows[u.pk]) for u in page.object_list],
+        "page": page,
+        "pending": pending,
+        "query": query,
+        "here": reverse("targets:approve") + query + (f"&trang={page.number}" if page.number > 1 else ""),
+    }
+    return render(request, "targets/approve.html", context)
+
+
+def _versions(request) -> dict[int, int]:
+    """``kq_<result id>=<version shown>`` pairs posted by the page."""
+    out = {}
+    for key, raw in request.POST.items():
+        if key.startswith("kq_"):
+            try:
+                out[int(key[3:])] = int(raw)
+            except ValueError:
+                continue
+    return out
+
+
+@login_required
+@require_POST
+def approve_unit(request, unit_id):
+    """Approve the submitted figures of one unit that the page showed."""
+    unit = access_approval_unit(request.user, unit_id)
+    try:
+        period = parse_period_key(request.POST.get("ky", ""))
+    except (PeriodError, ValueError):
+        raise Http404("Kỳ báo cáo không hợp lệ.") from None
+    versions = _versions(request)
+    results = list(Result.objects.filter(pk__in=list(versions), unit=unit, period_key=period.key()))
+    if not results:
+        return _after_action(request, unit, period, error="Không có số liệu nào để duyệt.")
+    try:
+        done = do_approve_results(results, acting_user=request.user, expected_versions=versions)
+    except ValidationError as exc:
+        return _after_action(request, unit, period, error=" ".join(exc.messages))
+    return _after_action(request, unit, period, note=f"Đã duyệt {len(done)} số liệu của {unit.name}.")
+
+
+@login_required
+@require_POST
+def approve_result(request, pk):
+    """Approve one submitted figure."""
+    result = access_result(request.user, pk, Role.APPROVER)
+    version = int_param(request, "phien_ban")
+    try:
+        do_approve_results(
+            [result],
+            acting_user=request.user,
+            expected_versions={result.pk: version} if version is not None else None,
+        )
+    except ValidationError as exc:
+        return _after_action(request, result.unit, result.period, error=" ".join(exc.messages))
+    return _after_action(request, result.unit, result.period, note=f"Đã duyệt “{result.target.name}”.")
+
+
+@login_required
+@require_POST
+def return_result(request, pk):
+    """Send one figure back to its unit, with the reason the reporter will read."""
+    result = access_result(request.user, pk, Role.APPROVER)
+    try:
+        do_return_result(
+            result,
+            reason=request.POST.get("ly_do", ""),
+            acting_user=request.user,
+            expected_version=int_param(request, "phien_ban"),
+        )
+    except ValidationError as exc:
+        return _after_action(request, result.unit, result.period, error=" ".join(exc.messages))
+    return _after_action(
+        request, result.unit, result.period, note=f"Đã trả lại “{result.target.name}” cho {result.unit.name}."
+    )
