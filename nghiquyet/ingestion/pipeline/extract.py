@@ -86,9 +86,17 @@ def extract(text: str, source: str | None = None, *, hints: dict | None = None) 
     places = unique_places(mentioned)
     title = _title(body, hints)
 
-    def span(s: int, e: int) -> list[int]:
-        a, b = norm.span(s, e)
-        return [a, b]
+    if norm.changed_length:
+
+        def span(s: int, e: int) -> list[int]:
+            a, b = norm.span(s, e)
+            return [a, b]
+
+    else:
+        # Offsets of the normalised text are offsets of the input
+        # (``Normalized.span`` maps ``(s, e)`` to ``(s, max(e, s))``).
+        def span(s: int, e: int) -> list[int]:
+            return [s, e if e > s else s]
 
     out = {
         "source": source,

@@ -276,6 +276,7 @@ def _clean_unit(raw: str) -> str:
     if words[0].lower() in _NOT_UNIT_START:
         return ""
     out: list[str] = []
+    count = 0  # words in ``out``, commas left out
     for i, w in enumerate(words):
         if w == ",":
             # "chi bộ, đảng bộ cơ sở": a comma inside a short list of nouns.
@@ -292,7 +293,8 @@ def _clean_unit(raw: str) -> str:
         if len(out) == 1 and w in _UNIT_STOP and w not in _VERBS_IN_UNIT:
             break
         out.append(w)
-        if sum(1 for x in out if x != ",") >= 7:
+        count += 1
+        if count >= 7:
             break
     while out and out[-1] == ",":
         out.pop()
