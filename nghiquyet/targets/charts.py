@@ -16,6 +16,23 @@ OUTCOME_COLORS = {
 ORDER = [Outcome.EXCEEDED, Outcome.MET, Outcome.NOT_MET, Outcome.NOT_ASSESSED]
 FONT = {"fontFamily": "Segoe UI, Noto Sans, Arial, sans-serif"}
 
+# Shown in place of a chart with nothing to draw (an empty axis reads as "zero").
+NO_DATA = "Chưa có số liệu"
+
+
+def has_data(option: dict | None) -> bool:
+    """Whether a chart option has at least one value to draw. Templates
+    show NO_DATA instead of a chart without one (static/js/app.js does the
+    same for options it is handed)."""
+    if not option:
+        return False
+    for series in option.get("series") or []:
+        for point in series.get("data") or []:
+            value = point.get("value") if isinstance(point, dict) else point
+            if value is not None:
+                return True
+    return False
+
 
 def _num(v: Decimal | None) -> float | None:
     return None if v is None else float(v)

@@ -8,6 +8,16 @@
     return typeof v === "number" ? vn.format(v) : String(v);
   }
   function axes(a) { return a ? (Array.isArray(a) ? a : [a]) : []; }
+  // The server leaves out charts with nothing to draw (targets.charts.has_data);
+  // an option handed over without a value still gets words, not an empty axis.
+  function hasData(opt) {
+    return (opt.series || []).some(function (s) {
+      return (s.data || []).some(function (p) {
+        var v = p !== null && typeof p === "object" ? p.value : p;
+        return v !== null && v !== undefined;
+      });
+    });
+  }
   function initCharts(root) {
     if (!window.echarts) return;
     root.querySelectorAll("[data-chart]").forEach(function (el) {
@@ -16,6 +26,12 @@
       var old = window.echarts.getInstanceByDom(el);
       if (old) old.dispose();
       var opt = JSON.parse(src.textContent);
+      if (!hasData(opt)) {
+        el.classList.add("chart-empty");
+        el.setAttribute("role", "note");
+        el.textContent = "Chưa có số liệu";
+        return;
+      }
       opt.animation = false; // office PCs: draw at once, no half-grown bars
       opt.tooltip = opt.tooltip || {};
       opt.tooltip.valueFormatter = vnFormat;

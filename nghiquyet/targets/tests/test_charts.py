@@ -1,0 +1,48 @@
+"""Charts with nothing to draw say so ("Chưa có số liệu") instead of an empty axis."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+import time_machine
+
+from nghiquyet.core.tests.webhelpers import Q3, TODAY, submit
+from nghiquyet.targets import charts
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    with time_machine.travel(TODAY, tick=False):
+        yield
+
+
+def test_has_data():
+    assert not charts.has_data(None)
+    assert not charts.has_data(
+        charts.values_by_period(["Quý I/2026", "Quý II/2026"], [None, None], None, "%")
+    )
+    assert not charts.has_data(charts.values_by_unit([], [], Decimal(5), "%"))
+    assert charts.has_data(
+        charts.values_by_period(["Quý I/2026", "Quý II/2026"], [None, Decimal(0)], None, "%")
+    )
+    assert charts.has_data({"series": [{"data": [{"value": 3}]}]})
+    assert not charts.has_data({"series": [{"data": [{"value": None}]}]})
+
+
+@pytest.mark.django_db
+def test_target_without_results_shows_no_data_instead_of_a_chart(client, users, tree, resolution):
+    client.force_login(users.viewer)
+    url = f"/so-lieu/chi-tieu/{resolution.new_members.pk}/?don_vi={tree.province.pk}&ky={Q3.key()}"
+    html = client.get(url).content.decode()
+    assert html.count("Chưa có số liệu") == 2 and "data-chart=" not in html
+    submit(resolution.new_members, tree.commune_a, Q3, 7, users.reporter)
+    html = client.get(url).content.decode()
+    assert "Chưa có số liệu" not in html and html.count("data-chart=") == 2
+
+
+@pytest.mark.django_db
+def test_unit_figures_without_results_show_no_data(client, users, tree, resolution):
+    client.force_login(users.viewer)
+    html = client.get(f"/don-vi/{tree.commune_a.pk}/").content.decode()
+    assert 'data-chart="chart-siblings"' not in html and "Chưa có số liệu" in html
