@@ -162,6 +162,34 @@ def test_changed_value_keeps_a_revision(unit_template, users, tree, review):
     assert entry.after["version"] == 2 and entry.actor == users.reporter
 
 
+def test_approved_figure_stays_approved_unless_the_sheet_changes_it(
+    unit_template, users, tree, review, django_user_model
+):
+    from conftest import make_user
+    from nghiquyet.accounts.models import Role
+    from nghiquyet.targets.actions import do_approve_results
+
+    approver = make_user(django_user_model, "duyet_ductho", tree.commune_a, Role.APPROVER)
+    do_import_results(fill(unit_template, {f"F{TARGETS_FIRST_ROW}": 10}), acting_user=users.reporter)
+    res = Result.objects.get(target=review.new_members, unit=tree.commune_a, period_key="2026-Q3")
+    do_approve_results([res], acting_user=approver)
+    again = do_import_results(fill(unit_template, {f"F{TARGETS_FIRST_ROW}": 10}), acting_user=users.reporter)
+    assert again.unchanged == 1
+    res.refresh_from_db()
+    assert (res.status, res.approved_by) == (ResultStatus.APPROVED, approver)
+    # Changed, even in a draft import: back to submitted for the approver, approval dropped.
+    do_import_results(
+        fill(unit_template, {f"F{TARGETS_FIRST_ROW}": 11}), acting_user=users.reporter, submit=False
+    )
+    res.refresh_from_db()
+    assert (res.status, res.value, res.approved_by, res.approved_at) == (
+        ResultStatus.SUBMITTED,
+        Decimal(11),
+        None,
+        None,
+    )
+
+
 def test_children_file_fills_every_commune(review, tree, users):
     data = build_children_template(review.doc, tree.province, Q3)
     r = UNITS_FIRST_ROW

@@ -329,3 +329,23 @@ def test_api_refusals(client, approvers, sent, users):
     assert post(client, f"/api/results/{a.pk}/approve", {}, users.outsider).status_code == 404
     assert client.post(f"/api/results/{a.pk}/approve").status_code == 401
     assert set(Result.objects.values_list("status", flat=True)) == {ResultStatus.SUBMITTED}
+
+
+def test_changing_an_approved_figure_in_the_form_sends_it_back_for_approval(
+    client, approvers, sent, users, tree, resolution
+):
+    do_approve_results([sent["a"]], acting_user=approvers["a"])
+    client.force_login(users.reporter)
+    data = {}
+    for r in (sent["a"], sent["a2"]):
+        t = r.target
+        data[f"gia_tri_{t.pk}"] = "15" if r is sent["a"] else "3,2"
+        data[f"ghi_chu_{t.pk}"] = ""
+        data[f"phien_ban_{t.pk}"] = str(fresh(r).version)
+    r = client.post(f"/so-lieu/bao-cao/?don_vi={tree.commune_a.pk}&ky={Q3.key()}", {**data, "luu": "1"})
+    assert r.status_code == 302
+    a = fresh(sent["a"])
+    assert (a.status, a.value, a.version) == (ResultStatus.SUBMITTED, Decimal(15), 3)
+    assert fresh(sent["a2"]).version == 1  # unchanged rows are not written
+    client.force_login(approvers["a"])
+    assert "Duyệt tất cả (2)" in client.get(f"{PAGE}?ky={Q3.key()}").content.decode()
