@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from nghiquyet.ingestion.pipeline.lexicon import CAP_WORD, LETTER
+from nghiquyet.ingestion.pipeline.scan import has_odd_case
 
 # Headings that open a block of other articles or of comments.
 _HEADING = re.compile(
@@ -110,9 +111,8 @@ def _lines(text: str) -> list[tuple[int, int]]:
 # lines that do are tried against the (slower) stamp patterns.
 _DATE_IN_LINE = re.compile(r"\d\d?[^\S\n]*[/.-][^\S\n]*\d\d?[^\S\n]*[/.-][^\S\n]*\d{4}")
 # Characters that IGNORECASE matches beyond what ``str.lower`` gives
-# ("ı", "ſ") or that ``str.lower`` lengthens ("İ"): with any of them the
-# plain-string prefilters below step aside for the regex.
-_ODD_CASE = re.compile("[İıſ\u212a]")
+# ("ı", "ſ") or that ``str.lower`` lengthens ("İ"): with any of them
+# (``has_odd_case``) the plain-string prefilters below step aside for the regex.
 _VIEW_WORDS = ("xem", "đọc", "truy cập", "view", "thích", "chia sẻ", "bình luận")
 # What a stamp line can start with (after blanks) besides a digit: a weekday, "ngày".
 _STAMP_LINE_FIRST = frozenset("TtCcNn")
@@ -159,11 +159,12 @@ def strip_furniture(text: str) -> Cleaned:
     # the list of headlines under it.
     cut = n
     for i, (s, e) in enumerate(lines):
-        line = text[s:e].strip()
+        raw_line = text[s:e]
         # _HEADING_LINE: the line's first character after blanks and tabs.
-        first = text[s:e].lstrip(" \t")[:1]
+        first = raw_line.lstrip(" \t")[:1]
         if first not in _HEADING_FIRST or not first:
             continue
+        line = raw_line.strip()
         if len(line) > 120 or not _HEADING.fullmatch(line.rstrip(" :.")):
             continue
         inline = _INLINE_HEADING.fullmatch(line.rstrip(" :."))
@@ -186,12 +187,15 @@ def strip_furniture(text: str) -> Cleaned:
     # counters at all, and then no line is scanned for them.
     any_image = "." in text and bool(_IMAGE_HINT.search(text, 0, cut))
     head = text[:cut]
-    odd_case = bool(_ODD_CASE.search(head))
+    odd_case = has_odd_case(head)
     if odd_case:
         any_views = bool(_VIEWS_HINT.search(text, 0, cut))
+        any_stamp = True
     else:
         low = head.lower()
         any_views = any(w in low for w in _VIEW_WORDS)
+        # A line can hold a stamp word only if the text does.
+        any_stamp = any(w in low for w in _STAMP_WORDS)
     for idx, (s, e) in enumerate(body_lines):
         line = text[s:e]
         m = _ISO_STAMP.match(line) if idx < 3 else None
@@ -201,10 +205,12 @@ def strip_furniture(text: str) -> Cleaned:
         # Stamps and counters sit on short lines, never inside paragraphs.
         short = len(line) <= 300
         dated = short and ("/" in line or "-" in line or "." in line)
-        low_line = line.lower() if dated or any_views else ""
+        low_line = line.lower() if (dated and any_stamp) or any_views else ""
         # Every stamp label holds one of these words (none of them has a
         # letter that IGNORECASE folds beyond ``str.lower``).
-        labelled = dated and any(w in low_line for w in _STAMP_WORDS) and _DATE_IN_LINE.search(line)
+        labelled = (
+            dated and any_stamp and any(w in low_line for w in _STAMP_WORDS) and _DATE_IN_LINE.search(line)
+        )
         for m in _STAMP.finditer(line) if labelled else ():
             published = published or _iso(m.group(3), m.group(2), m.group(1))
             drop(s + m.start(), s + m.end(), "stamp")
@@ -228,7 +234,7 @@ def strip_furniture(text: str) -> Cleaned:
                 seen[key] = idx
 
     # Source before the lead: "(Baohatinh.vn) - ".
-    for m in _SOURCE_PREFIX.finditer(text, 0, cut):
+    for m in _SOURCE_PREFIX.finditer(text, 0, cut) if "(" in head else ():
         if m.start() > 0.3 * n:
             break
         if not re.search(r"\d", m.group(1)):

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from nghiquyet.ingestion.pipeline.dates import DateMention, year_for
 from nghiquyet.ingestion.pipeline.lexicon import LETTER, TITLE_LOWER_WORDS, UPPER
 from nghiquyet.ingestion.pipeline.people import Mention
-from nghiquyet.ingestion.pipeline.scan import ODD_CASE, gated_finditer, trie_pattern
+from nghiquyet.ingestion.pipeline.scan import gated_finditer, has_odd_case, trie_pattern
 from nghiquyet.ingestion.pipeline.spans import SpanSet
 
 KINDS = {
@@ -178,7 +178,7 @@ def find_meetings(
         if e - s < 8:
             continue
         sentence = text[s:e]
-        low = sentence.lower() if not ODD_CASE.search(sentence) else None
+        low = sentence.lower() if not has_odd_case(sentence) else None
         online = any(w in low for w in _ONLINE_WORDS) if low is not None else bool(_ONLINE.search(sentence))
         lo, hi = bisect.bisect_left(day_starts, s), bisect.bisect_left(day_starts, e)
         in_sentence = day_dates[lo:hi]
@@ -224,7 +224,7 @@ def find_meetings(
     # Chairs named in a sentence of their own ("Các đồng chí … đồng chủ trì
     # hội nghị") belong to the meeting too.
     extra_chairs = []
-    may_chair = ODD_CASE.search(text) or "chủ trì" in text.lower()
+    may_chair = has_odd_case(text) or "chủ trì" in text.lower()
     for chair in _CHAIR.finditer(text) if may_chair else ():
         s = _sentence_start(text, chair.start())
         e = _sentence_end(text, chair.start())

@@ -48,7 +48,10 @@ _NEEDS_PASS = re.compile(f"[{_ZERO_WIDTH}{_COMBINING}]")
 # Anything the two passes above would touch, in one scan: most texts have
 # none, and then both are skipped.
 _ANY_ODD = re.compile(f"[{_ZERO_WIDTH}{_COMBINING}" + "".join(re.escape(chr(c)) for c in _SAME_LENGTH) + "]")
-_OLD_TONE = re.compile("|".join(sorted(OLD_TO_NEW_TONES, key=len, reverse=True)))
+# An ASCII letter after the pair means a consonant ending ("hoàn", "toàn"):
+# never moved, so the scan does not stop there (other letters are checked
+# in Python). Pairs cannot overlap, so skipping one hides no other.
+_OLD_TONE = re.compile("(?:" + "|".join(sorted(OLD_TO_NEW_TONES, key=len, reverse=True)) + ")(?![A-Za-z])")
 
 
 def new_tone_style(text: str) -> str:

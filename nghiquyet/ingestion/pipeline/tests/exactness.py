@@ -57,6 +57,9 @@ def variants(name: str, data: bytes) -> Iterator[tuple[str, bytes | str]]:
     yield name + ":nbsp", text.replace(" ", "\u00a0", 40)
     yield name + ":crlf", text.replace("\n", "\r\n")
     yield name + ":upper", text.upper()
+    # Letters IGNORECASE folds beyond ``str.lower`` (the regex fallbacks).
+    yield name + ":oddcase", text.replace("a", "ı", 3).replace("K", "\u212a").replace("Đ", "İ", 2)
+    yield name + ":oddend", text + " ſ"
     yield name + ":lower", text.lower()
     paras = "".join(f"<p>{line}</p>\n" for line in text.split("\n"))
     yield name + ":html", f"<html><head><title>T</title></head><body>{paras}</body></html>".encode()
