@@ -156,3 +156,38 @@ def test_user_from_another_province_is_refused(new_page, live_server, data, tree
     response = page.goto(f"{live_server.url}/so-lieu/bao-cao/?don_vi={tree.commune_a.pk}")
     assert response.status == 404
     shot(page, "10-tu-choi")
+
+
+def test_approver_approves_a_unit_and_returns_a_figure(
+    new_page, live_server, data, tree, shot, django_user_model
+):
+    from conftest import make_user
+    from nghiquyet.accounts.models import Role
+
+    make_user(django_user_model, "duyet_tinh", tree.province, Role.APPROVER)
+    page = new_page()
+    sign_in(page, live_server.url, "duyet_tinh", PASSWORD)
+    page.get_by_role("link", name="Duyệt số liệu").click()
+    page.select_option("#ky", Q2.key())
+    page.wait_for_load_state("networkidle")
+    duc_tho = page.locator("section", has_text="Đảng ủy xã Đức Thọ")
+    duc_tho.get_by_role("button", name="Duyệt tất cả (1)").click()
+    expect(duc_tho).to_contain_text("Đã duyệt 1 số liệu của Đảng ủy xã Đức Thọ.")
+    expect(duc_tho.locator(".badge")).to_have_text("Đã duyệt")
+
+    page.select_option("#ky", Q3.key())
+    page.wait_for_load_state("networkidle")
+    tung_anh = page.locator("section", has_text="Đảng ủy xã Tùng Ảnh")
+    tung_anh.locator("summary", has_text="Trả lại").click()
+    shot(page, "11-duyet-so-lieu")
+    tung_anh.get_by_label("Lý do trả lại").fill("Tỷ lệ hộ nghèo chưa khớp số liệu rà soát")
+    tung_anh.get_by_role("button", name="Gửi trả lại").click()
+    expect(tung_anh).to_contain_text("Đã trả lại “Tỷ lệ hộ nghèo”")
+
+    reporter = new_page()
+    sign_in(reporter, live_server.url, "bc_tunganh", PASSWORD)
+    reporter.goto(f"{live_server.url}/so-lieu/bao-cao/?don_vi={tree.commune_b.pk}&ky={Q3.key()}")
+    expect(reporter.locator(f"#row_{data.poverty.pk}")).to_contain_text(
+        "Bị trả lại: Tỷ lệ hộ nghèo chưa khớp số liệu rà soát"
+    )
+    shot(reporter, "12-bi-tra-lai")
