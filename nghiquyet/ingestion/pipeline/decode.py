@@ -7,7 +7,6 @@ reports is an offset into it, and ``extract --text`` prints it.
 from __future__ import annotations
 
 import codecs
-import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -76,10 +75,12 @@ def _decode_text(data: bytes) -> tuple[str, str]:
         raise DecodeError("binary data (NUL bytes), not text")
     try:
         text = data.decode("utf-8")
-        encoding = "utf-8"
     except UnicodeDecodeError:
         text, encoding = _decode_8bit(data)
-    _checked(text)
+        _checked(text)
+    else:
+        encoding = "utf-8"
+        _checked_utf8(data, text)
     guess = legacy.guess_legacy(text) if _has_latin1_letters(text) else None
     if guess is not None:
         return guess[1], guess[0] if encoding != "utf-8" else f"utf-8+{guess[0]}"
@@ -112,12 +113,33 @@ _LATIN1 = re.compile("[\xa0-\xff]")
 _VN_UNICODE = re.compile("[ăĂđĐĩĨũŨơƠưƯ\u1ea0-\u1ef9]")
 
 
+# At least 21 of those letters, in one match (no match object per letter).
+_VN_UNICODE_21 = re.compile("(?:[^" + _VN_UNICODE.pattern[1:-1] + "]*+" + _VN_UNICODE.pattern + "){21}")
+
+
 def _has_latin1_letters(text: str) -> bool:
     sample = text[:50_000]
     # Stop counting at the 21st letter: Unicode text is settled early.
-    if next(itertools.islice(_VN_UNICODE.finditer(sample), 20, None), None) is not None:
+    if _VN_UNICODE_21.match(sample):
         return False
     return len(_LATIN1.findall(sample)) > max(5, len(sample) // 200)
+
+
+# Every byte but the control characters of _CONTROL: deleting them leaves
+# the control characters alone.
+_NOT_CONTROL_BYTES = bytes(b for b in range(256) if not _CONTROL.match(chr(b)))
+
+
+def _checked_utf8(data: bytes, text: str) -> None:
+    """``_checked(text)`` for ``text = data.decode("utf-8")``: in UTF-8 the
+    control characters are their own bytes and no other character uses
+    those bytes, so they are counted on the bytes, without a scan of the text."""
+    if len(text) > 65536:
+        _checked(text)
+        return
+    controls = data.translate(None, _NOT_CONTROL_BYTES)
+    if b"\x00" in controls or (controls and len(controls) * 10 > len(text)):
+        raise DecodeError("binary data, not text")
 
 
 def _checked(text: str) -> str:

@@ -169,7 +169,8 @@ def vietnamese_score(text: str) -> float:
         return 0.0
     # Same count as ``_GOOD_WORD.findall``, one word at a time: words of
     # at most 7 letters holding a marked letter.
-    good = sum(1 for w in words if len(w) <= 7 and not _VN_MARKED_BOTH.isdisjoint(w))
+    short = [w for w in words if len(w) <= 7]
+    good = len(short) - sum(map(_VN_MARKED_BOTH.isdisjoint, short))
     bad = len(_SYMBOL.findall(sample))
     return (good - bad) / len(words)
 

@@ -174,8 +174,8 @@ class _Parser:
             if not m:
                 break
             tok = m.group(1)
-            s, e = m.start(1), m.end(1)
-            if tok.startswith("("):
+            s, e = m.span(1)
+            if tok[0] == "(":
                 inner = tok[1:-1].strip()
                 if toks and _PAREN_NAMES.fullmatch(inner):
                     toks.append((tok, s, e, "paren"))
@@ -185,7 +185,7 @@ class _Parser:
             word = tok.rstrip(".")
             ends_sentence = tok.endswith(".") and word not in ("TP", "Tp")
             if word[0].isupper():
-                if _HEAD.match(text, s) and toks:
+                if toks and _HEAD.match(text, s):
                     break  # a second title glued on: stop here
                 body = _BODY_WORD.match(text, s)
                 if body and body.end() > s + len(word):

@@ -69,6 +69,16 @@ def variants(name: str, data: bytes) -> Iterator[tuple[str, bytes | str]]:
     except Exception:  # noqa: BLE001 - a character the legacy table lacks
         pass
     yield name + ":utf16", text.encode("utf-16")
+    # Control characters: under and over the share that makes input binary.
+    yield (
+        name + ":ctl20",
+        "".join(ch + ("\x01" if i % 20 == 19 else "") for i, ch in enumerate(text)).encode(),
+    )
+    yield name + ":ctl5", "".join(ch + ("\x1f" if i % 5 == 4 else "") for i, ch in enumerate(text)).encode()
+    yield name + ":nul", (text[:50] + "\x00" + text[50:]).encode()
+    yield name + ":latin1", text.encode("latin-1", errors="replace")
+    yield name + ":cp1258", text.encode("cp1258", errors="replace")
+    yield name + ":bom", b"\xef\xbb\xbf" + text.encode()
     rng = random.Random(name)
     for k in range(25):
         i = rng.randrange(len(text) + 1)
