@@ -43,10 +43,10 @@ def _both_cases(words) -> list[str]:
     return sorted(set(words), key=len, reverse=True)
 
 
-_HEAD_ALT = "|".join(re.escape(h) for h in _both_cases(TITLE_HEADS))
-_RANK_ALT = "|".join(re.escape(h) for h in RANKS)
-# Tries rather than longest-first alternations: the same matches, without
-# trying a hundred titles one after the other at each capitalised word.
+# Tries rather than longest-first alternations (here and in the lookaheads
+# of _GENERIC, where only "does one of the words start here" counts): the
+# same matches, without trying a hundred titles one after the other at
+# each capitalised word.
 _HEAD = re.compile(
     rf"{first_chars(_both_cases(TITLE_HEADS) + RANKS)}(?<![{LETTER}])"
     rf"(?:(?P<rank>{trie_pattern(RANKS)})|(?P<head>{trie_pattern(_both_cases(TITLE_HEADS))}))(?![{LETTER}])"
@@ -61,8 +61,8 @@ _BODY_WORD = re.compile(trie_pattern(BODY_WORDS) + f"(?![{LETTER}])")
 _TOKEN = re.compile(rf" ?(\([^()\n]{{1,60}}\)|[{LETTER}\d&]+(?:\.(?=[ ,]))?)")
 _CAP_RUN = re.compile(rf"{CAP_WORD}(?: {CAP_WORD}){{1,4}}(?![{LETTER}])")
 _GENERIC = re.compile(
-    rf"{first_chars(SURNAMES)}(?<![{LETTER}])(?={'|'.join(sorted(SURNAMES, key=len, reverse=True))} )({CAP_WORD}(?: {CAP_WORD}){{1,3}})"
-    rf"\s*(?:-|,|\()\s*(?={_HEAD_ALT}|{_RANK_ALT})"
+    rf"{first_chars(SURNAMES)}(?<![{LETTER}])(?={trie_pattern(SURNAMES)} )({CAP_WORD}(?: {CAP_WORD}){{1,3}})"
+    rf"\s*(?:-|,|\()\s*(?={trie_pattern(_both_cases(TITLE_HEADS) + list(RANKS))})"
 )
 _GENERIC_GATE = re.compile(trie_pattern(SURNAMES, not_after=LETTER))
 # Capitalised words that belong to bodies and titles, never to names.
