@@ -142,7 +142,11 @@ def do_save_result(
     """Write one cell (target, unit, period): create it or update it with a
     revision. ``expected_version`` is the version the form showed; if the
     cell has moved on since, nothing is written and StaleResultError says
-    so (no lost update). A unit reports only targets assigned to it."""
+    so (no lost update). A unit reports only targets assigned to it.
+    An approved cell written again unchanged stays approved; changed (even
+    as a draft) it goes back to submitted, still counted, for the approver
+    to see again, and cannot be emptied. Submitting answers a return (the
+    reason is cleared)."""
     period = check_period(target, period)
     cleaned = clean_value(target, value)
     if submit and cleaned is None:
