@@ -105,12 +105,8 @@ def find_dates(text: str) -> list[DateMention]:
     """Every date, period, term and time of day in ``text``, by position."""
     found: list[DateMention] = []
     claimed = SpanSet()
-
-    def free(s: int, e: int) -> bool:
-        return not claimed.overlaps(s, e)
-
-    def take(span: tuple[int, int]) -> None:
-        claimed.add(*span)
+    overlaps = claimed.overlaps
+    take = claimed.add
 
     has_month = "háng" in text
     for m in _DAY_WORDS.finditer(text) if has_month else ():
@@ -129,9 +125,9 @@ def find_dates(text: str) -> list[DateMention]:
                     cue_m.group().split()[0].lower() if cue_m else "ngày",
                 )
             )
-            take((start, m.end()))
+            take(start, m.end())
     for m in gated_finditer(_DAY_NUM_GATE, _DAY_NUM, text) if "/" in text else ():
-        if not free(*m.span()) or (m.start() and _BAD_BEFORE.match(text, m.start() - 1)):
+        if overlaps(*m.span()) or (m.start() and _BAD_BEFORE.match(text, m.start() - 1)):
             continue
         d, mo = int(m.group("d")), int(m.group("m"))
         if not _valid(d, mo):
@@ -151,42 +147,45 @@ def find_dates(text: str) -> list[DateMention]:
             d0 = None
             start = m.start("d") if not cue else start
         found.append(DateMention(start, m.end(), year, mo, d0 or d, d if d0 else None, cue))
-        take((start, m.end()))
+        take(start, m.end())
     for m in _MONTH_YEAR.finditer(text) if has_month else ():
-        if free(*m.span()) and 1 <= int(m.group("m")) <= 12:
+        if not overlaps(*m.span()) and 1 <= int(m.group("m")) <= 12:
             found.append(DateMention(m.start(), m.end(), int(m.group("y")), int(m.group("m")), kind="month"))
-            take(m.span())
+            take(*m.span())
     for m in _MONTH.finditer(text) if has_month else ():
-        if free(*m.span()) and 1 <= int(m.group("m")) <= 12:
+        if not overlaps(*m.span()) and 1 <= int(m.group("m")) <= 12:
             found.append(DateMention(m.start(), m.end(), None, int(m.group("m")), kind="month"))
-            take(m.span())
+            take(*m.span())
     for m in _QUARTER.finditer(text) if "uý" in text else ():
-        if free(*m.span()):
+        if not overlaps(*m.span()):
             found.append(
                 DateMention(m.start(), m.end(), int(m.group("y")) if m.group("y") else None, kind="quarter")
             )
-            take(m.span())
+            take(*m.span())
     for m in _TERM.finditer(text):
-        if free(*m.span()):
+        if not overlaps(*m.span()):
             found.append(
                 DateMention(m.start(), m.end(), None, kind="term", cue=m.group("a") + "-" + m.group("b"))
             )
-            take(m.span())
+            take(*m.span())
     for m in _YEAR.finditer(text):
-        if free(*m.span()):
+        if not overlaps(*m.span()):
             term = bool(_TERM_CONTEXT.search(text[max(0, m.start() - 20) : m.start()]))
             found.append(DateMention(m.start(), m.end(), int(m.group("y")), kind="term" if term else "year"))
-            take(m.span())
+            take(*m.span())
     for m in _BARE_YEAR.finditer(text):
-        if free(*m.span()):
+        if not overlaps(*m.span()):
             found.append(DateMention(m.start(), m.end(), int(m.group()), kind="bare_year"))
-            take(m.span())
+            take(*m.span())
     for m in _TIME.finditer(text):
-        if free(*m.span()) and not (m.start() and text[m.start() - 1] in "0123456789.,:"):
+        if not overlaps(*m.span()) and not (m.start() and text[m.start() - 1] in "0123456789.,:"):
             found.append(DateMention(m.start(), m.end(), None, kind="time"))
-            take(m.span())
+            take(*m.span())
     found.sort(key=lambda x: x.start)
     return found
+
+
+_FOUR_DIGITS = re.compile(r"\d{4}")
 
 
 def infer_year(dates: list[DateMention], published: str | None = None) -> int | None:
@@ -195,7 +194,7 @@ def infer_year(dates: list[DateMention], published: str | None = None) -> int | 
     The publication year when known; otherwise the year the text names
     most often outside terms and long ranges ("nhiệm kỳ 2020 - 2025").
     """
-    if published and re.match(r"\d{4}", published):
+    if published and _FOUR_DIGITS.match(published):
         return int(published[:4])
     counts: Counter[int] = Counter()
     for d in dates:

@@ -187,7 +187,6 @@ def find_documents(text: str, dates: list[DateMention], default_year: int | None
     docs: list[Document] = []
     by_symbol: dict[str, Document] = {}
     taken: list[tuple[int, int]] = []
-    date_at = {d.start: d for d in dates if d.kind == "day"}
 
     def kind_before(pos: int) -> tuple[str | None, int]:
         """The kind word closest before ``pos`` in the same phrase."""
@@ -237,7 +236,6 @@ def find_documents(text: str, dates: list[DateMention], default_year: int | None
         attach(doc, m.end())
         by_symbol[key] = doc
         docs.append(doc)
-    del date_at
 
     claimed = SpanSet(taken)
     by_number: dict[tuple[str, str], Document] = {}

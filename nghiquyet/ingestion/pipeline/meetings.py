@@ -103,7 +103,8 @@ _BRIDGES = re.compile(r"(\d{1,4})\s+điểm cầu")
 _PLAN = re.compile(
     r"dự kiến|sẽ (?:tổ chức|diễn ra|họp)|kế hoạch tổ chức|chuẩn bị tổ chức|tiến tới", re.IGNORECASE
 )
-_BODY_LOWER = "|".join(sorted(TITLE_LOWER_WORDS - {"và", "các", "dự", "cho"}, key=len, reverse=True))
+# A trie finds what the longest-first alternation finds (the words are plain letters).
+_BODY_LOWER = trie_pattern(sorted(TITLE_LOWER_WORDS - {"và", "các", "dự", "cho"}, key=len, reverse=True))
 _ORGANISER = re.compile(
     rf"(?P<org>[{UPPER}][{LETTER}]*(?: (?:[{UPPER}][{LETTER}]*|(?:{_BODY_LOWER})(?![{LETTER}]))){{0,10}})"
     rf"(?: \([^()]{{1,40}}\))?(?: đã| đang| vừa)?(?: long trọng)? (?:tổ chức|họp|khai mạc|hoàn thành tổ chức)"

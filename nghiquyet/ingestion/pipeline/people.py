@@ -151,8 +151,9 @@ def _name_key(name: str) -> str:
 def _is_name(words: list[str], *, anchored: bool) -> bool:
     if not 2 <= len(words) <= 5:
         return False
-    if any(w in _NOT_NAME or not _NAME_WORD.fullmatch(w) for w in words):
-        return False
+    for w in words:
+        if w in _NOT_NAME or not _NAME_WORD.fullmatch(w):
+            return False
     if " ".join(words) in province_names():
         return False
     return anchored or words[0] in SURNAMES
@@ -286,9 +287,12 @@ class _Parser:
         if not m:
             return None
         words = m.group().split()
-        # Stop the name where a title starts ("Nguyễn Văn A Bí thư…").
+        # Stop the name where a title starts ("Nguyễn Văn A Bí thư…"). The
+        # run's words are joined by single spaces: word i starts at ``at``.
+        at = m.start()
         for i in range(1, len(words)):
-            if _HEAD.match(self.text, m.start() + len(" ".join(words[:i])) + 1):
+            at += len(words[i - 1]) + 1
+            if _HEAD.match(self.text, at):
                 words = words[:i]
                 break
         while len(words) > 2 and words[-1] in _NOT_NAME:
