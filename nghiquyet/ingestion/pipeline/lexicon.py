@@ -222,7 +222,7 @@ def word_re(words, *, flags=0) -> re.Pattern:
 def expand_abbreviations(text: str) -> str:
     """Lower-case ``text`` with the usual abbreviations written out."""
     words = text.lower().replace(",", " ").split()
-    return " ".join(ABBREVIATIONS.get(w, w) for w in words)
+    return " ".join(map(ABBREVIATIONS.get, words, words))
 
 
 # Names of bodies capitalise only the first syllable of each word ("Ban

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from nghiquyet.ingestion.pipeline.dates import DateMention, year_for
@@ -120,6 +121,25 @@ _TITLE_STOP = re.compile(
 )
 
 
+def _chair_spans(text: str, low: str | None) -> Iterator[tuple[int, int]]:
+    """The spans of ``_CHAIR.finditer(text)``.
+
+    ``low`` is ``text.lower()`` when ``text`` has no letter that IGNORECASE
+    folds beyond ``str.lower`` (else None): then the spans are found with
+    ``str.find`` on it instead of a case-insensitive scan of every position.
+    "chủ trì" cannot overlap itself or "đồng ", so each occurrence is one
+    match, starting at "đồng " when that stands right before it.
+    """
+    if low is None:
+        for m in _CHAIR.finditer(text):
+            yield m.span()
+        return
+    p = low.find("chủ trì")
+    while p != -1:
+        yield (p - 5 if p >= 5 and low.startswith("đồng ", p - 5) else p), p + 7
+        p = low.find("chủ trì", p + 7)
+
+
 @dataclass
 class Meeting:
     """A meeting the text reports on."""
@@ -168,6 +188,9 @@ def find_meetings(
 
     candidates: list[Meeting] = []
     last_end = -1
+    # Without letters that IGNORECASE folds beyond ``str.lower``, word
+    # checks on the lowered text agree with the IGNORECASE patterns.
+    text_low = text.lower() if not has_odd_case(text) else None
     # Driven by the meeting words found in one scan: only their sentences
     # are looked at, so the cost follows the matches, not the text.
     for hit0 in gated_finditer(_MEETING_GATE, _MEETING, text):
@@ -179,7 +202,13 @@ def find_meetings(
         if e - s < 8:
             continue
         sentence = text[s:e]
-        low = sentence.lower() if not has_odd_case(sentence) else None
+        # The words looked up in ``low`` have no sigma, the one letter
+        # whose lower case depends on its neighbours: a slice of the
+        # lowered text holds them exactly where the lowered slice does.
+        if text_low is not None:
+            low: str | None = text_low[s:e]
+        else:
+            low = sentence.lower() if not has_odd_case(sentence) else None
         online = any(w in low for w in _ONLINE_WORDS) if low is not None else bool(_ONLINE.search(sentence))
         lo, hi = bisect.bisect_left(day_starts, s), bisect.bisect_left(day_starts, e)
         in_sentence = day_dates[lo:hi]
@@ -225,12 +254,11 @@ def find_meetings(
     # Chairs named in a sentence of their own ("Các đồng chí … đồng chủ trì
     # hội nghị") belong to the meeting too.
     extra_chairs = []
-    may_chair = has_odd_case(text) or "chủ trì" in text.lower()
-    for chair in _CHAIR.finditer(text) if may_chair else ():
-        s = _sentence_start(text, chair.start())
-        e = _sentence_end(text, chair.start())
-        if _MEETING_NOUN.search(text, chair.end(), e):
-            extra_chairs += names_between(s, chair.start())
+    for c_start, c_end in _chair_spans(text, text_low):
+        s = _sentence_start(text, c_start)
+        e = _sentence_end(text, c_start)
+        if _MEETING_NOUN.search(text, c_end, e):
+            extra_chairs += names_between(s, c_start)
     merged: list[Meeting] = []
     for c in candidates:
         same = None

@@ -234,7 +234,12 @@ class _Parser:
             if tok[3] != "cap" or not _NAME_WORD.fullmatch(tok[0]):
                 break
             tail += 1
-        return tail >= 2 and any(toks[-k][0] in SURNAMES for k in range(2, min(tail, 4) + 1))
+        if tail < 2:
+            return False
+        for k in range(2, min(tail, 4) + 1):
+            if toks[-k][0] in SURNAMES:
+                return True
+        return False
 
     def parse_title(self, pos: int) -> tuple[str, int, list] | None:
         """A title starting exactly at ``pos``: (title, end, org tokens)."""
