@@ -178,7 +178,7 @@ def _parse_sign(m: re.Match) -> tuple[str, str, str | None] | None:
     if kind is None and state and _STATE_ISSUERS.match(codes[0]):
         kind = "cong_van"  # "123/UBND-VX": state letters carry no type code
     num = m.group("num")
-    symbol = num + ("/" + m.group("year") if m.group("year") else "") + "".join(j + c for j, c in joints)
+    symbol = num + ("/" + m.group("year") if m.group("year") else "") + "".join([j + c for j, c in joints])
     return symbol, num, kind
 
 

@@ -296,7 +296,10 @@ def _blank(text: str, removed: list[tuple[int, int, str]]) -> str:
             continue
         parts.append(text[last:s])
         chunk = text[s:e]
-        parts.append("\n".join(" " * len(piece) for piece in chunk.split("\n")))
+        if "\n" in chunk:
+            parts.append("\n".join(" " * len(piece) for piece in chunk.split("\n")))
+        else:
+            parts.append(" " * len(chunk))
         last = e
     parts.append(text[last:])
     return "".join(parts)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from nghiquyet.ingestion.pipeline.lexicon import (
     ADMIN_LEVELS,
@@ -429,7 +430,7 @@ def find_people(text: str) -> tuple[list[Person], list[Mention]]:
     people: dict[str, Person] = {}
     keys: dict[str, list[frozenset[str]]] = {}
     seen_spans: set[tuple[int, int]] = set()
-    for mention in sorted(parser.mentions, key=lambda x: x.start):
+    for mention in sorted(parser.mentions, key=attrgetter("start")):
         key = _name_key(mention.name)
         person = people.get(key)
         if person is None:

@@ -89,9 +89,30 @@ def variants(name: str, data: bytes) -> Iterator[tuple[str, bytes | str]]:
         yield f"{name}:cut{k}", text[:i]
 
 
+_ODD_PIECES = [
+    "ı", "İ", "Σ", "ſ", "\u212a", "\u200b", "o\u0300a", "hoà", "uỷ", "\xa0", "\t", "-", "/", ":", "(", ")",
+    ".", ",", ";", "\n", "\n\n", "19", "2020", "30/6", "đồng chủ trì", "Chủ Trì", "\x1f", "12h30", "Quý II",
+]  # fmt: skip
+
+
+def fuzz_texts(n: int = 300, seed: int = 1) -> Iterator[tuple[str, str]]:
+    """``n`` random texts made of the corpus's words and odd pieces."""
+    texts = [decode_bytes(p.read_bytes(), name=p.name).text for p in sorted(CORPUS.iterdir()) if p.is_file()]
+    toks = [w for t in texts for w in t.replace("\n", " \n ").split(" ")]
+    rng = random.Random(seed)
+    for i in range(n):
+        parts = [
+            rng.choice(toks) if rng.random() < 0.85 else rng.choice(_ODD_PIECES)
+            for _ in range(rng.randrange(1, 120))
+        ]
+        yield f"fuzz{i}", "".join(p + rng.choice([" ", " ", " ", "", "\n", "  "]) for p in parts)
+
+
 def run(dirs: list[Path]) -> dict[str, str]:
-    """Label → JSON output of every variant of every file in ``dirs``."""
+    """Label → JSON output of every variant of every file in ``dirs``, and of the fuzz texts."""
     out: dict[str, str] = {}
+    for label, text in fuzz_texts():
+        out[label] = json.dumps(extract(text, "x"), ensure_ascii=False)
     for d in dirs:
         for path in sorted(p for p in d.iterdir() if p.is_file()):
             for label, item in variants(path.name, path.read_bytes()):
