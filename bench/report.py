@@ -253,6 +253,21 @@ def run(args) -> None:
     again = do_import_results(io.BytesIO(filled), acting_user=user, unit=province, period=q3)
     again_ms = (time.perf_counter() - t0) * 1000
     print(f"import (same file again): {again.message} {again_ms:.0f} ms")
+    # Baseline, in the same run: the same cells written one action call at a
+    # time (what a form-by-form entry costs), on a sample, scaled to the sheet.
+    from nghiquyet.targets.actions import do_save_result
+
+    sample_units = list(more[:50])
+    t0 = time.perf_counter()
+    with transaction.atomic():
+        for u in sample_units:
+            for t in targets:
+                do_save_result(t, u, q3, 7, acting_user=user, submit=True)
+    per_cell = (time.perf_counter() - t0) * 1000 / (len(sample_units) * len(targets))
+    print(
+        f"baseline: one do_save_result per cell {per_cell:.2f} ms/cell, "
+        f"≈ {per_cell * cells / 1000:.1f} s for the sheet ({per_cell * cells / import_ms:.0f}× the import)"
+    )
     traveller.stop()
     print(f"report: {report_ms:.0f} ms, import {args.rows} rows: {import_ms:.0f} ms")
 
