@@ -961,7 +961,8 @@ def _value(spec: Spec, rng: random.Random, base: float, period: Period) -> float
 def _results(targets, specs, groups, province, duc_tho, reporter, never, late, today) -> list[Result]:
     """Result cells for every assigned unit and begun period, with gaps:
     three communes never report, late ones have only a draft for the last
-    quarter, and a few cells are missing here and there."""
+    quarter, and a few cells are missing here and there. Figures of earlier
+    periods are approved; the last period's wait for sign-off."""
     rows: list[Result] = []
     cells: dict[tuple[str, int, str], Decimal] = {}
     for spec in specs:
@@ -1007,11 +1008,20 @@ def _results(targets, specs, groups, province, duc_tho, reporter, never, late, t
                         period_start=period.start,
                         period_end=period.end,
                         value=value,
-                        status=ResultStatus.DRAFT if draft else ResultStatus.SUBMITTED,
+                        # Earlier periods have been signed off; the last waits for its approver.
+                        status=ResultStatus.DRAFT
+                        if draft
+                        else ResultStatus.SUBMITTED
+                        if i == len(periods) - 1
+                        else ResultStatus.APPROVED,
                         reported_by=reporter if unit.pk == duc_tho.pk else None,
                         submitted_at=None
                         if draft
                         else timezone.make_aware(dt.datetime.combine(submitted_on, dt.time(15, 30))),
+                        approved_at=None
+                        if draft or i == len(periods) - 1
+                        else timezone.make_aware(dt.datetime.combine(submitted_on, dt.time(9, 0)))
+                        + dt.timedelta(days=5),
                     )
                 )
     return rows
