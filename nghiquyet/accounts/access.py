@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from nghiquyet.orgs.models import PATH_END, OrgUnit
+from nghiquyet.orgs.models import OrgUnit, subtree_q
 
 from .models import ROLE_RANK, Membership, Role
 
@@ -42,7 +42,7 @@ def path_q(paths: list[str], field: str = "path") -> Q:
     """A Q matching rows whose ``field`` lies in one of the subtrees."""
     q = Q(pk__in=[])
     for p in paths:
-        q |= Q(**{f"{field}__gte": p, f"{field}__lt": p + PATH_END})
+        q |= subtree_q(p, field)
     return q
 
 

@@ -10,15 +10,15 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q
+from django.db.models import Q
 
-from nghiquyet.core.periods import Period, PeriodError
+from nghiquyet.core.periods import Period
 from nghiquyet.documents.access import visible_documents
 from nghiquyet.documents.models import Document
-from nghiquyet.orgs.models import PATH_END, OrgUnit
+from nghiquyet.orgs.models import OrgUnit, subtree_q
 from nghiquyet.targets.cache import cached_rollup
-from nghiquyet.targets.models import COUNTED_STATUSES, Assignment, Result, Target
-from nghiquyet.targets.rollup import Outcome, Rollup
+from nghiquyet.targets.models import Assignment, Target
+from nghiquyet.targets.rollup import Outcome, ReportingStatus, Rollup, reporting_status
 from nghiquyet.tasks.access import visible_tasks
 from nghiquyet.tasks.models import OPEN_STATUSES
 
@@ -58,9 +58,7 @@ def in_force(qs, today: dt.date):
 def documents_in_force(user, unit: OrgUnit, today: dt.date, limit: int = 20) -> list[Document]:
     """Visible documents in force that concern ``unit``: issued by it, or with
     targets assigned in its subtree."""
-    assigned = Assignment.objects.filter(
-        unit__path__gte=unit.path, unit__path__lt=unit.path + PATH_END
-    ).values("target__document_id")
+    assigned = Assignment.objects.filter(subtree_q(unit, "unit__path")).values("target__document_id")
     qs = in_force(visible_documents(user), today).filter(Q(issuing_unit=unit) | Q(pk__in=assigned))
     return list(qs.select_related("issuing_unit").order_by("-issued", "-id")[:limit])
 
@@ -83,67 +81,17 @@ def document_summaries(
     return out
 
 
-@dataclass
-class Missing:
-    unit: OrgUnit
-    expected: int
-    submitted: int
-
-
-def _due(kind: str, period: Period, today: dt.date) -> int:
-    try:
-        return sum(1 for p in period.subperiods(kind) if p.start <= today)
-    except PeriodError:
-        return 0
-
-
-def units_not_reported(docs: list[Document], unit: OrgUnit, period: Period, today: dt.date) -> list[Missing]:
+def units_not_reported(
+    docs: list[Document], unit: OrgUnit, period: Period, today: dt.date
+) -> list[ReportingStatus]:
     """Current units of ``unit``'s subtree with fewer submitted results than
-    fall due in ``period`` for these documents' targets. Two queries and one
-    for the units' names, whatever the number of documents."""
-    lo, hi = unit.path, unit.path + PATH_END
-    expected: dict[int, int] = defaultdict(int)
-    rows = (
-        Assignment.objects.filter(
-            target__document__in=docs, unit__path__gte=lo, unit__path__lt=hi, unit__valid_to__isnull=True
-        )
-        .values("unit_id", "target__report_every")
-        .annotate(n=Count("id"))
-        .values_list("unit_id", "target__report_every", "n")
-    )
-    due = {}
-    for uid, kind, n in rows:
-        if kind not in due:
-            due[kind] = _due(kind, period, today)
-        expected[uid] += due[kind] * n
-    submitted = dict(
-        Result.objects.filter(
-            target__document__in=docs,
-            unit__path__gte=lo,
-            unit__path__lt=hi,
-            status__in=COUNTED_STATUSES,
-            period_start__gte=period.start,
-            period_end__lte=period.end,
-            period_kind=F("target__report_every"),
-        )
-        .values("unit_id")
-        .annotate(n=Count("id"))
-        .values_list("unit_id", "n")
-    )
-    missing_ids = [uid for uid, n in expected.items() if n and submitted.get(uid, 0) < n]
-    units = OrgUnit.objects.in_bulk(missing_ids)
-    out = [Missing(units[u], expected[u], min(submitted.get(u, 0), expected[u])) for u in missing_ids]
-    out.sort(key=lambda m: (m.submitted > 0, m.unit.sort_key))
-    return out
+    fall due in ``period`` for these documents' targets."""
+    return [s for s in reporting_status(docs, unit, period, today) if s.submitted < s.expected]
 
 
 def tasks_for(user, unit: OrgUnit):
     """Visible tasks led by a unit of ``unit``'s subtree."""
-    return (
-        visible_tasks(user)
-        .filter(lead_unit__path__gte=unit.path, lead_unit__path__lt=unit.path + PATH_END)
-        .select_related("lead_unit")
-    )
+    return visible_tasks(user).filter(subtree_q(unit, "lead_unit__path")).select_related("lead_unit")
 
 
 def overdue_tasks(user, unit: OrgUnit, today: dt.date, limit: int = 10):

@@ -25,6 +25,14 @@ def path_segment(pk: int) -> str:
     return f"{pk:0{PATH_SEGMENT_WIDTH}x}/"
 
 
+def subtree_q(unit_or_path: OrgUnit | str, field: str = "path", include_self: bool = True) -> Q:
+    """Rows whose ``field`` (a unit's path, or ``lead_unit__path`` and the
+    like) lies in the subtree: one indexed range."""
+    path = unit_or_path if isinstance(unit_or_path, str) else unit_or_path.path
+    lower = "gte" if include_self else "gt"
+    return Q(**{f"{field}__{lower}": path, f"{field}__lt": path + PATH_END})
+
+
 class AdminArea(models.Model):
     """An administrative unit (tỉnh, xã, phường, đặc khu; legacy huyện and
     xã before 1 July 2025), loaded offline from the vietnamadminunits data."""
@@ -94,7 +102,7 @@ class UnitKind(models.TextChoices):
 class OrgUnitQuerySet(models.QuerySet):
     def subtree(self, unit: OrgUnit, include_self: bool = True) -> OrgUnitQuerySet:
         """The unit and everything under it: one indexed range query."""
-        qs = self.filter(path__gte=unit.path, path__lt=unit.path + PATH_END)
+        qs = self.filter(subtree_q(unit))
         return qs if include_self else qs.exclude(pk=unit.pk)
 
     def valid_on(self, day: dt.date) -> OrgUnitQuerySet:
@@ -104,12 +112,6 @@ class OrgUnitQuerySet(models.QuerySet):
 
     def current(self) -> OrgUnitQuerySet:
         return self.filter(valid_to__isnull=True)
-
-    def in_subtrees(self, paths: list[str]) -> OrgUnitQuerySet:
-        q = Q(pk__in=[])
-        for p in paths:
-            q |= Q(path__gte=p, path__lt=p + PATH_END)
-        return self.filter(q)
 
     def vn_ordered(self) -> OrgUnitQuerySet:
         return self.order_by("sort_key", "pk")

@@ -15,7 +15,7 @@ from nghiquyet.targets import charts
 from nghiquyet.targets.cache import cached_rollup
 from nghiquyet.targets.models import Assignment, Direction, Target
 
-from .models import PATH_END, OrgUnit, UnitLink
+from .models import OrgUnit, UnitLink, subtree_q
 
 SEARCH_LIMIT = 100
 CHILDREN_LIMIT = 300
@@ -95,9 +95,7 @@ def detail(request, pk):
 
     # Figures beside the siblings': one document, one period.
     base = unit.parent if unit.parent_id else unit
-    assigned_docs = Assignment.objects.filter(
-        unit__path__gte=unit.path, unit__path__lt=unit.path + PATH_END
-    ).values("target__document_id")
+    assigned_docs = Assignment.objects.filter(subtree_q(unit, "unit__path")).values("target__document_id")
     docs = list(visible_documents(user).filter(pk__in=assigned_docs).order_by("-issued", "-id")[:50])
     doc_id = int_param(request, "van_ban")
     doc = next((d for d in docs if d.pk == doc_id), docs[0] if docs else None)

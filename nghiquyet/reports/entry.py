@@ -33,7 +33,7 @@ from openpyxl.styles import Protection
 from openpyxl.utils import get_column_letter
 
 from nghiquyet.core.periods import Period, PeriodError
-from nghiquyet.orgs.models import PATH_END, OrgUnit
+from nghiquyet.orgs.models import OrgUnit, subtree_q
 from nghiquyet.targets.models import Assignment, Result, Target, ValueType
 
 from . import xlsxkit as x
@@ -214,9 +214,8 @@ def reporting_units(document, unit: OrgUnit, targets: list[Target]) -> tuple[lis
     Vietnamese order, and the (target id, unit id) pairs assigned."""
     pairs = set(
         Assignment.objects.filter(
+            subtree_q(unit, "unit__path", include_self=False),
             target__in=targets,
-            unit__path__gt=unit.path,
-            unit__path__lt=unit.path + PATH_END,
             unit__valid_to__isnull=True,
         ).values_list("target_id", "unit_id")
     )
@@ -238,10 +237,9 @@ def build_children_template(document, unit: OrgUnit, period: Period) -> bytes:
     current = dict(
         ((tid, uid), value)
         for tid, uid, value in Result.objects.filter(
+            subtree_q(unit, "unit__path", include_self=False),
             target__in=targets,
             period_key=period.key(),
-            unit__path__gt=unit.path,
-            unit__path__lt=unit.path + PATH_END,
         ).values_list("target_id", "unit_id", "value")
     )
     wb = Workbook()

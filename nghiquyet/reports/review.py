@@ -19,7 +19,7 @@ from nghiquyet.core.numbers import format_number
 from nghiquyet.core.periods import Period, PeriodError, PeriodKind
 from nghiquyet.core.text import fold
 from nghiquyet.documents.signs import kind_label
-from nghiquyet.orgs.models import PATH_END, OrgUnit
+from nghiquyet.orgs.models import OrgUnit, subtree_q
 from nghiquyet.targets.models import Direction, Judged, TargetGroup, ValueType
 from nghiquyet.targets.rollup import Outcome, Rollup, TargetResult, rollup
 from nghiquyet.tasks.models import Task, TaskStatus
@@ -221,9 +221,7 @@ def review_data(document, unit: OrgUnit, period: Period, *, on: dt.date | None =
             )
         groups.append(AppendixGroup(ROMAN[len(groups)], g.label, rows))
     tasks = list(
-        Task.objects.filter(
-            source_document=document, lead_unit__path__gte=unit.path, lead_unit__path__lt=unit.path + PATH_END
-        )
+        Task.objects.filter(subtree_q(unit, "lead_unit__path"), source_document=document)
         .select_related("lead_unit")
         .order_by("deadline", "id")
     )

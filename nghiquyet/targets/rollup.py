@@ -31,12 +31,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import models
 from django.db.models import Avg, Count, F, Q, Sum, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from nghiquyet.core.periods import Period, PeriodError
-from nghiquyet.orgs.models import PATH_END, OrgUnit, UnitSuccessor
+from nghiquyet.orgs.models import OrgUnit, UnitSuccessor, subtree_q
 
 from .models import (
     COUNTED_STATUSES,
@@ -255,13 +256,10 @@ def rollup(
     if targets is None:
         targets = list(document.targets.prefetch_related("milestones").order_by("order", "id"))
     target_ids = [t.pk for t in targets]
-    lo, hi = unit.path, unit.path + PATH_END
 
     # 1. Assignments in the subtree.
     assignments = list(
-        Assignment.objects.filter(
-            target_id__in=target_ids, unit__path__gte=lo, unit__path__lt=hi
-        ).values_list(
+        Assignment.objects.filter(subtree_q(unit, "unit__path"), target_id__in=target_ids).values_list(
             "target_id",
             "unit_id",
             "unit__path",
@@ -316,7 +314,7 @@ def rollup(
     if as_of_today:
         lineage: dict[int, list[tuple[int, str, Decimal]]] = defaultdict(list)
         for retired, succ, path, share in UnitSuccessor.objects.filter(
-            successor__path__gte=lo, successor__path__lt=hi
+            subtree_q(unit, "successor__path")
         ).values_list("unit_id", "successor_id", "successor__path", "share"):
             lineage[retired].append((succ, path, share))
         if lineage:
@@ -521,40 +519,50 @@ class ReportingStatus:
         return self.expected - self.submitted
 
 
-def reporting_status(document, unit: OrgUnit, period: Period) -> list[ReportingStatus]:
-    """For each current unit of the subtree assigned targets of ``document``
-    that fall due in ``period``: how many it should have submitted and
-    how many it has (approved ones count as submitted). Units with nothing submitted come first."""
-    targets = list(document.targets.all())
-    due = {t.pk for t in targets if _falls_due(t, period)}
-    lo, hi = unit.path, unit.path + PATH_END
-    rows = Assignment.objects.filter(
-        target_id__in=due, unit__path__gte=lo, unit__path__lt=hi, unit__valid_to__isnull=True
-    ).values_list("unit_id", "target_id", "target__report_every")
+def reporting_status(
+    documents, unit: OrgUnit, period: Period, today: dt.date | None = None
+) -> list[ReportingStatus]:
+    """For each current unit of the subtree assigned targets of ``documents``
+    (one document or several) that fall due in ``period``: how many results
+    it should have submitted and how many it has (approved ones count as
+    submitted). Units with nothing submitted come first. Two grouped
+    queries and one for the units, whatever the number of documents."""
+    docs = [documents] if isinstance(documents, models.Model) else list(documents)
+    today = today or timezone.localdate()
+    in_subtree = subtree_q(unit, "unit__path")
     expected: dict[int, int] = defaultdict(int)
-    for uid, _tid, kind in rows:
-        expected[uid] += len(_due_periods(kind, period))
-    counts = Result.objects.filter(
-        target_id__in=due,
-        unit__path__gte=lo,
-        unit__path__lt=hi,
-        period_start__gte=period.start,
-        period_end__lte=period.end,
-        period_kind=F("target__report_every"),
-    ).values_list("unit_id", "status")
+    due: dict[str, int] = {}
+    for uid, kind, n in (
+        Assignment.objects.filter(in_subtree, target__document__in=docs, unit__valid_to__isnull=True)
+        .values("unit_id", "target__report_every")
+        .annotate(n=Count("id"))
+        .values_list("unit_id", "target__report_every", "n")
+    ):
+        if kind not in due:
+            due[kind] = len(_due_periods(kind, period, today))
+        if due[kind]:
+            expected[uid] += due[kind] * n
     submitted: dict[int, int] = defaultdict(int)
     drafts: dict[int, int] = defaultdict(int)
-    for uid, status in counts:
-        if status in COUNTED_STATUSES:
-            submitted[uid] += 1
-        else:
-            drafts[uid] += 1
+    for uid, status, n in (
+        Result.objects.filter(
+            in_subtree,
+            target__document__in=docs,
+            period_start__gte=period.start,
+            period_end__lte=period.end,
+            period_kind=F("target__report_every"),
+        )
+        .values("unit_id", "status")
+        .annotate(n=Count("id"))
+        .values_list("unit_id", "status", "n")
+    ):
+        (submitted if status in COUNTED_STATUSES else drafts)[uid] += n
     units = OrgUnit.objects.in_bulk(list(expected))
     out = [
         ReportingStatus(units[uid], expected[uid], min(submitted[uid], expected[uid]), drafts[uid])
         for uid in expected
     ]
-    out.sort(key=lambda s: (s.submitted > 0, s.submitted / s.expected if s.expected else 1, s.unit.sort_key))
+    out.sort(key=lambda s: (s.submitted > 0, s.submitted / s.expected, s.unit.sort_key))
     return out
 
 
@@ -566,10 +574,6 @@ def _due_periods(kind: str, period: Period, today: dt.date | None = None) -> lis
     except PeriodError:
         return []
     return [p for p in parts if p.start <= today]
-
-
-def _falls_due(target: Target, period: Period) -> bool:
-    return bool(_due_periods(target.report_every, period))
 
 
 def lagging_units(result: TargetResult, n: int = 5) -> list[UnitValue]:

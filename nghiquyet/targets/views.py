@@ -14,7 +14,7 @@ from nghiquyet.core.dashboard import in_force
 from nghiquyet.core.periods import Period, PeriodError, PeriodKind, current_period, parse_period_key
 from nghiquyet.core.viewutils import default_document_period, int_param, period_param, reporting_periods
 from nghiquyet.documents.models import Document
-from nghiquyet.orgs.models import PATH_END, OrgUnit
+from nghiquyet.orgs.models import OrgUnit, subtree_q
 
 from . import charts
 from .access import (
@@ -221,7 +221,7 @@ UNITS_PER_PAGE = 20
 
 def _approval_periods(unit: OrgUnit, today) -> list[Period]:
     kinds = set(
-        Assignment.objects.filter(unit__path__gte=unit.path, unit__path__lt=unit.path + PATH_END)
+        Assignment.objects.filter(subtree_q(unit, "unit__path"))
         .values_list("target__report_every", flat=True)
         .distinct()
     )
@@ -284,8 +284,7 @@ def approve(request):
     show_all = request.GET.get("tat_ca") == "1"
     statuses = COUNTED_STATUSES if show_all else (ResultStatus.SUBMITTED,)
     with_rows = Result.objects.filter(
-        unit__path__gte=scope.path,
-        unit__path__lt=scope.path + PATH_END,
+        subtree_q(scope, "unit__path"),
         period_key=period.key(),
         status__in=statuses,
     ).values("unit_id")
@@ -293,8 +292,7 @@ def approve(request):
     page = Paginator(units, UNITS_PER_PAGE).get_page(request.GET.get("trang"))
     rows = _approval_rows(page.object_list, period, statuses)
     pending = Result.objects.filter(
-        unit__path__gte=scope.path,
-        unit__path__lt=scope.path + PATH_END,
+        subtree_q(scope, "unit__path"),
         period_key=period.key(),
         status=ResultStatus.SUBMITTED,
     ).count()

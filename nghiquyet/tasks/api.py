@@ -4,7 +4,7 @@ from django.utils import timezone
 from ninja import Router
 
 from nghiquyet.accounts.access import access_unit
-from nghiquyet.orgs.models import PATH_END
+from nghiquyet.orgs.models import subtree_q
 
 from .access import access_task, visible_tasks
 from .actions import do_set_task_status
@@ -22,7 +22,7 @@ def list_tasks(
     qs = visible_tasks(request.user)
     if unit is not None:
         u = access_unit(request.user, unit)
-        qs = qs.filter(lead_unit__path__gte=u.path, lead_unit__path__lt=u.path + PATH_END)
+        qs = qs.filter(subtree_q(u, "lead_unit__path"))
     if status == "qua_han":
         qs = qs.overdue(timezone.localdate())
     elif status:

@@ -12,7 +12,7 @@ from nghiquyet.accounts.access import access_unit, scope_paths, visible_units
 from nghiquyet.accounts.models import Role
 from nghiquyet.core.dates import DateError, parse_date
 from nghiquyet.core.viewutils import int_param
-from nghiquyet.orgs.models import PATH_END
+from nghiquyet.orgs.models import subtree_q
 
 from .access import access_task, visible_tasks
 from .actions import do_set_task_status
@@ -54,7 +54,7 @@ def index(request):
     unit_id = int_param(request, "don_vi")
     unit = access_unit(user, unit_id) if unit_id else None
     if unit is not None:
-        qs = qs.filter(lead_unit__path__gte=unit.path, lead_unit__path__lt=unit.path + PATH_END)
+        qs = qs.filter(subtree_q(unit, "lead_unit__path"))
     status = request.GET.get("trang_thai", "")
     if status == OVERDUE:
         qs = qs.overdue(today)
