@@ -8,7 +8,8 @@ the errors come back listed by sheet, row and column (Excel letters).
 Then one transaction writes with ``do_save_result``'s rules, in bulk: a
 cell with the same value and note is left alone (so the same file uploaded
 twice changes nothing), a changed cell keeps its old value as a revision
-and gets a new version, and every write has its audit row.
+and gets a new version with its own audit row (before and after); the
+new cells are listed, with the file's hash, in the import's one audit row.
 """
 
 from __future__ import annotations
