@@ -46,6 +46,7 @@ from .models import (
     Judged,
     Result,
     Target,
+    TargetGroup,
     TimeAggregation,
     UnitAggregation,
 )
@@ -124,8 +125,6 @@ class Rollup:
         return sum(1 for t in self.targets if t.achievement is not None and t.achievement >= 50)
 
     def by_group(self) -> list[tuple[str, list[TargetResult]]]:
-        from .models import TargetGroup
-
         groups: dict[str, list[TargetResult]] = defaultdict(list)
         for t in self.targets:
             groups[t.target.group].append(t)
@@ -255,7 +254,8 @@ def rollup(
     the time are read as they were."""
     if targets is None:
         targets = list(document.targets.prefetch_related("milestones").order_by("order", "id"))
-    target_ids = [t.pk for t in targets]
+    by_id = {t.pk: t for t in targets}
+    target_ids = list(by_id)
 
     # 1. Assignments in the subtree.
     assignments = list(
@@ -379,11 +379,10 @@ def rollup(
             if (tid, uid) not in mixed:
                 series[tid][uid] = (value, series[tid][uid][1])
     for tid, uid in mixed:
-        t = next(t for t in targets if t.pk == tid)
+        t = by_id[tid]
         per_end = cells[tid][uid]
         series[tid][uid] = (_unit_series_value(t, per_end), len(per_end))
 
-    by_id = {t.pk: t for t in targets}
     out: dict[int, TargetResult] = {}
     for t in targets:
         if t.time_aggregation == TimeAggregation.RATIO:
@@ -391,7 +390,7 @@ def rollup(
         out[t.pk] = _roll_target(t, unit, period, assigned[t.pk], series[t.pk], unit_goal, weight)
     for t in targets:
         if t.time_aggregation == TimeAggregation.RATIO:
-            out[t.pk] = _roll_ratio(t, unit, period, out, by_id)
+            out[t.pk] = _roll_ratio(t, period, out)
     return Rollup(unit=unit, period=period, targets=[out[t.pk] for t in targets], as_of_today=as_of_today)
 
 
@@ -468,9 +467,7 @@ def _roll_target(
     )
 
 
-def _roll_ratio(
-    t: Target, root: OrgUnit, period: Period, out: dict[int, TargetResult], by_id
-) -> TargetResult:
+def _roll_ratio(t: Target, period: Period, out: dict[int, TargetResult]) -> TargetResult:
     """A rate recomputed from two other targets at every level:
     numerator / denominator × 100, never a mean of the units' rates."""
     goal = goal_for_period(t, period)
