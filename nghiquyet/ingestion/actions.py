@@ -19,6 +19,7 @@ from nghiquyet.documents.models import Document
 from nghiquyet.documents.signs import SignError, kind_label, parse_sign
 from nghiquyet.ingestion.pipeline import DecodeError, decode_bytes, extract
 from nghiquyet.ingestion.pipeline.lexicon import expand_abbreviations
+from nghiquyet.meetings.actions import do_create_meeting
 from nghiquyet.meetings.models import Meeting, MeetingKind, Participant
 from nghiquyet.orgs.actions import do_add_position, do_create_person, do_merge_units
 from nghiquyet.orgs.models import OrgUnit, Person
@@ -329,20 +330,24 @@ def _accept_meeting(data, *, acting_user, unit, **_):
     if existing:
         return existing[0], False
     bridge = data.get("bridge_points")
-    meeting = Meeting.objects.create(
+    chairs = [
+        (
+            find_person(name) or do_create_person(full_name=name, acting_user=acting_user),
+            Participant.Role.CHAIR,
+            "",
+        )
+        for name in data.get("chairs") or []
+    ]
+    meeting = do_create_meeting(
         kind=meeting_kind(title),
         title=title,
         date=day,
         organiser=unit,
-        online=bool(data.get("online")) or bool(bridge),
+        online=bool(data.get("online")),
         bridge_points=int(bridge) if bridge else None,
+        participants=chairs,
+        acting_user=acting_user,
     )
-    for name in data.get("chairs") or []:
-        person = find_person(name) or do_create_person(full_name=name, acting_user=acting_user)
-        Participant.objects.get_or_create(
-            meeting=meeting, person=person, defaults={"role": Participant.Role.CHAIR}
-        )
-    record("create_meeting", meeting, acting_user=acting_user, unit=unit)
     return meeting, True
 
 
