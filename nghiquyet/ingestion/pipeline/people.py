@@ -229,7 +229,7 @@ class _Parser:
         return toks
 
     @staticmethod
-    def _ends_with_name(toks: list) -> bool:
+    def _ends_with_name(toks: list[tuple[str, int, int, str]]) -> bool:
         tail = 0
         for tok in reversed(toks):
             if tok[3] != "cap" or not _NAME_WORD.fullmatch(tok[0]):
@@ -356,9 +356,9 @@ class _Parser:
             more, tend = self.titles_after(e)
             self.add(name, s, e, [title, *more], (m.start(), max(tend, e)))
 
-    def _split_name(self, toks: list) -> tuple[int, str, int, int] | None:
+    def _split_name(self, toks: list[tuple[str, int, int, str]]) -> tuple[int, str, int, int] | None:
         """Split a name off the end of a title's tokens, if there is one."""
-        tail: list = []
+        tail: list[tuple[str, int, int, str]] = []
         for tok in reversed(toks):
             if tok[3] != "cap" or not _NAME_WORD.fullmatch(tok[0]):
                 break
