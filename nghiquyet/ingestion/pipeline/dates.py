@@ -19,28 +19,30 @@ _CUE = r"(?:sáng|chiều|tối|trưa|đêm|ngày|hôm|rạng sáng|chiều tố
 # The patterns start on a digit or a literal word so that the regex engine
 # can skip ahead fast; what must (not) come before is checked in Python.
 _DAY_NUM = re.compile(
-    r"(?=\d)(?<![\d.,/])(?:(?P<d0>\d{1,2})\s*(?:-|và|đến)\s*)?(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})"
-    r"(?:\s*/\s*(?P<y>\d{4}))?(?![\d/])"
+    r"(?=[0-9])(?<![0-9.,/])(?:(?P<d0>[0-9]{1,2})\s*(?:-|và|đến)\s*)?(?P<d>[0-9]{1,2})\s*/\s*(?P<m>[0-9]{1,2})"
+    r"(?:\s*/\s*(?P<y>[0-9]{4}))?(?![0-9/])"
 )
 # Where a day/month can start: a number followed by "/" (or by a range).
-_DAY_NUM_GATE = re.compile(r"\d(?<![\d.,/]\d)\d?\s*(?:(?:-|và|đến)\s*\d\d?\s*)?/")
+_DAY_NUM_GATE = re.compile(r"[0-9](?<![0-9.,/][0-9])[0-9]?\s*(?:(?:-|và|đến)\s*[0-9][0-9]?\s*)?/")
 _CUE_BEFORE = re.compile(rf"{_CUE}\s+(?:(?:hôm\s+)?nay\s+)?(?:ngày\s+)?$", re.IGNORECASE)
 _DAY_WORDS = re.compile(
-    r"[Nn]gày\s+(?:(?P<d0>\d{1,2})\s*(?:-|và|đến)\s*)?(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})"
-    r"(?:\s*(?:năm\s+|/\s*)(?P<y>\d{4}))?(?!\d)"
+    r"[Nn]gày\s+(?:(?P<d0>[0-9]{1,2})\s*(?:-|và|đến)\s*)?(?P<d>[0-9]{1,2})\s+tháng\s+(?P<m>[0-9]{1,2})"
+    r"(?:\s*(?:năm\s+|/\s*)(?P<y>[0-9]{4}))?(?![0-9])"
 )
 _CUE_ONLY = re.compile(rf"{_CUE}\s+$", re.IGNORECASE)
-_BAD_BEFORE = re.compile(rf"[{LETTER}\d/.,]$")
-_MONTH_YEAR = re.compile(r"[Tt]háng\s+(?P<m>\d{1,2})\s*(?:/|năm)\s*(?P<y>\d{4})(?!\d)")
-_MONTH = re.compile(r"[Tt]háng\s+(?P<m>\d{1,2})(?![\d/])")
-_QUARTER = re.compile(r"[Qq]uý\s+(?P<q>[IV]{1,3}|[1-4])(?:\s*(?:/|năm)\s*(?P<y>\d{4}))?")
-_YEAR = re.compile(r"(?P<cue>[Nn](?:ăm|iên độ|iên khóa))\s+(?P<y>\d{4})(?!\d)")
+_BAD_BEFORE = re.compile(rf"[{LETTER}0-9/.,]$")
+_MONTH_YEAR = re.compile(r"[Tt]háng\s+(?P<m>[0-9]{1,2})\s*(?:/|năm)\s*(?P<y>[0-9]{4})(?![0-9])")
+_MONTH = re.compile(r"[Tt]háng\s+(?P<m>[0-9]{1,2})(?![0-9/])")
+_QUARTER = re.compile(r"[Qq]uý\s+(?P<q>[IV]{1,3}|[1-4])(?:\s*(?:/|năm)\s*(?P<y>[0-9]{4}))?")
+_YEAR = re.compile(r"(?P<cue>[Nn](?:ăm|iên độ|iên khóa))\s+(?P<y>[0-9]{4})(?![0-9])")
 # These start on a digit or a literal and check what stands before it with
 # a lookbehind placed after that first character, so that the engine skips
 # ahead to candidate digits (a leading lookaround is tried everywhere).
-_TERM = re.compile(r"(?P<a>(?:1(?<![\d.,]1)9|2(?<![\d.,]2)0)\d{2})\s*-\s*(?P<b>(?:19|20)\d{2})(?![\d])")
-_TIME = re.compile(r"\d\d?\s*(?:(?:giờ|h|:)\s*\d{2}(?:\s*phút)?(?![\d])|giờ)")
-_BARE_YEAR = re.compile(r"(?:1(?<![\d.,/]1)9[5-9]\d|2(?<![\d.,/]2)(?:0\d{2}|100))(?![\d.,]\d)")
+_TERM = re.compile(
+    r"(?P<a>(?:1(?<![0-9.,]1)9|2(?<![0-9.,]2)0)[0-9]{2})\s*-\s*(?P<b>(?:19|20)[0-9]{2})(?![0-9])"
+)
+_TIME = re.compile(r"[0-9][0-9]?\s*(?:(?:giờ|h|:)\s*[0-9]{2}(?:\s*phút)?(?![0-9])|giờ)")
+_BARE_YEAR = re.compile(r"(?:1(?<![0-9.,/]1)9[5-9][0-9]|2(?<![0-9.,/]2)(?:0[0-9]{2}|100))(?![0-9.,][0-9])")
 _TERM_CONTEXT = re.compile(
     r"(?:nhiệm kỳ|giai đoạn|khóa|kế hoạch|chiến lược|tầm nhìn|đến năm|tới năm)\s*$", re.IGNORECASE
 )
@@ -185,7 +187,7 @@ def find_dates(text: str) -> list[DateMention]:
     return found
 
 
-_FOUR_DIGITS = re.compile(r"\d{4}")
+_FOUR_DIGITS = re.compile(r"[0-9]{4}")
 
 
 def infer_year(dates: list[DateMention], published: str | None = None) -> int | None:

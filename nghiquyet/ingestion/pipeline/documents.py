@@ -63,13 +63,15 @@ TYPE_CODES = {
     "NĐ": "nghi_dinh",
     "TTLT": "thong_tu",
 }
-_STATE_ISSUERS = re.compile(r"^(?:UBND|HĐND|CP|TTG|B[A-ZĐ]+|VPCP|QH\d*|TANDTC|VKSNDTC|BNV|BTC|BCA|BQP)", re.I)
+_STATE_ISSUERS = re.compile(
+    r"^(?:UBND|HĐND|CP|TTG|B[A-ZĐ]+|VPCP|QH[0-9]*|TANDTC|VKSNDTC|BNV|BTC|BCA|BQP)", re.I
+)
 
 _CODE = rf"[{UPPER}][{UPPER}a-zđ0-9&]*"
 # number [/year] then codes joined by - or /; spaces allowed around joints.
 _SIGN = re.compile(
-    rf"(?P<num>\d(?<![{LETTER}\d/.,-]\d)\d{{0,4}}[a-z]?)(?:\s?/\s?(?P<year>(?:19|20)\d{{2}}))?"
-    rf"(?P<rest>(?:\s{{0,2}}[-/]\s{{0,2}}{_CODE}){{1,4}})(?![{LETTER}\d])"
+    rf"(?P<num>[0-9](?<![{LETTER}0-9/.,-][0-9])[0-9]{{0,4}}[a-z]?)(?:\s?/\s?(?P<year>(?:19|20)[0-9]{{2}}))?"
+    rf"(?P<rest>(?:\s{{0,2}}[-/]\s{{0,2}}{_CODE}){{1,4}})(?![{LETTER}0-9])"
 )
 _KIND_FORMS = [f for k in KIND_WORDS for f in {k, k.capitalize(), k.upper()}]
 _KIND_ALT = "|".join(re.escape(k) for k in sorted(_KIND_FORMS, key=len, reverse=True))
@@ -78,27 +80,27 @@ _KIND_TRIE = trie_pattern(_KIND_FORMS, not_after=LETTER)
 _KIND_RE = re.compile(rf"(?P<kind>{_KIND_TRIE})(?![{LETTER}])")
 # "Chỉ thị số 42", "Quyết định số: 36", "Nghị quyết 18" (no sign).
 _KIND_NUMBER = re.compile(
-    rf"(?P<kind>{_KIND_TRIE})\s+(?:(?:của|do)\s+[^\d\n]{{0,40}}?\s+)?(?P<so>số\s*:?\s*)?"
-    rf"(?P<num>\d{{1,5}}[a-z]?)(?![\d{LETTER}]|\s?[-/]\s?(?:\d|[{UPPER}]))",
+    rf"(?P<kind>{_KIND_TRIE})\s+(?:(?:của|do)\s+[^0-9\n]{{0,40}}?\s+)?(?P<so>số\s*:?\s*)?"
+    rf"(?P<num>[0-9]{{1,5}}[a-z]?)(?![0-9{LETTER}]|\s?[-/]\s?(?:[0-9]|[{UPPER}]))",
 )
-_QH = re.compile(r"QH\d+")
+_QH = re.compile(r"QH[0-9]+")
 _JOINT = re.compile(r"\s{0,2}([-/])\s{0,2}(" + _CODE + ")")
 _PHRASE_BREAK = re.compile(r"[.;:\n]")
 _SO_ONLY = re.compile(r"\s*(?:số)?\s*:?\s*")
 _SPACES = re.compile(r"\s+")
 _LIST_MORE = re.compile(
-    rf"\s*(?:,|và|;)\s*(?:(?P<kind>{_KIND_ALT})\s+)?(?:số\s*)?(?P<num>\d{{1,5}}[a-z]?)"
-    rf"(?![\d{LETTER}]|\s?[-/]\s?(?:\d|[{UPPER}]))"
+    rf"\s*(?:,|và|;)\s*(?:(?P<kind>{_KIND_ALT})\s+)?(?:số\s*)?(?P<num>[0-9]{{1,5}}[a-z]?)"
+    rf"(?![0-9{LETTER}]|\s?[-/]\s?(?:[0-9]|[{UPPER}]))"
 )
 _NOT_NUMBER_AFTER = re.compile(r"\s*(?:năm|tháng|ngày|tuần|giờ|%|lần)\b", re.IGNORECASE)
 _ISSUED = re.compile(r"\s*,?\s*(?:ban hành\s+)?(?:ngày\s+)", re.IGNORECASE)
 _ISSUER_LEAD = re.compile(
-    r"\s*,?\s*(?:ngày\s+[\d/ ]+(?:tháng\s+\d+\s+năm\s+\d+)?\s*,?\s*)?(?:của|do)\s+(?=[A-ZĐÀ-Ỹ])"
+    r"\s*,?\s*(?:ngày\s+[0-9/ ]+(?:tháng\s+[0-9]+\s+năm\s+[0-9]+)?\s*,?\s*)?(?:của|do)\s+(?=[A-ZĐÀ-Ỹ])"
 )
 _ISSUER_WORD = re.compile(rf" ?([{LETTER}]+\.?)")
 _NAMED = re.compile(
     rf"Nghị quyết (?:Đại hội|Hội nghị)(?: (?:đại biểu|toàn quốc|lần thứ|Đảng bộ|Đảng|tỉnh|huyện|xã|thành phố|"
-    rf"[{UPPER}][{LETTER}]*|{ROMAN}|\d+)){{0,12}}?(?: lần thứ (?:{ROMAN}|\d+)| {ROMAN}| khóa {ROMAN})"
+    rf"[{UPPER}][{LETTER}]*|{ROMAN}|[0-9]+)){{0,12}}?(?: lần thứ (?:{ROMAN}|[0-9]+)| {ROMAN}| khóa {ROMAN})"
     rf"(?: của Đảng(?: bộ(?: [{UPPER}][{LETTER}]*| tỉnh| huyện| xã)*)?)?"
 )
 

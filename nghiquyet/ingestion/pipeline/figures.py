@@ -16,16 +16,14 @@ from dataclasses import dataclass
 from nghiquyet.ingestion.pipeline.lexicon import LETTER, LOWER
 from nghiquyet.ingestion.pipeline.scan import ends_with_label
 
-_NUM = r"\d{1,3}(?:\.\d{3}){1,5}(?:,\d{1,6})?|\d{1,15}(?:,\d{1,6})?"
+_NUM = r"[0-9]{1,3}(?:\.[0-9]{3}){1,5}(?:,[0-9]{1,6})?|[0-9]{1,15}(?:,[0-9]{1,6})?"
 # The value starts on its first digit, and what may not stand before it is
 # checked right after that digit: the engine then skips ahead to digits.
-_VALUE = (
-    rf"\d(?<![{LETTER}\d.,/:-]\d)(?:\d{{0,2}}(?:\.\d{{3}}){{1,5}}(?:,\d{{1,6}})?|\d{{0,14}}(?:,\d{{1,6}})?)"
-)
+_VALUE = rf"[0-9](?<![{LETTER}0-9.,/:-][0-9])(?:[0-9]{{0,2}}(?:\.[0-9]{{3}}){{1,5}}(?:,[0-9]{{1,6}})?|[0-9]{{0,14}}(?:,[0-9]{{1,6}})?)"
 _FIGURE = re.compile(
-    rf"(?P<value>{_VALUE})(?:\s?/\s?(?P<total>{_NUM}))?(?![\d]|[.,]\d)"
+    rf"(?P<value>{_VALUE})(?:\s?/\s?(?P<total>{_NUM}))?(?![0-9]|[.,][0-9])"
     rf"(?P<unit>\s?(?:%|‰|km2|km²|m2|m²|m3)"
-    rf"(?![{LETTER}\d])|\s(?:[{LOWER}]+)(?:,? [{LOWER}]+){{0,7}})?"
+    rf"(?![{LETTER}0-9])|\s(?:[{LOWER}]+)(?:,? [{LOWER}]+){{0,7}})?"
 )
 # Words before a number that make it an identifier, an ordinal or a date.
 _BEFORE = re.compile(
@@ -36,7 +34,7 @@ _BEFORE = re.compile(
     re.IGNORECASE,
 )
 _BEFORE_WORDS = tuple(_BEFORE.pattern[3 : _BEFORE.pattern.index(")")].split("|"))
-_YEAR_VALUE = re.compile(r"(?:19|20)\d{2}")
+_YEAR_VALUE = re.compile(r"(?:19|20)[0-9]{2}")
 _RAW_WORD = re.compile(r"[^\s,]+")
 # Words that cannot start a counted noun: time units (durations) and
 # function words.

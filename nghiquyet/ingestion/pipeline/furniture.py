@@ -36,12 +36,12 @@ _IMAGE_FILE = re.compile(
     r"(?<!\S)[^\s/]*?[\w)-]\.(?:jpe?g|png|gif|webp|bmp|tiff?|svg|heic|avif)(?:\?\S*)?(?!\w)", re.IGNORECASE
 )
 _VIEWS = re.compile(
-    r"(?:số )?(?:lượt xem|lượt đọc|lượt truy cập|đã xem|views?)\s*:?\s*\d[\d.,]*|"
-    r"\d[\d.,]*\s*lượt (?:xem|đọc|thích|chia sẻ|bình luận)",
+    r"(?:số )?(?:lượt xem|lượt đọc|lượt truy cập|đã xem|views?)\s*:?\s*[0-9][0-9.,]*|"
+    r"[0-9][0-9.,]*\s*lượt (?:xem|đọc|thích|chia sẻ|bình luận)",
     re.IGNORECASE,
 )
-_DATE_NUM = r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})"
-_TIME = r"\d{1,2}\s*[:hg]\s*\d{2}(?:\s*(?:AM|PM|SA|CH))?"
+_DATE_NUM = r"([0-9]{1,2})\s*[/.-]\s*([0-9]{1,2})\s*[/.-]\s*([0-9]{4})"
+_TIME = r"[0-9]{1,2}\s*[:hg]\s*[0-9]{2}(?:\s*(?:AM|PM|SA|CH))?"
 _WEEKDAY = r"(?:thứ (?:hai|ba|tư|năm|sáu|bảy|2|3|4|5|6|7)|chủ nhật)"
 _STAMP = re.compile(
     rf"(?:(?:ngày |thời gian )?(?:cập nhật|đăng|đăng tải|xuất bản|phát hành)(?: ngày| lúc)?|ngày đăng|đăng lúc)"
@@ -56,7 +56,8 @@ _STAMP_LINE = re.compile(
 )
 # A crawler's header: "date 2021-03" or "date: 2021-03-05T10:00".
 _ISO_STAMP = re.compile(
-    r"\s*(?:date|published|pubdate)\s*:?\s*(\d{4})-(\d{2})(?:-(\d{2}))?(?:T[\d:.+Z-]*)?\s*", re.IGNORECASE
+    r"\s*(?:date|published|pubdate)\s*:?\s*([0-9]{4})-([0-9]{2})(?:-([0-9]{2}))?(?:T[0-9:.+Z-]*)?\s*",
+    re.IGNORECASE,
 )
 _NAME = rf"{CAP_WORD}(?: {CAP_WORD}){{0,3}}"
 _BYLINE_LABEL = re.compile(
@@ -109,7 +110,7 @@ def _lines(text: str) -> list[tuple[int, int]]:
 
 # A day/month/year inside one line: every stamp holds one, so only the
 # lines that do are tried against the (slower) stamp patterns.
-_DATE_IN_LINE = re.compile(r"\d\d?[^\S\n]*[/.-][^\S\n]*\d\d?[^\S\n]*[/.-][^\S\n]*\d{4}")
+_DATE_IN_LINE = re.compile(r"[0-9][0-9]?[^\S\n]*[/.-][^\S\n]*[0-9][0-9]?[^\S\n]*[/.-][^\S\n]*[0-9]{4}")
 # Characters that IGNORECASE matches beyond what ``str.lower`` gives
 # ("ı", "ſ") or that ``str.lower`` lengthens ("İ"): with any of them
 # (``has_odd_case``) the plain-string prefilters below step aside for the regex.
@@ -237,7 +238,7 @@ def strip_furniture(text: str) -> Cleaned:
     for m in _SOURCE_PREFIX.finditer(text, 0, cut) if "(" in head else ():
         if m.start() > 0.3 * n:
             break
-        if not re.search(r"\d", m.group(1)):
+        if not re.search(r"[0-9]", m.group(1)):
             sources.append(m.group(1).strip())
             drop(m.start(), m.end(), "source")
         break

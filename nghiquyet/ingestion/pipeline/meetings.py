@@ -100,7 +100,7 @@ _PLAN_WORDS = (
     "tiến tới",
 )
 _ORGANISER_VERBS = (" tổ chức", " họp", " khai mạc")
-_BRIDGES = re.compile(r"(\d{1,4})\s+điểm cầu")
+_BRIDGES = re.compile(r"([0-9]{1,4})\s+điểm cầu")
 _PLAN = re.compile(
     r"dự kiến|sẽ (?:tổ chức|diễn ra|họp)|kế hoạch tổ chức|chuẩn bị tổ chức|tiến tới", re.IGNORECASE
 )

@@ -59,7 +59,7 @@ _ANCHOR_TRIE = trie_pattern(["Đồng chí", "đồng chí", "Ông", "ông", "B�
 _ANCHOR = re.compile(rf"{_ANCHOR_TRIE}(?:\s*:)?\s+(?=[{UPPER}])")
 _NAME_WORD = re.compile(CAP_WORD)
 _BODY_WORD = re.compile(trie_pattern(BODY_WORDS) + f"(?![{LETTER}])")
-_TOKEN = re.compile(rf" ?(\([^()\n]{{1,60}}\)|[{LETTER}\d&]+(?:\.(?=[ ,]))?)")
+_TOKEN = re.compile(rf" ?(\([^()\n]{{1,60}}\)|[{LETTER}0-9&]+(?:\.(?=[ ,]))?)")
 _CAP_RUN = re.compile(rf"{CAP_WORD}(?: {CAP_WORD}){{1,4}}(?![{LETTER}])")
 _GENERIC = re.compile(
     rf"{first_chars(SURNAMES)}(?<![{LETTER}])(?={trie_pattern(SURNAMES)} )({CAP_WORD}(?: {CAP_WORD}){{1,3}})"

@@ -172,7 +172,7 @@ _LEVELS: dict[str, tuple[str, tuple[str, ...]]] = {
     "thị xã": ("district", ("Thị xã",)),
 }
 _LEVEL_FORMS = sorted({f for w in _LEVELS for f in (w, w.capitalize(), w.upper())} | {"Tp.", "Tp"})
-_NAME_RUN = rf"{CAP_WORD}(?: {CAP_WORD}){{0,4}}(?![{LETTER}])|\d{{1,2}}(?![\d{LETTER}])"
+_NAME_RUN = rf"{CAP_WORD}(?: {CAP_WORD}){{0,4}}(?![{LETTER}])|[0-9]{{1,2}}(?![0-9{LETTER}])"
 _PLACE = re.compile(
     rf"(?P<level>{trie_pattern(_LEVEL_FORMS, not_after=LETTER)})(?: |(?<=\.))(?P<name>{_NAME_RUN})"
 )
