@@ -12,6 +12,23 @@ import re
 LOWER = "a-zàáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ"
 UPPER = "A-ZÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬĐÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
 LETTER = LOWER + UPPER
+
+
+def expand_class(body: str) -> str:
+    """The characters of a character-class body such as ``LOWER`` ("a-z…"),
+    ranges written out, for ``str`` operations that agree with the class."""
+    out: list[str] = []
+    i = 0
+    while i < len(body):
+        if i + 2 < len(body) and body[i + 1] == "-":
+            out.extend(chr(c) for c in range(ord(body[i]), ord(body[i + 2]) + 1))
+            i += 3
+        else:
+            out.append(body[i])
+            i += 1
+    return "".join(out)
+
+
 # A capitalised syllable ("Nguyễn") and a lower-case one ("tỉnh").
 CAP_WORD = f"[{UPPER}][{LOWER}]*"
 LOW_WORD = f"[{LOWER}]+"

@@ -29,6 +29,7 @@ from nghiquyet.ingestion.pipeline.lexicon import (
     TITLE_STOP_WORDS,
     UPPER,
     expand_abbreviations,
+    expand_class,
     first_chars,
 )
 from nghiquyet.ingestion.pipeline.normalize import new_tone_style
@@ -54,12 +55,29 @@ _HEAD = re.compile(
 )
 # Where a title can start (a trie starting on literals, so the engine skips
 # ahead): full scans go through it, and _HEAD is tried only there.
+# Every title and rank is two words or more, the first of them letters
+# only: _HEAD can only match where the word there is one of these.
+_HEAD_FIRST_WORDS = frozenset(h.split(" ")[0] for h in _both_cases(TITLE_HEADS) + list(RANKS))
 _HEAD_GATE = re.compile(trie_pattern(_both_cases(TITLE_HEADS) + RANKS, not_after=LETTER))
 _ANCHOR_TRIE = trie_pattern(["Đồng chí", "đồng chí", "Ông", "ông", "Bà", "bà"], not_after=LETTER)
 _ANCHOR = re.compile(rf"{_ANCHOR_TRIE}(?:\s*:)?\s+(?=[{UPPER}])")
 _NAME_WORD = re.compile(CAP_WORD)
+_UPPER_CHARS = frozenset(expand_class(UPPER))
+_LOWER_CHARS = expand_class(LOWER)
+
+
+def _is_cap_word(word: str) -> bool:
+    """``_NAME_WORD.fullmatch(word)`` by two string operations."""
+    return word[:1] in _UPPER_CHARS and not word[1:].strip(_LOWER_CHARS)
+
+
 _BODY_WORD = re.compile(trie_pattern(BODY_WORDS) + f"(?![{LETTER}])")
-_TOKEN = re.compile(rf" ?(\([^()\n]{{1,60}}\)|[{LETTER}0-9&]+(?:\.(?=[ ,]))?)")
+# Every body word is two words or more: _BODY_WORD can only match where
+# the token is the first word of one of them.
+_BODY_FIRST_WORDS = frozenset(w.split(" ")[0] for w in BODY_WORDS)
+# A token (after one optional space): a parenthesis, or a run of letters,
+# digits and "&" with a full stop that ends an abbreviation ("TP.").
+_TOKEN = re.compile(rf"\([^()\n]{{1,60}}\)|[{LETTER}0-9&]+(?:\.(?=[ ,]))?")
 _CAP_RUN = re.compile(rf"{CAP_WORD}(?: {CAP_WORD}){{1,4}}(?![{LETTER}])")
 _GENERIC = re.compile(
     rf"{first_chars(SURNAMES)}(?<![{LETTER}])(?={trie_pattern(SURNAMES)} )({CAP_WORD}(?: {CAP_WORD}){{1,3}})"
@@ -153,7 +171,7 @@ def _is_name(words: list[str], *, anchored: bool) -> bool:
     if not 2 <= len(words) <= 5:
         return False
     for w in words:
-        if w in _NOT_NAME or not _NAME_WORD.fullmatch(w):
+        if w in _NOT_NAME or not _is_cap_word(w):
             return False
     if " ".join(words) in province_names():
         return False
@@ -172,11 +190,12 @@ class _Parser:
         text = self.text
         toks: list[tuple[str, int, int, str]] = []
         while len(toks) < 24:
-            m = _TOKEN.match(text, pos)
+            s = pos + 1 if text.startswith(" ", pos) else pos
+            m = _TOKEN.match(text, s)
             if not m:
                 break
-            tok = m.group(1)
-            s, e = m.span(1)
+            tok = m.group()
+            e = m.end()
             if tok[0] == "(":
                 inner = tok[1:-1].strip()
                 if toks and _PAREN_NAMES.fullmatch(inner):
@@ -185,11 +204,11 @@ class _Parser:
                     continue
                 break
             word = tok.rstrip(".")
-            ends_sentence = tok.endswith(".") and word not in ("TP", "Tp")
+            ends_sentence = tok[-1] == "." and word not in ("TP", "Tp")
             if word[0].isupper():
-                if toks and _HEAD.match(text, s):
+                if toks and word in _HEAD_FIRST_WORDS and _HEAD.match(text, s):
                     break  # a second title glued on: stop here
-                body = _BODY_WORD.match(text, s)
+                body = _BODY_WORD.match(text, s) if word in _BODY_FIRST_WORDS else None
                 if body and body.end() > s + len(word):
                     toks.append((body.group(), s, body.end(), "cap"))
                     pos = body.end()
@@ -232,7 +251,7 @@ class _Parser:
     def _ends_with_name(toks: list[tuple[str, int, int, str]]) -> bool:
         tail = 0
         for tok in reversed(toks):
-            if tok[3] != "cap" or not _NAME_WORD.fullmatch(tok[0]):
+            if tok[3] != "cap" or not _is_cap_word(tok[0]):
                 break
             tail += 1
         if tail < 2:
@@ -298,7 +317,7 @@ class _Parser:
         at = m.start()
         for i in range(1, len(words)):
             at += len(words[i - 1]) + 1
-            if _HEAD.match(self.text, at):
+            if words[i] in _HEAD_FIRST_WORDS and _HEAD.match(self.text, at):
                 words = words[:i]
                 break
         while len(words) > 2 and words[-1] in _NOT_NAME:
@@ -360,7 +379,7 @@ class _Parser:
         """Split a name off the end of a title's tokens, if there is one."""
         tail: list[tuple[str, int, int, str]] = []
         for tok in reversed(toks):
-            if tok[3] != "cap" or not _NAME_WORD.fullmatch(tok[0]):
+            if tok[3] != "cap" or not _is_cap_word(tok[0]):
                 break
             tail.insert(0, tok)
         if len(tail) < 2:
