@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from nghiquyet.ingestion.pipeline.lexicon import LETTER, LOW_WORD
-from nghiquyet.ingestion.pipeline.scan import gated_finditer
 from nghiquyet.ingestion.pipeline.spans import SpanSet
 
 _CUE = r"(?:sáng|chiều|tối|trưa|đêm|ngày|hôm|rạng sáng|chiều tối)"
@@ -43,6 +43,29 @@ _TERM = re.compile(
 )
 _TIME = re.compile(r"[0-9][0-9]?\s*(?:(?:giờ|h|:)\s*[0-9]{2}(?:\s*phút)?(?![0-9])|giờ)")
 _BARE_YEAR = re.compile(r"(?:1(?<![0-9.,/]1)9[5-9][0-9]|2(?<![0-9.,/]2)(?:0[0-9]{2}|100))(?![0-9.,][0-9])")
+# Cheap necessary conditions for the patterns that rarely match, so that
+# their whole-text scans (a character class or alternation at the start
+# makes the engine try many positions) run only when they can find
+# something. Each starts on a literal, which the engine skips to fast.
+#
+# _DAY_WORDS, _MONTH_YEAR and _MONTH all hold "tháng" then blanks then a
+# digit, so "háng\s+[0-9]" occurs in every match of theirs (one position
+# after the start for the last two).
+_THANG_NUM = re.compile(r"háng\s+[0-9]")
+# Every _TERM match holds "-", blanks and a year "19xx"/"20xx" not followed
+# by a digit, so each of its matches has this gate at its hyphen.
+_TERM_GATE = re.compile(r"-\s*(?:19|20)[0-9]{2}(?![0-9])")
+# _YEAR without its rare cues "niên độ"/"niên khóa": "[Nn]ăm" checked by a
+# lookbehind after the literal "ăm"; the match starts one before.
+_NAM_YEAR = re.compile(r"ăm(?<=[Nn]ăm)\s+(?P<y>[0-9]{4})(?![0-9])")
+# _BARE_YEAR without its "19xx" and "2100" branches (used when the text
+# holds neither "19" nor "2100"): the same check on what stands before,
+# and it starts on the literal "20".
+_BARE_YEAR_20 = re.compile(r"20(?<![0-9.,/]20)[0-9]{2}(?![0-9.,][0-9])")
+# _TIME's "h" branch holds "h", blanks, two digits.
+_TIME_H_GATE = re.compile(r"h\s*[0-9]{2}")
+# What the _DAY_NUM_GATE holds before its "/": digits, blanks, "-", "và", "đến".
+_DAY_NUM_BODY = frozenset("0123456789-vàđến")
 _TERM_CONTEXT = re.compile(
     r"(?:nhiệm kỳ|giai đoạn|khóa|kế hoạch|chiến lược|tầm nhìn|đến năm|tới năm)\s*$", re.IGNORECASE
 )
@@ -103,6 +126,43 @@ def _valid(d: int, m: int) -> bool:
     return 1 <= d <= 31 and 1 <= m <= 12
 
 
+def _day_num_matches(text: str) -> Iterator[re.Match[str]]:
+    """What ``gated_finditer(_DAY_NUM_GATE, _DAY_NUM, text)`` yields, with
+    the candidates found from the slashes (``str.find``, memchr-fast)
+    rather than by a digit-class scan of the whole text.
+
+    A gate match holds one "/", its last character, and before it only
+    digits, blanks, "-", "và" and "đến". So a gate match starting at or
+    after ``pos`` ends at the first "/" after ``pos``, or starts after it,
+    and it starts within the run of such characters right before that
+    slash: searching that short run (with ``endpos`` just past the slash)
+    finds exactly the gate matches that end there.
+    """
+    search = _DAY_NUM_GATE.search
+    match = _DAY_NUM.match
+    pos = 0
+    while True:
+        slash = text.find("/", pos)
+        if slash < 0:
+            return
+        q = slash
+        while q > pos and (text[q - 1] in _DAY_NUM_BODY or text[q - 1].isspace()):
+            q -= 1
+        pos = slash + 1
+        # (A gate match starts on a digit: none when nothing precedes.)
+        while q < slash:
+            g = search(text, q, slash + 1)
+            if g is None:
+                break
+            q = g.start()
+            m = match(text, q)
+            if m is not None:
+                yield m
+                pos = m.end()  # past the slash: _DAY_NUM holds it
+                break
+            q += 1
+
+
 def find_dates(text: str) -> list[DateMention]:
     """Every date, period, term and time of day in ``text``, by position."""
     found: list[DateMention] = []
@@ -110,8 +170,8 @@ def find_dates(text: str) -> list[DateMention]:
     overlaps = claimed.overlaps
     take = claimed.add
 
-    has_month = "háng" in text
-    for m in _DAY_WORDS.finditer(text) if has_month else ():
+    month_at = _THANG_NUM.search(text)
+    for m in _DAY_WORDS.finditer(text) if month_at else ():
         d, mo = int(m.group("d")), int(m.group("m"))
         if _valid(d, mo) and not (m.start() and text[m.start() - 1].isalpha()):
             cue_m = _CUE_ONLY.search(text, max(0, m.start() - 12), m.start())
@@ -128,7 +188,7 @@ def find_dates(text: str) -> list[DateMention]:
                 )
             )
             take(start, m.end())
-    for m in gated_finditer(_DAY_NUM_GATE, _DAY_NUM, text) if "/" in text else ():
+    for m in _day_num_matches(text):
         if overlaps(*m.span()) or (m.start() and _BAD_BEFORE.match(text, m.start() - 1)):
             continue
         d, mo = int(m.group("d")), int(m.group("m"))
@@ -150,39 +210,66 @@ def find_dates(text: str) -> list[DateMention]:
             start = m.start("d") if not cue else start
         found.append(DateMention(start, m.end(), year, mo, d0 or d, d if d0 else None, cue))
         take(start, m.end())
-    for m in _MONTH_YEAR.finditer(text) if has_month else ():
-        if not overlaps(*m.span()) and 1 <= int(m.group("m")) <= 12:
-            found.append(DateMention(m.start(), m.end(), int(m.group("y")), int(m.group("m")), kind="month"))
-            take(*m.span())
-    for m in _MONTH.finditer(text) if has_month else ():
-        if not overlaps(*m.span()) and 1 <= int(m.group("m")) <= 12:
-            found.append(DateMention(m.start(), m.end(), None, int(m.group("m")), kind="month"))
-            take(*m.span())
+    if month_at:
+        # No match of these starts before the first "háng\s+[0-9]" minus one.
+        month_from = max(0, month_at.start() - 1)
+        for m in _MONTH_YEAR.finditer(text, month_from):
+            if not overlaps(*m.span()) and 1 <= int(m.group("m")) <= 12:
+                found.append(
+                    DateMention(m.start(), m.end(), int(m.group("y")), int(m.group("m")), kind="month")
+                )
+                take(*m.span())
+        for m in _MONTH.finditer(text, month_from):
+            if not overlaps(*m.span()) and 1 <= int(m.group("m")) <= 12:
+                found.append(DateMention(m.start(), m.end(), None, int(m.group("m")), kind="month"))
+                take(*m.span())
     for m in _QUARTER.finditer(text) if "uý" in text else ():
         if not overlaps(*m.span()):
             found.append(
                 DateMention(m.start(), m.end(), int(m.group("y")) if m.group("y") else None, kind="quarter")
             )
             take(*m.span())
-    for m in _TERM.finditer(text):
-        if not overlaps(*m.span()):
-            found.append(
-                DateMention(m.start(), m.end(), None, kind="term", cue=m.group("a") + "-" + m.group("b"))
-            )
-            take(*m.span())
-    for m in _YEAR.finditer(text):
-        if not overlaps(*m.span()):
-            term = bool(_TERM_CONTEXT.search(text[max(0, m.start() - 20) : m.start()]))
-            found.append(DateMention(m.start(), m.end(), int(m.group("y")), kind="term" if term else "year"))
-            take(*m.span())
-    for m in _BARE_YEAR.finditer(text):
+    term_at = _TERM_GATE.search(text)
+    if term_at:
+        # A _TERM match starts four digits before the blanks before its
+        # hyphen, and its hyphen is at or after the first gate match: a
+        # later hyphen's blanks cannot reach back over an earlier hyphen.
+        term_from = term_at.start()
+        while term_from > 0 and text[term_from - 1].isspace():
+            term_from -= 1
+        for m in _TERM.finditer(text, max(0, term_from - 4)):
+            if not overlaps(*m.span()):
+                found.append(
+                    DateMention(m.start(), m.end(), None, kind="term", cue=m.group("a") + "-" + m.group("b"))
+                )
+                take(*m.span())
+    if "iên độ" in text or "iên khóa" in text:
+        for m in _YEAR.finditer(text):
+            s = m.start()
+            if not overlaps(s, m.end()):
+                term = bool(_TERM_CONTEXT.search(text[max(0, s - 20) : s]))
+                found.append(DateMention(s, m.end(), int(m.group("y")), kind="term" if term else "year"))
+                take(s, m.end())
+    else:
+        # Only the "năm" cue can match: the same matches, found from "ăm".
+        for m in _NAM_YEAR.finditer(text):
+            s = m.start() - 1
+            if not overlaps(s, m.end()):
+                term = bool(_TERM_CONTEXT.search(text[max(0, s - 20) : s]))
+                found.append(DateMention(s, m.end(), int(m.group("y")), kind="term" if term else "year"))
+                take(s, m.end())
+    # Every "19xx" match holds "19" and the "2100" one holds "2100".
+    bare_years = _BARE_YEAR if "19" in text or "2100" in text else _BARE_YEAR_20
+    for m in bare_years.finditer(text):
         if not overlaps(*m.span()):
             found.append(DateMention(m.start(), m.end(), int(m.group()), kind="bare_year"))
             take(*m.span())
-    for m in _TIME.finditer(text):
-        if not overlaps(*m.span()) and not (m.start() and text[m.start() - 1] in "0123456789.,:"):
-            found.append(DateMention(m.start(), m.end(), None, kind="time"))
-            take(*m.span())
+    # A time holds "giờ", ":" or "h", blanks and two digits.
+    if "giờ" in text or ":" in text or _TIME_H_GATE.search(text):
+        for m in _TIME.finditer(text):
+            if not overlaps(*m.span()) and not (m.start() and text[m.start() - 1] in "0123456789.,:"):
+                found.append(DateMention(m.start(), m.end(), None, kind="time"))
+                take(*m.span())
     found.sort(key=lambda x: x.start)
     return found
 
