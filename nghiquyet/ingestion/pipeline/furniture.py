@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from nghiquyet.ingestion.pipeline.lexicon import CAP_WORD, LETTER
-from nghiquyet.ingestion.pipeline.scan import has_odd_case
+from nghiquyet.ingestion.pipeline.scan import has_any, has_odd_case
 
 # Headings that open a block of other articles or of comments.
 _HEADING = re.compile(
@@ -129,14 +129,6 @@ def _collapse(line: str) -> str:
     return " ".join(line.split())
 
 
-def _has_any(text: str, words: tuple[str, ...]) -> bool:
-    """``any(w in text for w in words)``, without a generator."""
-    for w in words:
-        if w in text:
-            return True
-    return False
-
-
 def _iso(y: str, m: str, d: str | None) -> str | None:
     month = int(m)
     if not 1 <= month <= 12:
@@ -210,9 +202,9 @@ def strip_furniture(text: str) -> Cleaned:
         any_stamp = True
     else:
         low = head.lower()
-        any_views = _has_any(low, _VIEW_WORDS)
+        any_views = has_any(low, _VIEW_WORDS)
         # A line can hold a stamp word only if the text does.
-        any_stamp = _has_any(low, _STAMP_WORDS)
+        any_stamp = has_any(low, _STAMP_WORDS)
     for idx, (s, e) in enumerate(body_lines):
         line = text[s:e]
         m = _ISO_STAMP.match(line) if idx < 3 else None
@@ -225,7 +217,7 @@ def strip_furniture(text: str) -> Cleaned:
         low_line = line.lower() if (dated and any_stamp) or any_views else ""
         # Every stamp label holds one of these words (none of them has a
         # letter that IGNORECASE folds beyond ``str.lower``).
-        labelled = dated and any_stamp and _has_any(low_line, _STAMP_WORDS) and _DATE_IN_LINE.search(line)
+        labelled = dated and any_stamp and has_any(low_line, _STAMP_WORDS) and _DATE_IN_LINE.search(line)
         for m in _STAMP.finditer(line) if labelled else ():
             published = published or _iso(m.group(3), m.group(2), m.group(1))
             drop(s + m.start(), s + m.end(), "stamp")
@@ -235,7 +227,7 @@ def strip_furniture(text: str) -> Cleaned:
             if m:
                 published = published or _iso(m.group(3), m.group(2), m.group(1))
                 drop(s, e, "stamp")
-        viewed = short and any_views and (odd_case or _has_any(low_line, _VIEW_WORDS))
+        viewed = short and any_views and (odd_case or has_any(low_line, _VIEW_WORDS))
         for m in _VIEWS.finditer(line) if viewed else ():
             drop(s + m.start(), s + m.end(), "views")
         for m in _IMAGE_FILE.finditer(line) if any_image else ():

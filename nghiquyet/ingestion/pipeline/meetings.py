@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from nghiquyet.ingestion.pipeline.dates import DateMention, year_for
 from nghiquyet.ingestion.pipeline.lexicon import LETTER, TITLE_LOWER_WORDS, UPPER
 from nghiquyet.ingestion.pipeline.people import Mention
-from nghiquyet.ingestion.pipeline.scan import gated_finditer, has_odd_case, trie_pattern
+from nghiquyet.ingestion.pipeline.scan import gated_finditer, has_any, has_odd_case, trie_pattern
 from nghiquyet.ingestion.pipeline.spans import SpanSet
 
 KINDS = {
@@ -69,20 +69,25 @@ _STOPS = ".!?\n"
 def _sentence_start(text: str, pos: int) -> int:
     """Start of the sentence holding ``pos`` (looking back at most 2,000 characters)."""
     lo = max(0, pos - 2000)
-    best = lo
-    for ch in _STOPS:
-        k = text.rfind(ch, lo, pos)
-        if k + 1 > best:
-            best = k + 1
-    return best
+    k = max(
+        text.rfind(".", lo, pos),
+        text.rfind("!", lo, pos),
+        text.rfind("?", lo, pos),
+        text.rfind("\n", lo, pos),
+    )
+    return max(lo, k + 1)
 
 
 def _sentence_end(text: str, pos: int) -> int:
     """End of the sentence holding ``pos`` (looking ahead at most 2,000 characters)."""
     hi = min(len(text), pos + 2000)
     best = hi
-    for ch in _STOPS:
-        k = text.find(ch, pos, hi)
+    for k in (
+        text.find(".", pos, hi),
+        text.find("!", pos, hi),
+        text.find("?", pos, hi),
+        text.find("\n", pos, hi),
+    ):
         if k != -1 and k + 1 < best:
             best = k + 1
     return best
@@ -209,12 +214,12 @@ def find_meetings(
             low: str | None = text_low[s:e]
         else:
             low = sentence.lower() if not has_odd_case(sentence) else None
-        online = any(w in low for w in _ONLINE_WORDS) if low is not None else bool(_ONLINE.search(sentence))
+        online = has_any(low, _ONLINE_WORDS) if low is not None else bool(_ONLINE.search(sentence))
         lo, hi = bisect.bisect_left(day_starts, s), bisect.bisect_left(day_starts, e)
         in_sentence = day_dates[lo:hi]
         if not in_sentence and not online:
             continue
-        if not online and (_PLAN.search(sentence) if low is None else any(w in low for w in _PLAN_WORDS)):
+        if not online and (_PLAN.search(sentence) if low is None else has_any(low, _PLAN_WORDS)):
             continue
         hits = [
             m for m in gated_finditer(_MEETING_GATE, _MEETING, sentence) if not excl.covers(s + m.start())
@@ -227,7 +232,7 @@ def find_meetings(
             date = d.iso(year_for(d, default_year, published))
         bridges = _BRIDGES.search(sentence)
         # Every organiser phrase ends on one of these verbs.
-        org = _ORGANISER.search(sentence) if any(v in sentence for v in _ORGANISER_VERBS) else None
+        org = _ORGANISER.search(sentence) if has_any(sentence, _ORGANISER_VERBS) else None
         chairs = []
         chair = _CHAIR.search(sentence) if low is None or "chủ trì" in low else None
         if chair:

@@ -50,6 +50,14 @@ def has_odd_case(text: str) -> bool:
     return "İ" in text or "ı" in text or "ſ" in text or "\u212a" in text
 
 
+def has_any(text: str, words: tuple[str, ...]) -> bool:
+    """``any(w in text for w in words)``, without a generator."""
+    for w in words:
+        if w in text:
+            return True
+    return False
+
+
 def ends_with_label(text: str, lo: int, hi: int, words: tuple[str, ...], fallback: re.Pattern) -> bool:
     """True when ``text[lo:hi]`` ends with one of ``words`` (lower case),
     then blanks, an optional colon and blanks — what

@@ -16,8 +16,18 @@ class SpanSet:
     def __init__(self, spans=()) -> None:
         self._starts: list[int] = []
         self._ends: list[int] = []
+        starts, ends = self._starts, self._ends
+        # Sorted by start, a stretch merges with the last one or follows it
+        # (what ``add`` does, without a search per stretch).
         for s, e in sorted(spans):
-            self.add(s, e)
+            if e <= s:
+                continue
+            if ends and s <= ends[-1]:
+                if e > ends[-1]:
+                    ends[-1] = e
+            else:
+                starts.append(s)
+                ends.append(e)
 
     def add(self, start: int, end: int) -> None:
         """Add ``[start, end)``, merging it with any stretch it touches."""
