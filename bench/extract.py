@@ -1,13 +1,15 @@
 """Benchmark: the extraction pipeline against underthesea's NER.
 
-    .venv/bin/python bench/extract.py [--mb 50] [--ner-chars 100000]
+    .venv/bin/python bench/extract.py [--mb 50] [--ner-chars 100000] [--pure]
 
 Runs the whole pipeline (decode, normalise, furniture, every extractor)
 over the project's own corpus repeated until at least ``--mb`` megabytes of
 text have gone through, one article at a time (streaming: memory stays
 flat however large the total), then underthesea's ``ner`` over a slice of
 the same texts, and prints characters per second for both (CPU time of this process, so
-other work on a shared machine does not count). The last line
+other work on a shared machine does not count). It says whether the pipeline ran
+compiled (mypyc, ``scripts/compile_pipeline.py``) or as pure Python; ``--pure``
+forces pure Python, for comparison. The last line
 is ``extract: <n> chars/s, underthesea ner <n> chars/s, <x>× faster``.
 """
 
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import os
 import resource
 import sys
 import time
@@ -22,8 +25,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
-from nghiquyet.ingestion.pipeline import decode_bytes, extract  # noqa: E402
 
 CORPUS = ROOT / "nghiquyet" / "ingestion" / "pipeline" / "tests" / "corpus"
 
@@ -34,6 +35,8 @@ def _articles() -> list[tuple[str, bytes]]:
 
 def bench_extract(target_chars: int) -> tuple[int, float, int]:
     """Extract from the corpus, repeated, until ``target_chars`` are done."""
+    from nghiquyet.ingestion.pipeline import decode_bytes, extract
+
     articles = _articles()
     done = 0
     facts = 0
@@ -50,6 +53,8 @@ def bench_extract(target_chars: int) -> tuple[int, float, int]:
 
 def bench_underthesea(slice_chars: int) -> tuple[int, float] | str:
     """underthesea's ``ner`` over about ``slice_chars`` characters, sentence by sentence."""
+    from nghiquyet.ingestion.pipeline import decode_bytes
+
     try:
         from underthesea import ner
     except ImportError as err:
@@ -74,12 +79,18 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--mb", type=float, default=50.0, help="megabytes (millions of characters) to extract")
     ap.add_argument("--ner-chars", type=int, default=30_000, help="characters to run underthesea ner over")
+    ap.add_argument("--pure", action="store_true", help="run the pipeline as pure Python even if compiled")
     args = ap.parse_args()
+    if args.pure:
+        os.environ["NGHIQUYET_PURE"] = "1"  # read when the pipeline package is first imported
+    import nghiquyet.ingestion.pipeline as pipeline
 
+    mode = "compiled (mypyc)" if pipeline.COMPILED else f"pure Python ({pipeline.COMPILED_REASON})"
     chars, seconds, facts = bench_extract(int(args.mb * 1_000_000))
     rate = chars / seconds
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"pipeline: {chars:,} chars in {seconds:.1f} s, {facts:,} facts, peak memory {rss:.0f} MB")
+    print(f"pipeline mode: {mode}")
     result = bench_underthesea(args.ner_chars)
     if isinstance(result, str):
         print(result)
