@@ -23,7 +23,7 @@ _VALUE = rf"[0-9](?<![{LETTER}0-9.,/:-][0-9])(?:[0-9]{{0,2}}(?:\.[0-9]{{3}}){{1,
 _FIGURE = re.compile(
     rf"(?P<value>{_VALUE})(?:\s?/\s?(?P<total>{_NUM}))?(?![0-9]|[.,][0-9])"
     rf"(?P<unit>\s?(?:%|‰|km2|km²|m2|m²|m3)"
-    rf"(?![{LETTER}0-9])|\s(?:[{LOWER}]+)(?:,? [{LOWER}]+){{0,7}})?"
+    rf"(?![{LETTER}0-9])|\s(?P<word>[{LOWER}]+)(?:,? [{LOWER}]+){{0,7}})?"
 )
 # Words before a number that make it an identifier, an ordinal or a date.
 _BEFORE = re.compile(
@@ -238,13 +238,20 @@ def find_figures(text: str, excluded: list[tuple[int, int]]) -> list[Figure]:
 
     figures: list[Figure] = []
     for m in _FIGURE.finditer(text):
-        s = m.start()
-        if inside(s) or inside(m.end("value") - 1):
+        # The checks are filters without side effects, cheapest first.
+        raw_value, raw_total, unit_raw, first_word = m.group("value", "total", "unit", "word")
+        if unit_raw is None:
+            continue  # no unit: _clean_unit("") is ""
+        # A worded unit's first word is ``first_word`` (lower-case letters
+        # only, so ``.lower()`` would keep it): _clean_unit rejects it here.
+        if first_word is not None and first_word in _NOT_UNIT_START:
             continue
-        raw_value, raw_total, unit_raw = m.group("value", "total", "unit")
         if raw_total is None and _YEAR_VALUE.fullmatch(raw_value):
             continue  # a year
-        unit = _clean_unit(unit_raw or "")
+        s = m.start()
+        if spans and (inside(s) or inside(m.end("value") - 1)):
+            continue
+        unit = _clean_unit(unit_raw)
         if not unit:
             continue
         if ends_with_label(text, max(0, s - 20), s, _BEFORE_WORDS, _BEFORE):
@@ -256,9 +263,14 @@ def find_figures(text: str, excluded: list[tuple[int, int]]) -> list[Figure]:
         # The unit's words are the first raw words (commas between them
         # are kept inside the span, as written).
         k = len(unit.replace(",", " ").split())
-        raw_words = _RAW_WORD.finditer(unit_raw)
-        last = next(itertools.islice(raw_words, k - 1, None))
-        end = m.start("unit") + last.end()
+        if k == len(unit_raw.replace(",", " ").split()):
+            # All raw words (``[^\s,]+``: the same tokens) are kept, and
+            # the raw unit ends on a word: the span ends with the unit.
+            end = m.end("unit")
+        else:
+            raw_words = _RAW_WORD.finditer(unit_raw)
+            last = next(itertools.islice(raw_words, k - 1, None))
+            end = m.start("unit") + last.end()
         figures.append(Figure(value, total, unit, s, max(end, m.end("value"))))
     return figures
 
