@@ -67,9 +67,9 @@ def extract_html(html: str) -> tuple[str, dict]:
     root = tree.body or tree.root
     if root is None:
         return "", hints
-    for tag in _DROP_TAGS:
-        for n in root.css(tag):
-            n.decompose()
+    # One C-level pass per tag over the document (only the body is read
+    # below), instead of a Python object for every node found.
+    tree.strip_tags(list(_DROP_TAGS), recursive=True)
     for n in root.css("[class], [id]"):
         marker = f"{n.attributes.get('class') or ''} {n.attributes.get('id') or ''}"
         if _DROP_CLASS.search(marker) and n.css_first("h1") is None:
@@ -112,7 +112,10 @@ def extract_html(html: str) -> tuple[str, dict]:
 
 def _flush(current: list[str], lines: list[str]) -> None:
     if current:
-        line = _SPACES.sub(" ", "".join(current)).strip()
+        line = "".join(current)
+        if "  " in line or "\t" in line or "\r" in line or "\f" in line or "\v" in line or "\xa0" in line:
+            line = _SPACES.sub(" ", line)
+        line = line.strip()
         if line:
             lines.append(line)
         current.clear()

@@ -15,6 +15,7 @@ was already stored as Unicode.
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
 
@@ -104,9 +105,20 @@ VNI_TO_UNICODE: dict[str, str] = _vni_table()
 _VNI_RE = re.compile(trie_pattern(VNI_TO_UNICODE) + "|[" + "".join(_VNI_SINGLE) + "]")
 
 
+# The same as a 256-character decoding table, for ``codecs.charmap_decode``
+# (a table lookup per byte in C, where ``str.translate`` looks each
+# character up in a dict).
+_TCVN3_DECODING = "".join(TCVN3_TO_UNICODE.get(b, chr(b)) for b in range(256))
+
+
 def tcvn3_to_unicode(text: str) -> str:
     """Convert the Latin-1 reading of TCVN3 text to Unicode (NFC)."""
-    return text.translate(_TCVN3_TRANSLATE)
+    try:
+        data = text.encode("latin-1")
+    except UnicodeEncodeError:
+        # Characters beyond Latin-1 stay as they are.
+        return text.translate(_TCVN3_TRANSLATE)
+    return codecs.charmap_decode(data, "strict", _TCVN3_DECODING)[0]
 
 
 def unicode_to_tcvn3(text: str) -> bytes:
