@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from nghiquyet.core.text import to_new_tone_style
+from nghiquyet.ingestion.pipeline import dates as dates_mod
 from nghiquyet.ingestion.pipeline import extract
 from nghiquyet.ingestion.pipeline.dates import find_dates, infer_year
 from nghiquyet.ingestion.pipeline.documents import find_documents, find_named_documents
@@ -15,6 +16,7 @@ from nghiquyet.ingestion.pipeline.figures import find_figures, parse_number
 from nghiquyet.ingestion.pipeline.furniture import strip_furniture
 from nghiquyet.ingestion.pipeline.normalize import new_tone_style, normalize
 from nghiquyet.ingestion.pipeline.people import find_people
+from nghiquyet.ingestion.pipeline.scan import gated_finditer
 
 # -- normalisation -------------------------------------------------------------
 
@@ -80,6 +82,48 @@ def test_year_is_inferred_from_the_text_not_from_terms():
     dates = find_dates("nhiệm kỳ 2020 - 2025, từ đầu năm 2023, tháng 4/2023, ngày 24/5 hội nghị")
     assert infer_year(dates) == 2023
     assert infer_year(dates, "2021-03") == 2021
+
+
+_DATE_ALPHABET = "0123456789/-:., \nvàđếnNgămyiêđộkhóaQquýIVtháng"
+
+
+@given(st.text(alphabet=_DATE_ALPHABET, max_size=60))
+def test_date_scan_shortcuts_find_what_the_full_patterns_find(text):
+    # The shortcuts in find_dates (candidates from the slashes, gates,
+    # scans started late, literal-start variants) yield the same matches.
+    def spans(matches):
+        return [m.span() for m in matches]
+
+    assert spans(dates_mod._day_num_matches(text)) == spans(
+        gated_finditer(dates_mod._DAY_NUM_GATE, dates_mod._DAY_NUM, text)
+    )
+    month_at = dates_mod._THANG_NUM.search(text)
+    for pattern in (dates_mod._DAY_WORDS, dates_mod._MONTH_YEAR, dates_mod._MONTH):
+        if month_at is None:
+            assert pattern.search(text) is None
+    for pattern in (dates_mod._MONTH_YEAR, dates_mod._MONTH):
+        if month_at is not None:
+            assert spans(pattern.finditer(text, max(0, month_at.start() - 1))) == spans(
+                pattern.finditer(text)
+            )
+    term_at = dates_mod._TERM_GATE.search(text)
+    if term_at is None:
+        assert dates_mod._TERM.search(text) is None
+    else:
+        term_from = term_at.start()
+        while term_from > 0 and text[term_from - 1].isspace():
+            term_from -= 1
+        assert spans(dates_mod._TERM.finditer(text, max(0, term_from - 4))) == spans(
+            dates_mod._TERM.finditer(text)
+        )
+    if "iên độ" not in text and "iên khóa" not in text:
+        assert [(m.start() - 1, m.end()) for m in dates_mod._NAM_YEAR.finditer(text)] == spans(
+            dates_mod._YEAR.finditer(text)
+        )
+    if "19" not in text and "2100" not in text:
+        assert spans(dates_mod._BARE_YEAR_20.finditer(text)) == spans(dates_mod._BARE_YEAR.finditer(text))
+    if "giờ" not in text and ":" not in text and not dates_mod._TIME_H_GATE.search(text):
+        assert dates_mod._TIME.search(text) is None
 
 
 # -- documents -----------------------------------------------------------------
