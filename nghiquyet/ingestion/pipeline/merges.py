@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from nghiquyet.ingestion.pipeline.lexicon import LETTER, UPPER
@@ -22,6 +23,30 @@ _LIST = re.compile(rf"(?={_LEVEL})[^.;\n]{{2,400}}?(?=[.;\n]|$| để| nhằm| t
 _NEW_BEFORE = re.compile(rf"(?P<new>{_LEVEL} {_PLACE})(?: \(mới\))?[^.;\n]{{0,60}}$")
 _NEW_AFTER = re.compile(rf" thành (?P<new>{_LEVEL} {_PLACE})")
 _LIST_ITEM = re.compile(rf"(?:(?:các|và|,)\s*)*(?:(?P<level>{_LEVEL})s?\s+)?(?P<name>{_PLACE})")
+
+
+def _verb_matches(text: str) -> Iterator[re.Match[str]]:
+    """What ``_VERB.finditer(text)`` yields, tried only where a verb can
+    start: at "nhập" itself, four characters before it ("sáp "), and one
+    character before "ợp nhất". The word is found with ``str.find``."""
+    starts: list[int] = []
+    p = text.find("nhập")
+    while p != -1:
+        starts += (p - 4, p) if p >= 4 else (p,)
+        p = text.find("nhập", p + 1)
+    p = text.find("ợp nhất")
+    while p != -1:
+        if p >= 1:
+            starts.append(p - 1)
+        p = text.find("ợp nhất", p + 1)
+    last_end = 0
+    for q in sorted(starts):
+        if q < last_end:
+            continue
+        m = _VERB.match(text, q)
+        if m:
+            yield m
+            last_end = m.end()
 
 
 @dataclass
@@ -41,7 +66,7 @@ def find_merges(text: str) -> list[Merge]:
     # them): without them the scan would find nothing.
     if "nhập" not in text and "ợp nhất" not in text:
         return merges
-    for v in _VERB.finditer(text):
+    for v in _verb_matches(text):
         lm = _LIST.match(text, v.end())
         if not lm:
             continue
