@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 
 from nghiquyet.ingestion.pipeline.dates import DateMention
 from nghiquyet.ingestion.pipeline.lexicon import LETTER, ROMAN, TITLE_LOWER_WORDS, UPPER
-from nghiquyet.ingestion.pipeline.scan import trie_pattern
+from nghiquyet.ingestion.pipeline.scan import candidate_finditer, trie_pattern
 from nghiquyet.ingestion.pipeline.spans import SpanSet
+from nghiquyet.ingestion.pipeline.triggers import Triggers
 
 # Kind words, as written in prose (first letter either case).
 KIND_WORDS = {
@@ -184,8 +185,18 @@ def _parse_sign(m: re.Match) -> tuple[str, str, str | None] | None:
     return symbol, num, kind
 
 
-def find_documents(text: str, dates: list[DateMention], default_year: int | None = None) -> list[Document]:
-    """Every numbered document referred to in ``text``, each once."""
+def trigger_words() -> dict[str, list[str]]:
+    """The words the scan for "kind + number" starts on (see ``triggers``)."""
+    return {"documents.kind": _KIND_FORMS}
+
+
+def find_documents(
+    text: str, dates: list[DateMention], default_year: int | None = None, triggers: Triggers | None = None
+) -> list[Document]:
+    """Every numbered document referred to in ``text``, each once.
+
+    ``triggers`` (``TriggerFinder.find(text)``) spares the scan for kind
+    words; without it the text is scanned here, with the same result."""
     docs: list[Document] = []
     by_symbol: dict[str, Document] = {}
     taken: list[tuple[int, int]] = []
@@ -257,7 +268,12 @@ def find_documents(text: str, dates: list[DateMention], default_year: int | None
         docs.append(doc)
         by_number[(kind, num.lstrip("0"))] = doc
 
-    for m in _KIND_NUMBER.finditer(text):
+    kind_numbers = (
+        _KIND_NUMBER.finditer(text)
+        if triggers is None
+        else candidate_finditer(_KIND_NUMBER, text, triggers.starts("documents.kind"))
+    )
+    for m in kind_numbers:
         num = m.group("num")
         if not m.group("so"):
             # "Kế hoạch 5 năm", "Nghị quyết 2020": not numbers of documents.

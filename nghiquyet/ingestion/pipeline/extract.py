@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
+from nghiquyet.ingestion.pipeline import documents as documents_stage
+from nghiquyet.ingestion.pipeline import meetings as meetings_stage
+from nghiquyet.ingestion.pipeline import people as people_stage
+from nghiquyet.ingestion.pipeline import places as places_stage
 from nghiquyet.ingestion.pipeline.dates import find_dates, infer_year
 from nghiquyet.ingestion.pipeline.documents import find_documents, find_named_documents
 from nghiquyet.ingestion.pipeline.figures import find_figures
@@ -14,8 +19,22 @@ from nghiquyet.ingestion.pipeline.merges import find_merges
 from nghiquyet.ingestion.pipeline.normalize import new_tone_style, normalize
 from nghiquyet.ingestion.pipeline.people import find_people
 from nghiquyet.ingestion.pipeline.places import find_organisations, find_places, unique_places
+from nghiquyet.ingestion.pipeline.triggers import TriggerFinder
 
 _TITLE_LINE = re.compile(r"[^\n]*\S[^\n]*")
+
+
+@lru_cache(maxsize=1)
+def trigger_finder() -> TriggerFinder:
+    """One automaton over the words every stage's scans start on."""
+    return TriggerFinder(
+        {
+            **people_stage.trigger_words(),
+            **meetings_stage.trigger_words(),
+            **documents_stage.trigger_words(),
+            **places_stage.trigger_words(),
+        }
+    )
 
 
 def _title(cleaned: str, hints: dict) -> tuple[str, int, int] | None:
@@ -60,14 +79,15 @@ def extract(text: str, source: str | None = None, *, hints: dict | None = None) 
     cleaned = strip_furniture(norm.text)
     body = cleaned.text
     published = cleaned.published or _iso_hint(hints.get("published"))
+    triggers = trigger_finder().find(body)
     dates = find_dates(body)
-    documents = find_documents(body, dates, infer_year(dates, published))
+    documents = find_documents(body, dates, infer_year(dates, published), triggers)
     # Issue dates of cited documents are history: they do not tell the
     # year of the text's own dates.
     doc_dates = {s for d in documents for s, _ in d.date_spans}
     default_year = infer_year([d for d in dates if d.start not in doc_dates], published)
     named = find_named_documents(body)
-    people, mentions = find_people(body)
+    people, mentions = find_people(body, triggers)
     date_spans = [(d.start, d.end) for d in dates]
     doc_spans = [span for d in documents for span in d.mentions]
     figures = find_figures(body, date_spans + doc_spans + [(s, e) for _, s, e in named])
@@ -79,10 +99,13 @@ def extract(text: str, source: str | None = None, *, hints: dict | None = None) 
         default_year,
         published,
         [(s, e) for _, s, e in named] + doc_spans + doc_date_spans,
+        triggers,
     )
     merges = find_merges(body)
-    mentioned = find_places(body, default_year, [(m.start, m.end, m.parts) for m in merges], every=True)
-    organisations = find_organisations(body, mentioned)
+    mentioned = find_places(
+        body, default_year, [(m.start, m.end, m.parts) for m in merges], every=True, triggers=triggers
+    )
+    organisations = find_organisations(body, mentioned, triggers)
     places = unique_places(mentioned)
     title = _title(body, hints)
 

@@ -17,8 +17,15 @@ from dataclasses import dataclass, field
 from nghiquyet.ingestion.pipeline.dates import DateMention, year_for
 from nghiquyet.ingestion.pipeline.lexicon import LETTER, TITLE_LOWER_WORDS, UPPER
 from nghiquyet.ingestion.pipeline.people import Mention
-from nghiquyet.ingestion.pipeline.scan import gated_finditer, has_any, has_odd_case, trie_pattern
+from nghiquyet.ingestion.pipeline.scan import (
+    candidate_finditer,
+    gated_finditer,
+    has_any,
+    has_odd_case,
+    trie_pattern,
+)
 from nghiquyet.ingestion.pipeline.spans import SpanSet
+from nghiquyet.ingestion.pipeline.triggers import Triggers
 
 KINDS = {
     "hội nghị": "hoi_nghi",
@@ -42,26 +49,28 @@ _MEETING = re.compile(
 )
 # Where a meeting word can start: the scans go through this trie of
 # literals and try _MEETING only there.
-_MEETING_GATE = re.compile(
-    trie_pattern(
-        [
-            f
-            for w in (
-                "hội nghị",
-                "kỳ họp",
-                "đại hội",
-                "cuộc họp",
-                "phiên họp",
-                "hội thảo",
-                "tọa đàm",
-                "buổi làm việc",
-            )
-            for f in (w, w.capitalize())
-        ]
-        + ["Lễ ", "làm việc", "họp"],
-        not_after=LETTER,
+_MEETING_WORDS = [
+    f
+    for w in (
+        "hội nghị",
+        "kỳ họp",
+        "đại hội",
+        "cuộc họp",
+        "phiên họp",
+        "hội thảo",
+        "tọa đàm",
+        "buổi làm việc",
     )
-)
+    for f in (w, w.capitalize())
+] + ["Lễ ", "làm việc", "họp"]
+_MEETING_GATE = re.compile(trie_pattern(_MEETING_WORDS, not_after=LETTER))
+
+
+def trigger_words() -> dict[str, list[str]]:
+    """The words the meeting scan starts on (see ``triggers``)."""
+    return {"meetings.word": _MEETING_WORDS}
+
+
 _MEETING_NOUN = re.compile(r"[Hh]ội nghị|[Kk]ỳ họp|[Đđ]ại hội|[Cc]uộc họp|[Pp]hiên họp|[Hh]ội thảo")
 _STOPS = ".!?\n"
 
@@ -173,8 +182,12 @@ def find_meetings(
     default_year: int | None,
     published: str | None,
     excluded: list[tuple[int, int]],
+    triggers: Triggers | None = None,
 ) -> list[Meeting]:
-    """Meetings reported in ``text``, merged when they are the same one."""
+    """Meetings reported in ``text``, merged when they are the same one.
+
+    ``triggers`` (``TriggerFinder.find(text)``) spares the scan for meeting
+    words; without it the text is scanned here, with the same result."""
     excl = SpanSet(excluded)
     day_dates = [
         d
@@ -198,7 +211,12 @@ def find_meetings(
     text_low = text.lower() if not has_odd_case(text) else None
     # Driven by the meeting words found in one scan: only their sentences
     # are looked at, so the cost follows the matches, not the text.
-    for hit0 in gated_finditer(_MEETING_GATE, _MEETING, text):
+    hits0 = (
+        gated_finditer(_MEETING_GATE, _MEETING, text)
+        if triggers is None
+        else candidate_finditer(_MEETING, text, triggers.starts("meetings.word"))
+    )
+    for hit0 in hits0:
         if excl.covers(hit0.start()) or hit0.start() < last_end:
             continue  # furniture, or a sentence already looked at
         s = max(_sentence_start(text, hit0.start()), last_end)

@@ -34,8 +34,9 @@ from nghiquyet.ingestion.pipeline.lexicon import (
 )
 from nghiquyet.ingestion.pipeline.normalize import new_tone_style
 from nghiquyet.ingestion.pipeline.places import province_names
-from nghiquyet.ingestion.pipeline.scan import gated_finditer, trie_pattern
+from nghiquyet.ingestion.pipeline.scan import candidate_finditer, gated_finditer, trie_pattern
 from nghiquyet.ingestion.pipeline.spans import SpanSet
+from nghiquyet.ingestion.pipeline.triggers import Triggers
 
 
 def _both_cases(words) -> list[str]:
@@ -58,8 +59,10 @@ _HEAD = re.compile(
 # Every title and rank is two words or more, the first of them letters
 # only: _HEAD can only match where the word there is one of these.
 _HEAD_FIRST_WORDS = frozenset(h.split(" ")[0] for h in _both_cases(TITLE_HEADS) + list(RANKS))
-_HEAD_GATE = re.compile(trie_pattern(_both_cases(TITLE_HEADS) + RANKS, not_after=LETTER))
-_ANCHOR_TRIE = trie_pattern(["Đồng chí", "đồng chí", "Ông", "ông", "Bà", "bà"], not_after=LETTER)
+_HEAD_WORDS = _both_cases(TITLE_HEADS) + list(RANKS)
+_HEAD_GATE = re.compile(trie_pattern(_HEAD_WORDS, not_after=LETTER))
+_ANCHOR_WORDS = ["Đồng chí", "đồng chí", "Ông", "ông", "Bà", "bà"]
+_ANCHOR_TRIE = trie_pattern(_ANCHOR_WORDS, not_after=LETTER)
 _ANCHOR = re.compile(rf"{_ANCHOR_TRIE}(?:\s*:)?\s+(?=[{UPPER}])")
 _NAME_WORD = re.compile(CAP_WORD)
 _UPPER_CHARS = frozenset(expand_class(UPPER))
@@ -178,9 +181,16 @@ def _is_name(words: list[str], *, anchored: bool) -> bool:
     return anchored or words[0] in SURNAMES
 
 
+def trigger_words() -> dict[str, list[str]]:
+    """The words the scans start on (see ``triggers``): titles and ranks,
+    family names, and "đồng chí", "ông", "bà"."""
+    return {"people.head": _HEAD_WORDS, "people.surname": list(SURNAMES), "people.anchor": _ANCHOR_WORDS}
+
+
 class _Parser:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, triggers: Triggers | None = None) -> None:
         self.text = text
+        self.triggers = triggers
         self.mentions: list[Mention] = []
         self.consumed = SpanSet()
 
@@ -352,7 +362,12 @@ class _Parser:
     def from_heads(self) -> None:
         """Title first: "Bí thư Tỉnh ủy Lê Văn A", "Trung tá Nguyễn Văn B"."""
         text = self.text
-        for m in gated_finditer(_HEAD_GATE, _HEAD, text):
+        heads = (
+            gated_finditer(_HEAD_GATE, _HEAD, text)
+            if self.triggers is None
+            else candidate_finditer(_HEAD, text, self.triggers.starts("people.head"))
+        )
+        for m in heads:
             if self.consumed.covers(m.start()):
                 continue
             parsed = self.parse_title(m.start())
@@ -417,7 +432,12 @@ class _Parser:
 
     def from_anchors(self) -> None:
         """ "đồng chí X", "ông X", "bà X" followed by titles."""
-        for m in _ANCHOR.finditer(self.text):
+        anchors = (
+            _ANCHOR.finditer(self.text)
+            if self.triggers is None
+            else candidate_finditer(_ANCHOR, self.text, self.triggers.starts("people.anchor"))
+        )
+        for m in anchors:
             if self.consumed.covers(m.end()):
                 continue
             if _HEAD.match(self.text, m.end()):
@@ -427,7 +447,12 @@ class _Parser:
     def from_captions(self) -> None:
         """ "Nguyễn Văn A - Bí thư …" with no anchor word before the name."""
         text = self.text
-        for m in gated_finditer(_GENERIC_GATE, _GENERIC, text):
+        captions = (
+            gated_finditer(_GENERIC_GATE, _GENERIC, text)
+            if self.triggers is None
+            else candidate_finditer(_GENERIC, text, self.triggers.starts("people.surname"))
+        )
+        for m in captions:
             s = m.start(1)
             if self.consumed.covers(s):
                 continue
@@ -440,9 +465,12 @@ class _Parser:
             self.person_list(s, anchored=False)
 
 
-def find_people(text: str) -> tuple[list[Person], list[Mention]]:
-    """People in ``text``: each once, titles merged over all mentions."""
-    parser = _Parser(text)
+def find_people(text: str, triggers: Triggers | None = None) -> tuple[list[Person], list[Mention]]:
+    """People in ``text``: each once, titles merged over all mentions.
+
+    ``triggers`` (``TriggerFinder.find(text)``) spares the scans; without
+    it the text is scanned here, with the same result."""
+    parser = _Parser(text, triggers)
     parser.from_anchors()
     parser.from_heads()
     parser.from_captions()

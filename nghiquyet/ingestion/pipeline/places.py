@@ -31,7 +31,8 @@ from pathlib import Path
 
 from nghiquyet.ingestion.pipeline.lexicon import BODY_WORDS, CAP_WORD, LETTER, SURNAMES
 from nghiquyet.ingestion.pipeline.normalize import new_tone_style
-from nghiquyet.ingestion.pipeline.scan import trie_pattern
+from nghiquyet.ingestion.pipeline.scan import candidate_finditer, trie_pattern
+from nghiquyet.ingestion.pipeline.triggers import Triggers
 
 # Province forms the data set does not carry but the genre writes.
 EXTRA_PROVINCE_FORMS = frozenset({"Thừa Thiên Huế", "Thành phố Hồ Chí Minh", "Việt Nam"})
@@ -181,10 +182,23 @@ _MORE = re.compile(rf"(?:, | và )(?P<name>{CAP_WORD}(?: {CAP_WORD}){{0,3}})(?![
 _PREV_WORD = re.compile(rf"([{LETTER}]+)\s*$")
 
 
+def _province_forms() -> list[str]:
+    return sorted(n for n in province_names() if n != "Việt Nam")
+
+
 @lru_cache(maxsize=1)
 def _province_re() -> re.Pattern:
-    forms = [n for n in province_names() if n != "Việt Nam"]
-    return re.compile(trie_pattern(forms, not_after=LETTER) + f"(?![{LETTER}])")
+    return re.compile(trie_pattern(_province_forms(), not_after=LETTER) + f"(?![{LETTER}])")
+
+
+def trigger_words() -> dict[str, list[str]]:
+    """The words the scans start on (see ``triggers``): level words, heads
+    of bodies and province names (the unit data is loaded here)."""
+    return {
+        "places.level": _LEVEL_FORMS,
+        "places.org": list(_ORG_HEADS),
+        "places.province": _province_forms(),
+    }
 
 
 _LEVEL_KEYS = sorted(_LEVELS, key=len, reverse=True)
@@ -267,9 +281,14 @@ def find_places(
     merged: Sequence[tuple[int, int, list[str]]] = (),
     *,
     every: bool = False,
+    triggers: Triggers | None = None,
 ) -> list[Place]:
     """Places named in ``text``, each once (first mention; every mention
     with ``every``), with codes where they resolve.
+
+    ``triggers`` (``TriggerFinder.find(text)``) spares the scans for level
+    words and province names; without it the text is scanned here, with
+    the same result.
 
     ``year`` is the year the text speaks of: before 2025 the legacy units
     are tried first for names both maps carry. ``merged`` holds the merges
@@ -283,7 +302,12 @@ def find_places(
         tuple[str, str, tuple[str, ...], list[str], int, int]
     ] = []  # level, written, types, words, s, e
     covered: list[tuple[int, int]] = []
-    for m in _PLACE.finditer(text):
+    levels = (
+        _PLACE.finditer(text)
+        if triggers is None
+        else candidate_finditer(_PLACE, text, triggers.starts("places.level"))
+    )
+    for m in levels:
         level_word = m.group("level")
         level, types = _LEVELS[level_word.lower()]
         raw.append((level, level_word, types, m.group("name").split(), m.start(), m.start("name")))
@@ -304,7 +328,12 @@ def find_places(
     if gz.provinces:
         k = 0
         covered.sort()
-        for m in _province_re().finditer(text):
+        names = (
+            _province_re().finditer(text)
+            if triggers is None
+            else candidate_finditer(_province_re(), text, triggers.starts("places.province"))
+        )
+        for m in names:
             while k < len(covered) and covered[k][1] <= m.start():
                 k += 1
             if k < len(covered) and covered[k][0] <= m.start() < covered[k][1]:
@@ -459,11 +488,15 @@ class Organisation:
     end: int
 
 
-def find_organisations(text: str, places: list[Place] | None = None) -> list[Organisation]:
+def find_organisations(
+    text: str, places: list[Place] | None = None, triggers: Triggers | None = None
+) -> list[Organisation]:
     """Party and state bodies named in ``text``, each once (first mention).
 
     ``places`` are every place mention of the text (``find_places(...,
     every=True)``); a body's name runs on over the place it belongs to.
+    ``triggers`` (``TriggerFinder.find(text)``) spares the scan for heads
+    of bodies; without it the text is scanned here, with the same result.
     """
     if places is None:
         places = find_places(text, every=True)
@@ -471,7 +504,12 @@ def find_organisations(text: str, places: list[Place] | None = None) -> list[Org
     found: list[Organisation] = []
     seen: set[str] = set()
     pos = 0
-    for m in _ORG_HEAD.finditer(text):
+    heads = (
+        _ORG_HEAD.finditer(text)
+        if triggers is None
+        else candidate_finditer(_ORG_HEAD, text, triggers.starts("places.org"))
+    )
+    for m in heads:
         if m.start() < pos:
             continue  # inside the previous name ("Ban Tổ chức Tỉnh ủy")
         kind, needs_more = _ORG_HEADS[m.group()]

@@ -37,6 +37,21 @@ def gated_finditer(gate: re.Pattern, pattern: re.Pattern, text: str, pos: int = 
         pos = m.end()
 
 
+def candidate_finditer(pattern: re.Pattern, text: str, starts: list[int]) -> Iterator[re.Match]:
+    """What ``pattern.finditer(text)`` yields, trying ``pattern`` only at
+    ``starts`` (sorted, distinct): positions that hold every start of a
+    match. The same holds for ``gated_finditer(gate, pattern, text)``."""
+    match = pattern.match
+    pos = 0
+    for q in starts:
+        if q < pos:
+            continue
+        m = match(text, q)
+        if m is not None:
+            yield m
+            pos = m.end()
+
+
 # Characters that IGNORECASE matches beyond what ``str.lower`` gives ("ı"
 # and "ſ" match "i" and "s", the Kelvin sign "k") or that ``str.lower``
 # lengthens ("İ"). Without any of them, "the lower-cased text holds the

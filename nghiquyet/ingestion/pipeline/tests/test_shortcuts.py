@@ -117,3 +117,105 @@ def test_title_gate_agrees_with_the_pattern_on_the_corpus():
         for m in token.finditer(text):
             if people._HEAD.match(text, m.start()):
                 assert m.group() in people._HEAD_FIRST_WORDS
+
+
+# -- one automaton for the stages' scans ----------------------------------------
+
+_TRIGGER_PIECES = (
+    "Bí thư Tỉnh ủy ",
+    "Phó Bí thư ",
+    "Trung tá ",
+    "Nguyễn Văn An",
+    "Lê Thị Hoa",
+    "đồng chí ",
+    "Đồng chí ",
+    "ông ",
+    "không ",
+    "Bà ",
+    "Hội nghị ",
+    "kỳ họp ",
+    "họp ",
+    "làm việc với ",
+    "Lễ trao ",
+    "Nghị quyết số 05 ",
+    "nghị quyết ",
+    "Kế hoạch 12 ",
+    "xã Thạch Hà ",
+    "tỉnh Hà Tĩnh ",
+    "Hà Tĩnh ",
+    "Tp. Vinh ",
+    "UBND tỉnh ",
+    "Ban Tổ chức ",
+    "Tỉnh ủy ",
+    ", ",
+    " - ",
+    ".\n",
+    "x",
+    "A",
+    "số ",
+    "7",
+)
+
+
+def _both_ways(text: str) -> None:
+    from nghiquyet.ingestion.pipeline import dates, documents, meetings, places
+    from nghiquyet.ingestion.pipeline.extract import trigger_finder
+
+    triggers = trigger_finder().find(text)
+    found = dates.find_dates(text)
+    assert people.find_people(text, triggers) == people.find_people(text)
+    assert documents.find_documents(text, found, 2025, triggers) == documents.find_documents(
+        text, found, 2025
+    )
+    mentions = people.find_people(text)[1]
+    args = (text, found, mentions, 2025, None, [])
+    assert meetings.find_meetings(*args, triggers) == meetings.find_meetings(*args)
+    fast = places.find_places(text, 2025, every=True, triggers=triggers)
+    assert fast == places.find_places(text, 2025, every=True)
+    assert places.find_organisations(text, fast, triggers) == places.find_organisations(text, fast)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_TRIGGER_PIECES), max_size=20).map("".join))
+def test_stages_find_the_same_with_and_without_the_automaton(text):
+    _both_ways(text)
+
+
+def test_stages_find_the_same_with_and_without_the_automaton_on_the_corpus():
+    from nghiquyet.ingestion.pipeline import decode_bytes
+    from nghiquyet.ingestion.pipeline.furniture import strip_furniture
+    from nghiquyet.ingestion.pipeline.normalize import normalize
+    from nghiquyet.ingestion.pipeline.tests.exactness import CORPUS
+
+    for path in sorted(CORPUS.iterdir()):
+        text = decode_bytes(path.read_bytes(), name=path.name).text
+        body = strip_furniture(normalize(text).text).text
+        _both_ways(body)
+        _both_ways(body.upper())
+
+
+def test_every_automaton_group_needs_a_non_letter_before_it():
+    # The automaton drops words right after a letter: each group's pattern
+    # must refuse to start there.
+    from nghiquyet.ingestion.pipeline import documents, meetings, places
+    from nghiquyet.ingestion.pipeline.extract import trigger_finder
+
+    patterns = {
+        "people.head": people._HEAD,
+        "people.surname": people._GENERIC,
+        "people.anchor": people._ANCHOR,
+        "meetings.word": meetings._MEETING,
+        "documents.kind": documents._KIND_NUMBER,
+        "places.level": places._PLACE,
+        "places.org": places._ORG_HEAD,
+        "places.province": places._province_re(),
+    }
+    finder = trigger_finder()
+    assert sorted(finder._names) == sorted(patterns)
+    for piece in _TRIGGER_PIECES:
+        for before in ("", " ", "a", "Đ", "(", "7"):
+            text = before + piece + "Nguyễn Văn An - Bí thư Tỉnh ủy 12 xã"
+            for group, pattern in patterns.items():
+                starts = finder.find(text).starts(group)
+                for m in pattern.finditer(text):
+                    assert m.start() in starts
