@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -285,10 +284,10 @@ def infer_year(dates: list[DateMention], published: str | None = None) -> int | 
     """
     if published and _FOUR_DIGITS.match(published):
         return int(published[:4])
-    counts: Counter[int] = Counter()
+    counts: dict[int, int] = {}
     for d in dates:
         if d.year and d.kind in ("day", "month", "quarter", "year"):
-            counts[d.year] += 2 if d.kind in ("day", "month") else 1
+            counts[d.year] = counts.get(d.year, 0) + (2 if d.kind in ("day", "month") else 1)
     if not counts:
         return None
     best = max(counts.values())
