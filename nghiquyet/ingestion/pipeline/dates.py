@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Final
 
 from nghiquyet.ingestion.pipeline.lexicon import LETTER, LOW_WORD
 from nghiquyet.ingestion.pipeline.spans import SpanSet
@@ -17,31 +18,33 @@ from nghiquyet.ingestion.pipeline.spans import SpanSet
 _CUE = r"(?:sáng|chiều|tối|trưa|đêm|ngày|hôm|rạng sáng|chiều tối)"
 # The patterns start on a digit or a literal word so that the regex engine
 # can skip ahead fast; what must (not) come before is checked in Python.
-_DAY_NUM = re.compile(
+_DAY_NUM: Final = re.compile(
     r"(?=[0-9])(?<![0-9.,/])(?:(?P<d0>[0-9]{1,2})\s*(?:-|và|đến)\s*)?(?P<d>[0-9]{1,2})\s*/\s*(?P<m>[0-9]{1,2})"
     r"(?:\s*/\s*(?P<y>[0-9]{4}))?(?![0-9/])"
 )
 # Where a day/month can start: a number followed by "/" (or by a range).
-_DAY_NUM_GATE = re.compile(r"[0-9](?<![0-9.,/][0-9])[0-9]?\s*(?:(?:-|và|đến)\s*[0-9][0-9]?\s*)?/")
-_CUE_BEFORE = re.compile(rf"{_CUE}\s+(?:(?:hôm\s+)?nay\s+)?(?:ngày\s+)?$", re.IGNORECASE)
-_DAY_WORDS = re.compile(
+_DAY_NUM_GATE: Final = re.compile(r"[0-9](?<![0-9.,/][0-9])[0-9]?\s*(?:(?:-|và|đến)\s*[0-9][0-9]?\s*)?/")
+_CUE_BEFORE: Final = re.compile(rf"{_CUE}\s+(?:(?:hôm\s+)?nay\s+)?(?:ngày\s+)?$", re.IGNORECASE)
+_DAY_WORDS: Final = re.compile(
     r"[Nn]gày\s+(?:(?P<d0>[0-9]{1,2})\s*(?:-|và|đến)\s*)?(?P<d>[0-9]{1,2})\s+tháng\s+(?P<m>[0-9]{1,2})"
     r"(?:\s*(?:năm\s+|/\s*)(?P<y>[0-9]{4}))?(?![0-9])"
 )
-_CUE_ONLY = re.compile(rf"{_CUE}\s+$", re.IGNORECASE)
-_BAD_BEFORE = re.compile(rf"[{LETTER}0-9/.,]$")
-_MONTH_YEAR = re.compile(r"[Tt]háng\s+(?P<m>[0-9]{1,2})\s*(?:/|năm)\s*(?P<y>[0-9]{4})(?![0-9])")
-_MONTH = re.compile(r"[Tt]háng\s+(?P<m>[0-9]{1,2})(?![0-9/])")
-_QUARTER = re.compile(r"[Qq]uý\s+(?P<q>[IV]{1,3}|[1-4])(?:\s*(?:/|năm)\s*(?P<y>[0-9]{4}))?")
-_YEAR = re.compile(r"(?P<cue>[Nn](?:ăm|iên độ|iên khóa))\s+(?P<y>[0-9]{4})(?![0-9])")
+_CUE_ONLY: Final = re.compile(rf"{_CUE}\s+$", re.IGNORECASE)
+_BAD_BEFORE: Final = re.compile(rf"[{LETTER}0-9/.,]$")
+_MONTH_YEAR: Final = re.compile(r"[Tt]háng\s+(?P<m>[0-9]{1,2})\s*(?:/|năm)\s*(?P<y>[0-9]{4})(?![0-9])")
+_MONTH: Final = re.compile(r"[Tt]háng\s+(?P<m>[0-9]{1,2})(?![0-9/])")
+_QUARTER: Final = re.compile(r"[Qq]uý\s+(?P<q>[IV]{1,3}|[1-4])(?:\s*(?:/|năm)\s*(?P<y>[0-9]{4}))?")
+_YEAR: Final = re.compile(r"(?P<cue>[Nn](?:ăm|iên độ|iên khóa))\s+(?P<y>[0-9]{4})(?![0-9])")
 # These start on a digit or a literal and check what stands before it with
 # a lookbehind placed after that first character, so that the engine skips
 # ahead to candidate digits (a leading lookaround is tried everywhere).
-_TERM = re.compile(
+_TERM: Final = re.compile(
     r"(?P<a>(?:1(?<![0-9.,]1)9|2(?<![0-9.,]2)0)[0-9]{2})\s*-\s*(?P<b>(?:19|20)[0-9]{2})(?![0-9])"
 )
-_TIME = re.compile(r"[0-9][0-9]?\s*(?:(?:giờ|h|:)\s*[0-9]{2}(?:\s*phút)?(?![0-9])|giờ)")
-_BARE_YEAR = re.compile(r"(?:1(?<![0-9.,/]1)9[5-9][0-9]|2(?<![0-9.,/]2)(?:0[0-9]{2}|100))(?![0-9.,][0-9])")
+_TIME: Final = re.compile(r"[0-9][0-9]?\s*(?:(?:giờ|h|:)\s*[0-9]{2}(?:\s*phút)?(?![0-9])|giờ)")
+_BARE_YEAR: Final = re.compile(
+    r"(?:1(?<![0-9.,/]1)9[5-9][0-9]|2(?<![0-9.,/]2)(?:0[0-9]{2}|100))(?![0-9.,][0-9])"
+)
 # Cheap necessary conditions for the patterns that rarely match, so that
 # their whole-text scans (a character class or alternation at the start
 # makes the engine try many positions) run only when they can find
@@ -50,28 +53,28 @@ _BARE_YEAR = re.compile(r"(?:1(?<![0-9.,/]1)9[5-9][0-9]|2(?<![0-9.,/]2)(?:0[0-9]
 # _DAY_WORDS, _MONTH_YEAR and _MONTH all hold "tháng" then blanks then a
 # digit, so "háng\s+[0-9]" occurs in every match of theirs (one position
 # after the start for the last two).
-_THANG_NUM = re.compile(r"háng\s+[0-9]")
+_THANG_NUM: Final = re.compile(r"háng\s+[0-9]")
 # Every _TERM match holds "-", blanks and a year "19xx"/"20xx" not followed
 # by a digit, so each of its matches has this gate at its hyphen.
-_TERM_GATE = re.compile(r"-\s*(?:19|20)[0-9]{2}(?![0-9])")
+_TERM_GATE: Final = re.compile(r"-\s*(?:19|20)[0-9]{2}(?![0-9])")
 # _YEAR without its rare cues "niên độ"/"niên khóa": "[Nn]ăm" checked by a
 # lookbehind after the literal "ăm"; the match starts one before.
-_NAM_YEAR = re.compile(r"ăm(?<=[Nn]ăm)\s+(?P<y>[0-9]{4})(?![0-9])")
+_NAM_YEAR: Final = re.compile(r"ăm(?<=[Nn]ăm)\s+(?P<y>[0-9]{4})(?![0-9])")
 # _BARE_YEAR without its "19xx" and "2100" branches (used when the text
 # holds neither "19" nor "2100"): the same check on what stands before,
 # and it starts on the literal "20".
-_BARE_YEAR_20 = re.compile(r"20(?<![0-9.,/]20)[0-9]{2}(?![0-9.,][0-9])")
+_BARE_YEAR_20: Final = re.compile(r"20(?<![0-9.,/]20)[0-9]{2}(?![0-9.,][0-9])")
 # _TIME's "h" branch holds "h", blanks, two digits.
-_TIME_H_GATE = re.compile(r"h\s*[0-9]{2}")
+_TIME_H_GATE: Final = re.compile(r"h\s*[0-9]{2}")
 # What the _DAY_NUM_GATE holds before its "/": digits, blanks, "-", "và", "đến".
-_DAY_NUM_BODY = frozenset("0123456789-vàđến")
-_TERM_CONTEXT = re.compile(
+_DAY_NUM_BODY: Final = frozenset("0123456789-vàđến")
+_TERM_CONTEXT: Final = re.compile(
     r"(?:nhiệm kỳ|giai đoạn|khóa|kế hoạch|chiến lược|tầm nhìn|đến năm|tới năm)\s*$", re.IGNORECASE
 )
 # A word after "d/m" that makes it a count ("12/12 xã"), not a date.
-_SOFT_CUE = re.compile(r"(?:từ|đến|tới|vào|trước|sau|ngày|hôm)\s*$", re.IGNORECASE)
-_FRACTION_NEXT = re.compile(rf"\s*({LOW_WORD})")
-_DATE_NEXT_OK = frozenset(
+_SOFT_CUE: Final = re.compile(r"(?:từ|đến|tới|vào|trước|sau|ngày|hôm)\s*$", re.IGNORECASE)
+_FRACTION_NEXT: Final = re.compile(rf"\s*({LOW_WORD})")
+_DATE_NEXT_OK: Final = frozenset(
     {
         "và",
         "đến",
@@ -273,7 +276,7 @@ def find_dates(text: str) -> list[DateMention]:
     return found
 
 
-_FOUR_DIGITS = re.compile(r"[0-9]{4}")
+_FOUR_DIGITS: Final = re.compile(r"[0-9]{4}")
 
 
 def infer_year(dates: list[DateMention], published: str | None = None) -> int | None:

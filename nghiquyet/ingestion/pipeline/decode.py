@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass, field
+from typing import Final
 
 from nghiquyet.ingestion.pipeline import legacy
 from nghiquyet.ingestion.pipeline.html import extract_html
@@ -28,12 +29,12 @@ class Decoded:
     hints: dict = field(default_factory=dict)
 
 
-_HTML_START = re.compile(
+_HTML_START: Final = re.compile(
     r"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|div|article|p)\b",
     re.IGNORECASE | re.DOTALL,
 )
-_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([A-Za-z0-9_-]+)", re.IGNORECASE)
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_META_CHARSET: Final = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([A-Za-z0-9_-]+)", re.IGNORECASE)
+_CONTROL: Final = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 
 def looks_like_html(text: str) -> bool:
@@ -107,14 +108,16 @@ def _decode_8bit(data: bytes) -> tuple[str, str]:
     return unicodedata.normalize("NFC", cp1258), "cp1258"
 
 
-_LATIN1 = re.compile("[\xa0-\xff]")
+_LATIN1: Final = re.compile("[\xa0-\xff]")
 # Letters only Unicode Vietnamese has (beyond Latin-1): their presence
 # means the text is already Unicode, not legacy gibberish.
-_VN_UNICODE = re.compile("[ăĂđĐĩĨũŨơƠưƯ\u1ea0-\u1ef9]")
+_VN_UNICODE: Final = re.compile("[ăĂđĐĩĨũŨơƠưƯ\u1ea0-\u1ef9]")
 
 
 # At least 21 of those letters, in one match (no match object per letter).
-_VN_UNICODE_21 = re.compile("(?:[^" + _VN_UNICODE.pattern[1:-1] + "]*+" + _VN_UNICODE.pattern + "){21}")
+_VN_UNICODE_21: Final = re.compile(
+    "(?:[^" + _VN_UNICODE.pattern[1:-1] + "]*+" + _VN_UNICODE.pattern + "){21}"
+)
 
 
 def _has_latin1_letters(text: str) -> bool:

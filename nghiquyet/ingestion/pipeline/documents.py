@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Final
 
 from nghiquyet.ingestion.pipeline.dates import DateMention
 from nghiquyet.ingestion.pipeline.lexicon import LETTER, ROMAN, TITLE_LOWER_WORDS, UPPER
@@ -64,13 +65,13 @@ TYPE_CODES = {
     "NĐ": "nghi_dinh",
     "TTLT": "thong_tu",
 }
-_STATE_ISSUERS = re.compile(
+_STATE_ISSUERS: Final = re.compile(
     r"^(?:UBND|HĐND|CP|TTG|B[A-ZĐ]+|VPCP|QH[0-9]*|TANDTC|VKSNDTC|BNV|BTC|BCA|BQP)", re.I
 )
 
 _CODE = rf"[{UPPER}][{UPPER}a-zđ0-9&]*"
 # number [/year] then codes joined by - or /; spaces allowed around joints.
-_SIGN = re.compile(
+_SIGN: Final = re.compile(
     rf"(?P<num>[0-9](?<![{LETTER}0-9/.,-][0-9])[0-9]{{0,4}}[a-z]?)(?:\s?/\s?(?P<year>(?:19|20)[0-9]{{2}}))?"
     rf"(?P<rest>(?:\s{{0,2}}[-/]\s{{0,2}}{_CODE}){{1,4}})(?![{LETTER}0-9])"
 )
@@ -78,28 +79,28 @@ _KIND_FORMS = [f for k in KIND_WORDS for f in {k, k.capitalize(), k.upper()}]
 _KIND_ALT = "|".join(re.escape(k) for k in sorted(_KIND_FORMS, key=len, reverse=True))
 # A trie starting on literals: the engine skips ahead to the first letters.
 _KIND_TRIE = trie_pattern(_KIND_FORMS, not_after=LETTER)
-_KIND_RE = re.compile(rf"(?P<kind>{_KIND_TRIE})(?![{LETTER}])")
+_KIND_RE: Final = re.compile(rf"(?P<kind>{_KIND_TRIE})(?![{LETTER}])")
 # "Chỉ thị số 42", "Quyết định số: 36", "Nghị quyết 18" (no sign).
-_KIND_NUMBER = re.compile(
+_KIND_NUMBER: Final = re.compile(
     rf"(?P<kind>{_KIND_TRIE})\s+(?:(?:của|do)\s+[^0-9\n]{{0,40}}?\s+)?(?P<so>số\s*:?\s*)?"
     rf"(?P<num>[0-9]{{1,5}}[a-z]?)(?![0-9{LETTER}]|\s?[-/]\s?(?:[0-9]|[{UPPER}]))",
 )
-_QH = re.compile(r"QH[0-9]+")
-_JOINT = re.compile(r"\s{0,2}([-/])\s{0,2}(" + _CODE + ")")
-_PHRASE_BREAK = re.compile(r"[.;:\n]")
-_SO_ONLY = re.compile(r"\s*(?:số)?\s*:?\s*")
-_SPACES = re.compile(r"\s+")
-_LIST_MORE = re.compile(
+_QH: Final = re.compile(r"QH[0-9]+")
+_JOINT: Final = re.compile(r"\s{0,2}([-/])\s{0,2}(" + _CODE + ")")
+_PHRASE_BREAK: Final = re.compile(r"[.;:\n]")
+_SO_ONLY: Final = re.compile(r"\s*(?:số)?\s*:?\s*")
+_SPACES: Final = re.compile(r"\s+")
+_LIST_MORE: Final = re.compile(
     rf"\s*(?:,|và|;)\s*(?:(?P<kind>{_KIND_ALT})\s+)?(?:số\s*)?(?P<num>[0-9]{{1,5}}[a-z]?)"
     rf"(?![0-9{LETTER}]|\s?[-/]\s?(?:[0-9]|[{UPPER}]))"
 )
-_NOT_NUMBER_AFTER = re.compile(r"\s*(?:năm|tháng|ngày|tuần|giờ|%|lần)\b", re.IGNORECASE)
-_ISSUED = re.compile(r"\s*,?\s*(?:ban hành\s+)?(?:ngày\s+)", re.IGNORECASE)
-_ISSUER_LEAD = re.compile(
+_NOT_NUMBER_AFTER: Final = re.compile(r"\s*(?:năm|tháng|ngày|tuần|giờ|%|lần)\b", re.IGNORECASE)
+_ISSUED: Final = re.compile(r"\s*,?\s*(?:ban hành\s+)?(?:ngày\s+)", re.IGNORECASE)
+_ISSUER_LEAD: Final = re.compile(
     r"\s*,?\s*(?:ngày\s+[0-9/ ]+(?:tháng\s+[0-9]+\s+năm\s+[0-9]+)?\s*,?\s*)?(?:của|do)\s+(?=[A-ZĐÀ-Ỹ])"
 )
-_ISSUER_WORD = re.compile(rf" ?([{LETTER}]+\.?)")
-_NAMED = re.compile(
+_ISSUER_WORD: Final = re.compile(rf" ?([{LETTER}]+\.?)")
+_NAMED: Final = re.compile(
     rf"Nghị quyết (?:Đại hội|Hội nghị)(?: (?:đại biểu|toàn quốc|lần thứ|Đảng bộ|Đảng|tỉnh|huyện|xã|thành phố|"
     rf"[{UPPER}][{LETTER}]*|{ROMAN}|[0-9]+)){{0,12}}?(?: lần thứ (?:{ROMAN}|[0-9]+)| {ROMAN}| khóa {ROMAN})"
     rf"(?: của Đảng(?: bộ(?: [{UPPER}][{LETTER}]*| tỉnh| huyện| xã)*)?)?"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Final
 
 from nghiquyet.ingestion.pipeline import documents as documents_stage
 from nghiquyet.ingestion.pipeline import meetings as meetings_stage
@@ -21,7 +22,7 @@ from nghiquyet.ingestion.pipeline.people import find_people
 from nghiquyet.ingestion.pipeline.places import find_organisations, find_places, unique_places
 from nghiquyet.ingestion.pipeline.triggers import TriggerFinder
 
-_TITLE_LINE = re.compile(r"[^\n]*\S[^\n]*")
+_TITLE_LINE: Final = re.compile(r"[^\n]*\S[^\n]*")
 
 
 @lru_cache(maxsize=1)

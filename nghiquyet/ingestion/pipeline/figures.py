@@ -12,6 +12,7 @@ import bisect
 import itertools
 import re
 from dataclasses import dataclass
+from typing import Final
 
 from nghiquyet.ingestion.pipeline.lexicon import LETTER, LOWER
 from nghiquyet.ingestion.pipeline.scan import ends_with_label
@@ -20,13 +21,13 @@ _NUM = r"[0-9]{1,3}(?:\.[0-9]{3}){1,5}(?:,[0-9]{1,6})?|[0-9]{1,15}(?:,[0-9]{1,6}
 # The value starts on its first digit, and what may not stand before it is
 # checked right after that digit: the engine then skips ahead to digits.
 _VALUE = rf"[0-9](?<![{LETTER}0-9.,/:-][0-9])(?:[0-9]{{0,2}}(?:\.[0-9]{{3}}){{1,5}}(?:,[0-9]{{1,6}})?|[0-9]{{0,14}}(?:,[0-9]{{1,6}})?)"
-_FIGURE = re.compile(
+_FIGURE: Final = re.compile(
     rf"(?P<value>{_VALUE})(?:\s?/\s?(?P<total>{_NUM}))?(?![0-9]|[.,][0-9])"
     rf"(?P<unit>\s?(?:%|‰|km2|km²|m2|m²|m3)"
     rf"(?![{LETTER}0-9])|\s(?P<word>[{LOWER}]+)(?:,? [{LOWER}]+){{0,7}})?"
 )
 # Words before a number that make it an identifier, an ordinal or a date.
-_BEFORE = re.compile(
+_BEFORE: Final = re.compile(
     r"(?:số|thứ|khóa|khoá|kỳ|lần|năm|tháng|ngày|quý|giai đoạn|nhiệm kỳ|điều|khoản|điểm|chương|mục|phần|tập|"
     r"trang|phòng|tầng|khu|tổ|thôn|xóm|đội|lô|giờ|lúc|covid|quốc lộ|tỉnh lộ|đường|hẻm|ngõ|kiệt|km|mã|hạng|"
     r"loại|cấp|top|nghị định|thông tư|luật|chỉ thị|nghị quyết|quyết định|kết luận|quy định|hướng dẫn|"
@@ -34,11 +35,11 @@ _BEFORE = re.compile(
     re.IGNORECASE,
 )
 _BEFORE_WORDS = tuple(_BEFORE.pattern[3 : _BEFORE.pattern.index(")")].split("|"))
-_YEAR_VALUE = re.compile(r"(?:19|20)[0-9]{2}")
-_RAW_WORD = re.compile(r"[^\s,]+")
+_YEAR_VALUE: Final = re.compile(r"(?:19|20)[0-9]{2}")
+_RAW_WORD: Final = re.compile(r"[^\s,]+")
 # Words that cannot start a counted noun: time units (durations) and
 # function words.
-_TIME_UNITS = frozenset(
+_TIME_UNITS: Final = frozenset(
     {
         "năm",
         "tháng",
@@ -118,7 +119,7 @@ _NOT_UNIT_START = _TIME_UNITS | frozenset(
     }
 ) - {"người"}
 # Words that end a counted noun: the verb or preposition after it.
-_UNIT_STOP = frozenset(
+_UNIT_STOP: Final = frozenset(
     {
         "của",
         "trong",
@@ -182,7 +183,7 @@ _UNIT_STOP = frozenset(
     }
 )
 # Units that are written as a short list: "chi bộ, đảng bộ cơ sở".
-_LISTABLE = frozenset(
+_LISTABLE: Final = frozenset(
     {
         "chi bộ",
         "đảng bộ",
@@ -200,7 +201,7 @@ _LISTABLE = frozenset(
     }
 )
 # Verbs that may follow a one-word counted noun ("xã đạt chuẩn", "hộ tham gia").
-_VERBS_IN_UNIT = frozenset(
+_VERBS_IN_UNIT: Final = frozenset(
     {"đạt", "được", "hoàn", "tham", "có", "đã", "tăng", "giảm", "vượt", "bị", "chưa", "không"}
 )
 # "cấp trên cơ sở", "cấp trên" keep "trên" inside the unit.

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Final
 
 from nghiquyet.ingestion.pipeline.lexicon import CAP_WORD, LETTER
 from nghiquyet.ingestion.pipeline.scan import has_any, has_odd_case
 
 # Headings that open a block of other articles or of comments.
-_HEADING = re.compile(
+_HEADING: Final = re.compile(
     r"(?:những |các )?tin (?:mới|cũ) hơn|(?:những |các )?bài (?:mới|cũ) hơn|đọc thêm|xem thêm|"
     r"(?:có thể )?bạn (?:có thể )?quan tâm|tin (?:bài )?liên quan|bài (?:viết )?liên quan|tin cùng chuyên mục|"
     r"(?:các )?tin khác|(?:các )?tin đã đưa|tin mới nhất|tin nổi bật|(?:tin |bài )?đọc nhiều(?: nhất)?|"
@@ -26,16 +27,16 @@ _HEADING = re.compile(
     re.IGNORECASE,
 )
 # Headings of a box set inside the article: only the box goes.
-_INLINE_HEADING = re.compile(
+_INLINE_HEADING: Final = re.compile(
     r"tin (?:bài )?liên quan|bài (?:viết )?liên quan|xem thêm|video liên quan|ảnh liên quan", re.IGNORECASE
 )
-_HEADING_LINE = re.compile(r"^[ \t]*(?=[NnCcTtBbĐđXxÝýGgVvLlẢảIi])", re.MULTILINE)
-_IMAGE_HINT = re.compile(r"\.(?:jpe?g|png|gif|webp|bmp|tiff?|svg|heic|avif)", re.IGNORECASE)
-_VIEWS_HINT = re.compile(r"xem|đọc|truy cập|views?|thích|chia sẻ|bình luận", re.IGNORECASE)
-_IMAGE_FILE = re.compile(
+_HEADING_LINE: Final = re.compile(r"^[ \t]*(?=[NnCcTtBbĐđXxÝýGgVvLlẢảIi])", re.MULTILINE)
+_IMAGE_HINT: Final = re.compile(r"\.(?:jpe?g|png|gif|webp|bmp|tiff?|svg|heic|avif)", re.IGNORECASE)
+_VIEWS_HINT: Final = re.compile(r"xem|đọc|truy cập|views?|thích|chia sẻ|bình luận", re.IGNORECASE)
+_IMAGE_FILE: Final = re.compile(
     r"(?<!\S)[^\s/]*?[\w)-]\.(?:jpe?g|png|gif|webp|bmp|tiff?|svg|heic|avif)(?:\?\S*)?(?!\w)", re.IGNORECASE
 )
-_VIEWS = re.compile(
+_VIEWS: Final = re.compile(
     r"(?:số )?(?:lượt xem|lượt đọc|lượt truy cập|đã xem|views?)\s*:?\s*[0-9][0-9.,]*|"
     r"[0-9][0-9.,]*\s*lượt (?:xem|đọc|thích|chia sẻ|bình luận)",
     re.IGNORECASE,
@@ -43,46 +44,46 @@ _VIEWS = re.compile(
 _DATE_NUM = r"([0-9]{1,2})\s*[/.-]\s*([0-9]{1,2})\s*[/.-]\s*([0-9]{4})"
 _TIME = r"[0-9]{1,2}\s*[:hg]\s*[0-9]{2}(?:\s*(?:AM|PM|SA|CH))?"
 _WEEKDAY = r"(?:thứ (?:hai|ba|tư|năm|sáu|bảy|2|3|4|5|6|7)|chủ nhật)"
-_STAMP = re.compile(
+_STAMP: Final = re.compile(
     rf"(?:(?:ngày |thời gian )?(?:cập nhật|đăng|đăng tải|xuất bản|phát hành)(?: ngày| lúc)?|ngày đăng|đăng lúc)"
     rf"\s*:?\s*(?:{_TIME}\s*[,|-]?\s*)?(?:{_WEEKDAY}\s*,?\s*)?(?:ngày\s*)?{_DATE_NUM}"
     rf"(?:\s*[,|-]?\s*(?:lúc\s*)?{_TIME})?(?:\s*\(?GMT\s*\+\s*7\)?)?",
     re.IGNORECASE,
 )
-_STAMP_LINE = re.compile(
+_STAMP_LINE: Final = re.compile(
     rf"\s*(?:{_TIME}\s*[,|-]?\s*)?(?:{_WEEKDAY}\s*,?\s*)?(?:ngày\s*)?{_DATE_NUM}"
     rf"(?:\s*[,|-]?\s*(?:lúc\s*)?{_TIME})?(?:\s*\(?GMT\s*\+\s*7\)?)?\s*",
     re.IGNORECASE,
 )
 # A crawler's header: "date 2021-03" or "date: 2021-03-05T10:00".
-_ISO_STAMP = re.compile(
+_ISO_STAMP: Final = re.compile(
     r"\s*(?:date|published|pubdate)\s*:?\s*([0-9]{4})-([0-9]{2})(?:-([0-9]{2}))?(?:T[0-9:.+Z-]*)?\s*",
     re.IGNORECASE,
 )
 _NAME = rf"{CAP_WORD}(?: {CAP_WORD}){{0,3}}"
-_BYLINE_LABEL = re.compile(
+_BYLINE_LABEL: Final = re.compile(
     r"\s*(?:tác giả|bài(?: và ảnh| và video|, ảnh| - ảnh|/ảnh| & ảnh)?|tin(?:, ảnh| và ảnh)?|ảnh|"
     r"nhóm (?:pv|phóng viên)|phóng viên|pv|video|clip|thực hiện|biên tập|nhóm tác giả)\s*:\s*(.{2,120}?)\s*$",
     re.IGNORECASE,
 )
-_SOURCE_LABEL = re.compile(r"\s*(?:nguồn(?: tin)?|theo)\s*:?\s*(.{2,100}?)\s*$", re.IGNORECASE)
+_SOURCE_LABEL: Final = re.compile(r"\s*(?:nguồn(?: tin)?|theo)\s*:?\s*(.{2,100}?)\s*$", re.IGNORECASE)
 # "Tiến Long/ HTTV", "Thu Hà - Minh Anh", "Quang Đạt (Báo X)" alone on the last line.
-_BYLINE_BARE = re.compile(
+_BYLINE_BARE: Final = re.compile(
     rf"\s*({_NAME}(?:\s*(?:,|-|và)\s*{_NAME})*)\s*(?:[/|]\s*([^\n]{{1,40}}?)|\(([^()\n]{{1,40}})\))?"
     r"\s*\.?\s*$"
 )
 # "Ảnh Huy Tùng." closing a caption, or "(Ảnh: Thanh Hà)" anywhere.
 # Each alternative starts on a literal so that the engine can skip ahead
 # to "(", "Ả" or "ả" instead of trying every position.
-_PHOTO_CREDIT = re.compile(
+_PHOTO_CREDIT: Final = re.compile(
     rf"\(\s*[Ảả]nh\s*:?\s*({_NAME}|[A-ZĐ]{{2,10}})\s*\)|Ả(?<=[\s.]Ả)nh\s*:?\s*({_NAME})\s*\.?\s*$|"
     rf"ả(?<=[\s.]ả)nh\s*:?\s*({_NAME})\s*\.?\s*$",
     re.MULTILINE,
 )
 # "(Baohatinh.vn) - " opening the lead.
-_SOURCE_PREFIX = re.compile(r"^\s*\(([^()\n]{2,40})\)\s*-\s*", re.MULTILINE)
-_SENTENCE_END = re.compile(r"[.!?…:;\"”)]\s*$")
-_WORDS = re.compile(rf"[{LETTER}]+")
+_SOURCE_PREFIX: Final = re.compile(r"^\s*\(([^()\n]{2,40})\)\s*-\s*", re.MULTILINE)
+_SENTENCE_END: Final = re.compile(r"[.!?…:;\"”)]\s*$")
+_WORDS: Final = re.compile(rf"[{LETTER}]+")
 
 
 @dataclass
@@ -110,15 +111,15 @@ def _lines(text: str) -> list[tuple[int, int]]:
 
 # A day/month/year inside one line: every stamp holds one, so only the
 # lines that do are tried against the (slower) stamp patterns.
-_DATE_IN_LINE = re.compile(r"[0-9][0-9]?[^\S\n]*[/.-][^\S\n]*[0-9][0-9]?[^\S\n]*[/.-][^\S\n]*[0-9]{4}")
+_DATE_IN_LINE: Final = re.compile(r"[0-9][0-9]?[^\S\n]*[/.-][^\S\n]*[0-9][0-9]?[^\S\n]*[/.-][^\S\n]*[0-9]{4}")
 # Characters that IGNORECASE matches beyond what ``str.lower`` gives
 # ("ı", "ſ") or that ``str.lower`` lengthens ("İ"): with any of them
 # (``has_odd_case``) the plain-string prefilters below step aside for the regex.
 _VIEW_WORDS = ("xem", "đọc", "truy cập", "view", "thích", "chia sẻ", "bình luận")
 # What a stamp line can start with (after blanks) besides a digit: a weekday, "ngày".
-_STAMP_LINE_FIRST = frozenset("TtCcNn")
+_STAMP_LINE_FIRST: Final = frozenset("TtCcNn")
 _STAMP_WORDS = ("cập nhật", "đăng", "xuất bản", "phát hành")
-_HEADING_FIRST = frozenset("NnCcTtBbĐđXxÝýGgVvLlẢảIi")
+_HEADING_FIRST: Final = frozenset("NnCcTtBbĐđXxÝýGgVvLlẢảIi")
 
 
 def _collapse(line: str) -> str:

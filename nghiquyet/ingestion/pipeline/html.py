@@ -9,6 +9,7 @@ before the text-level furniture pass.
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -32,16 +33,16 @@ _DROP_TAGS = (
     "canvas",
     "head",
 )
-_DROP_CLASS = re.compile(
+_DROP_CLASS: Final = re.compile(
     r"(?:^|[\s_-])(?:menu|nav|navbar|footer|sidebar|breadcrumbs?|share|social|comments?|related|banner|"
     r"advert|ads|popup|modal|cookie|subscribe|tags?|most-?read|toolbar)(?:$|[\s_-])",
     re.IGNORECASE,
 )
-_BLOCK = frozenset(
+_BLOCK: Final = frozenset(
     "address article blockquote dd div dl dt figcaption figure h1 h2 h3 h4 h5 h6 header hr li main ol p pre "
     "section table tbody thead tfoot tr td th ul br caption center summary details body html".split()
 )
-_SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
+_SPACES: Final = re.compile(r"[ \t\r\f\v\u00a0]+")
 
 
 def extract_html(html: str) -> tuple[str, dict]:

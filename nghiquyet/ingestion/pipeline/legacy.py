@@ -18,6 +18,7 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+from typing import Final
 
 from nghiquyet.ingestion.pipeline.scan import trie_pattern
 
@@ -102,7 +103,7 @@ VNI_TO_UNICODE: dict[str, str] = _vni_table()
 
 
 # A trie, not a longest-first alternation of hundreds of sequences.
-_VNI_RE = re.compile(trie_pattern(VNI_TO_UNICODE) + "|[" + "".join(_VNI_SINGLE) + "]")
+_VNI_RE: Final = re.compile(trie_pattern(VNI_TO_UNICODE) + "|[" + "".join(_VNI_SINGLE) + "]")
 
 
 # The same as a 256-character decoding table, for ``codecs.charmap_decode``
@@ -163,13 +164,15 @@ def unicode_to_vni(text: str) -> bytes:
 # What a Vietnamese syllable looks like once decoded: letters only, at most
 # one toned vowel. Used to tell which decoding of unknown bytes is right.
 _VN_MARKED = set("ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ")
-_WORD = re.compile(r"[^\W\d_]+")
+_WORD: Final = re.compile(r"[^\W\d_]+")
 _LATIN1_SYMBOLS = set("¡¢£¤¥¦§¨©ª«¬®¯°±²³´µ¶·¸¹º»¼½¾¿×÷\xad")
 _MARKED_CLASS = "".join(sorted(_VN_MARKED | {c.upper() for c in _VN_MARKED}))
 # A word of at most 7 letters with one marked Vietnamese letter in it.
-_GOOD_WORD = re.compile(rf"(?<![^\W\d_])(?=[^\W\d_]{{1,7}}(?![^\W\d_]))[^\W\d_]*[{_MARKED_CLASS}][^\W\d_]*")
-_VN_MARKED_BOTH = frozenset(_MARKED_CLASS)
-_SYMBOL = re.compile("[" + "".join(sorted(_LATIN1_SYMBOLS)) + "]")
+_GOOD_WORD: Final = re.compile(
+    rf"(?<![^\W\d_])(?=[^\W\d_]{{1,7}}(?![^\W\d_]))[^\W\d_]*[{_MARKED_CLASS}][^\W\d_]*"
+)
+_VN_MARKED_BOTH: Final = frozenset(_MARKED_CLASS)
+_SYMBOL: Final = re.compile("[" + "".join(sorted(_LATIN1_SYMBOLS)) + "]")
 
 
 def vietnamese_score(text: str) -> float:
@@ -189,7 +192,7 @@ def vietnamese_score(text: str) -> float:
 
 # Characters beyond Latin-1, except the typographic quotes and dashes that
 # legacy-encoded pages carry anyway.
-_BEYOND_LATIN1 = re.compile("[^\x00-\xff\u2018\u2019\u201c\u201d\u2013\u2014\u2026]")
+_BEYOND_LATIN1: Final = re.compile("[^\x00-\xff\u2018\u2019\u201c\u201d\u2013\u2014\u2026]")
 
 
 def guess_legacy(text: str) -> tuple[str, str] | None:

@@ -13,6 +13,7 @@ import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Final
 
 from nghiquyet.ingestion.pipeline.dates import DateMention, year_for
 from nghiquyet.ingestion.pipeline.lexicon import LETTER, TITLE_LOWER_WORDS, UPPER
@@ -40,7 +41,7 @@ KINDS = {
     "họp": "cuoc_hop",
     "làm việc": "lam_viec",
 }
-_MEETING = re.compile(
+_MEETING: Final = re.compile(
     rf"(?=[HhKkĐđCcPpTtBbLl])(?<![{LETTER}])(?P<kind>[Hh]ội nghị|[Kk]ỳ họp|[Đđ]ại hội|[Cc]uộc họp|[Pp]hiên họp|[Hh]ội thảo|[Tt]ọa đàm|"
     rf"[Bb]uổi làm việc|Lễ (?=công bố|trao|kỷ niệm|ra mắt|khai mạc|bế mạc|phát động|mít tinh|tổng kết|đón)|"
     rf"(?<=[{LETTER}] )làm việc(?= với)|"
@@ -63,7 +64,7 @@ _MEETING_WORDS = [
     )
     for f in (w, w.capitalize())
 ] + ["Lễ ", "làm việc", "họp"]
-_MEETING_GATE = re.compile(trie_pattern(_MEETING_WORDS, not_after=LETTER))
+_MEETING_GATE: Final = re.compile(trie_pattern(_MEETING_WORDS, not_after=LETTER))
 
 
 def trigger_words() -> dict[str, list[str]]:
@@ -71,7 +72,7 @@ def trigger_words() -> dict[str, list[str]]:
     return {"meetings.word": _MEETING_WORDS}
 
 
-_MEETING_NOUN = re.compile(r"[Hh]ội nghị|[Kk]ỳ họp|[Đđ]ại hội|[Cc]uộc họp|[Pp]hiên họp|[Hh]ội thảo")
+_MEETING_NOUN: Final = re.compile(r"[Hh]ội nghị|[Kk]ỳ họp|[Đđ]ại hội|[Cc]uộc họp|[Pp]hiên họp|[Hh]ội thảo")
 _STOPS = ".!?\n"
 
 
@@ -102,7 +103,9 @@ def _sentence_end(text: str, pos: int) -> int:
     return best
 
 
-_ONLINE = re.compile(r"trực tuyến|truyền hình trực tuyến|điểm cầu|hình thức trực tiếp kết hợp", re.IGNORECASE)
+_ONLINE: Final = re.compile(
+    r"trực tuyến|truyền hình trực tuyến|điểm cầu|hình thức trực tiếp kết hợp", re.IGNORECASE
+)
 _ONLINE_WORDS = ("trực tuyến", "điểm cầu", "hình thức trực tiếp kết hợp")
 _PLAN_WORDS = (
     "dự kiến",
@@ -114,22 +117,24 @@ _PLAN_WORDS = (
     "tiến tới",
 )
 _ORGANISER_VERBS = (" tổ chức", " họp", " khai mạc")
-_BRIDGES = re.compile(r"([0-9]{1,4})\s+điểm cầu")
-_PLAN = re.compile(
+_BRIDGES: Final = re.compile(r"([0-9]{1,4})\s+điểm cầu")
+_PLAN: Final = re.compile(
     r"dự kiến|sẽ (?:tổ chức|diễn ra|họp)|kế hoạch tổ chức|chuẩn bị tổ chức|tiến tới", re.IGNORECASE
 )
 # A trie finds what the longest-first alternation finds (the words are plain letters).
 _BODY_LOWER = trie_pattern(sorted(TITLE_LOWER_WORDS - {"và", "các", "dự", "cho"}, key=len, reverse=True))
-_ORGANISER = re.compile(
+_ORGANISER: Final = re.compile(
     rf"(?P<org>[{UPPER}][{LETTER}]*(?: (?:[{UPPER}][{LETTER}]*|(?:{_BODY_LOWER})(?![{LETTER}]))){{0,10}})"
     rf"(?: \([^()]{{1,40}}\))?(?: đã| đang| vừa)?(?: long trọng)? (?:tổ chức|họp|khai mạc|hoàn thành tổ chức)"
 )
 # "trước ngày 30/9", "hạn chót 15/12": a deadline, not the day of a meeting.
-_DEADLINE = re.compile(r"(?:trước|chậm nhất|hạn chót|hạn|đến|từ|kể từ|sau)\s+(?:ngày\s+)?$", re.IGNORECASE)
-_CHAIR = re.compile(r"(?:đồng )?chủ trì", re.IGNORECASE)
+_DEADLINE: Final = re.compile(
+    r"(?:trước|chậm nhất|hạn chót|hạn|đến|từ|kể từ|sau)\s+(?:ngày\s+)?$", re.IGNORECASE
+)
+_CHAIR: Final = re.compile(r"(?:đồng )?chủ trì", re.IGNORECASE)
 # The title of a meeting runs on over lower-case descriptors ("sơ kết giữa
 # nhiệm kỳ", "lần thứ 21") and stops at the verb.
-_TITLE_STOP = re.compile(
+_TITLE_STOP: Final = re.compile(
     r"\s(?:được|đã|vào|tại|với|nhằm|để|do|diễn ra|tổ chức|có|đánh giá|thảo luận|nhấn mạnh|cho|khai mạc|bế mạc|"
     r"sẽ|và|khi|trong khi|gồm|theo|của các|từ|đến)(?=\s|$)|[,(]"
 )

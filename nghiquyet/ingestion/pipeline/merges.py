@@ -9,20 +9,21 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Final
 
 from nghiquyet.ingestion.pipeline.lexicon import LETTER, UPPER
 
 _LEVEL = r"(?:[Tt]hành phố|[Tt]hị xã|[Tt]hị trấn|[Đđ]ặc khu|[Tt]ỉnh|[Hh]uyện|[Qq]uận|[Xx]ã|[Pp]hường)"
 _PLACE = rf"[{UPPER}][{LETTER}]*(?: [{UPPER}][{LETTER}]*){{0,3}}"
 # The scan starts on the verb, a literal the engine finds fast.
-_VERB = re.compile(
+_VERB: Final = re.compile(
     r"(?=[sShHnN])(?:[Ss]áp nhập|[Hh]ợp nhất|nhập)(?: toàn bộ)?"
     r"(?: diện tích tự nhiên(?:,| và)? quy mô dân số của)?(?: các)? "
 )
-_LIST = re.compile(rf"(?={_LEVEL})[^.;\n]{{2,400}}?(?=[.;\n]|$| để| nhằm| theo| với)")
-_NEW_BEFORE = re.compile(rf"(?P<new>{_LEVEL} {_PLACE})(?: \(mới\))?[^.;\n]{{0,60}}$")
-_NEW_AFTER = re.compile(rf" thành (?P<new>{_LEVEL} {_PLACE})")
-_LIST_ITEM = re.compile(rf"(?:(?:các|và|,)\s*)*(?:(?P<level>{_LEVEL})s?\s+)?(?P<name>{_PLACE})")
+_LIST: Final = re.compile(rf"(?={_LEVEL})[^.;\n]{{2,400}}?(?=[.;\n]|$| để| nhằm| theo| với)")
+_NEW_BEFORE: Final = re.compile(rf"(?P<new>{_LEVEL} {_PLACE})(?: \(mới\))?[^.;\n]{{0,60}}$")
+_NEW_AFTER: Final = re.compile(rf" thành (?P<new>{_LEVEL} {_PLACE})")
+_LIST_ITEM: Final = re.compile(rf"(?:(?:các|và|,)\s*)*(?:(?P<level>{_LEVEL})s?\s+)?(?P<name>{_PLACE})")
 
 
 def _verb_matches(text: str) -> Iterator[re.Match[str]]:

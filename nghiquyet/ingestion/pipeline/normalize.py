@@ -16,6 +16,7 @@ import bisect
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Final
 
 from nghiquyet.core.text import OLD_TO_NEW_TONES
 
@@ -36,18 +37,20 @@ _SAME_LENGTH = str.maketrans(
     }
 )
 
-_ODD_CHARS = re.compile("[" + "".join(re.escape(chr(c)) for c in _SAME_LENGTH) + "]+")
+_ODD_CHARS: Final = re.compile("[" + "".join(re.escape(chr(c)) for c in _SAME_LENGTH) + "]+")
 
 # Characters that carry nothing: they are dropped (the length changes).
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"
 # A base character followed by combining marks: the only places where NFC
 # can change the length of Vietnamese text.
 _COMBINING = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
-_CHANGING = re.compile(f"[{_ZERO_WIDTH}]+|.?[{_COMBINING}]+", re.DOTALL)
-_NEEDS_PASS = re.compile(f"[{_ZERO_WIDTH}{_COMBINING}]")
+_CHANGING: Final = re.compile(f"[{_ZERO_WIDTH}]+|.?[{_COMBINING}]+", re.DOTALL)
+_NEEDS_PASS: Final = re.compile(f"[{_ZERO_WIDTH}{_COMBINING}]")
 # Anything the two passes above would touch, in one scan: most texts have
 # none, and then both are skipped.
-_ANY_ODD = re.compile(f"[{_ZERO_WIDTH}{_COMBINING}" + "".join(re.escape(chr(c)) for c in _SAME_LENGTH) + "]")
+_ANY_ODD: Final = re.compile(
+    f"[{_ZERO_WIDTH}{_COMBINING}" + "".join(re.escape(chr(c)) for c in _SAME_LENGTH) + "]"
+)
 
 
 # An ASCII letter after the pair means a consonant ending ("hoàn", "toàn"):
@@ -65,7 +68,7 @@ def _old_tone_pattern() -> str:
     return "(?:" + "|".join(alts) + ")(?![A-Za-z])"
 
 
-_OLD_TONE = re.compile(_old_tone_pattern())
+_OLD_TONE: Final = re.compile(_old_tone_pattern())
 
 
 def new_tone_style(text: str) -> str:

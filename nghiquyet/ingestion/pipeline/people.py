@@ -14,6 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from operator import attrgetter
+from typing import Final
 
 from nghiquyet.ingestion.pipeline.lexicon import (
     ADMIN_LEVELS,
@@ -50,7 +51,7 @@ def _both_cases(words) -> list[str]:
 # of _GENERIC, where only "does one of the words start here" counts): the
 # same matches, without trying a hundred titles one after the other at
 # each capitalised word.
-_HEAD = re.compile(
+_HEAD: Final = re.compile(
     rf"{first_chars(_both_cases(TITLE_HEADS) + RANKS)}(?<![{LETTER}])"
     rf"(?:(?P<rank>{trie_pattern(RANKS)})|(?P<head>{trie_pattern(_both_cases(TITLE_HEADS))}))(?![{LETTER}])"
 )
@@ -58,14 +59,14 @@ _HEAD = re.compile(
 # ahead): full scans go through it, and _HEAD is tried only there.
 # Every title and rank is two words or more, the first of them letters
 # only: _HEAD can only match where the word there is one of these.
-_HEAD_FIRST_WORDS = frozenset(h.split(" ")[0] for h in _both_cases(TITLE_HEADS) + list(RANKS))
+_HEAD_FIRST_WORDS: Final = frozenset(h.split(" ")[0] for h in _both_cases(TITLE_HEADS) + list(RANKS))
 _HEAD_WORDS = _both_cases(TITLE_HEADS) + list(RANKS)
-_HEAD_GATE = re.compile(trie_pattern(_HEAD_WORDS, not_after=LETTER))
+_HEAD_GATE: Final = re.compile(trie_pattern(_HEAD_WORDS, not_after=LETTER))
 _ANCHOR_WORDS = ["Đồng chí", "đồng chí", "Ông", "ông", "Bà", "bà"]
 _ANCHOR_TRIE = trie_pattern(_ANCHOR_WORDS, not_after=LETTER)
-_ANCHOR = re.compile(rf"{_ANCHOR_TRIE}(?:\s*:)?\s+(?=[{UPPER}])")
-_NAME_WORD = re.compile(CAP_WORD)
-_UPPER_CHARS = frozenset(expand_class(UPPER))
+_ANCHOR: Final = re.compile(rf"{_ANCHOR_TRIE}(?:\s*:)?\s+(?=[{UPPER}])")
+_NAME_WORD: Final = re.compile(CAP_WORD)
+_UPPER_CHARS: Final = frozenset(expand_class(UPPER))
 _LOWER_CHARS = expand_class(LOWER)
 
 
@@ -74,27 +75,27 @@ def _is_cap_word(word: str) -> bool:
     return word[:1] in _UPPER_CHARS and not word[1:].strip(_LOWER_CHARS)
 
 
-_BODY_WORD = re.compile(trie_pattern(BODY_WORDS) + f"(?![{LETTER}])")
+_BODY_WORD: Final = re.compile(trie_pattern(BODY_WORDS) + f"(?![{LETTER}])")
 # Every body word is two words or more: _BODY_WORD can only match where
 # the token is the first word of one of them.
-_BODY_FIRST_WORDS = frozenset(w.split(" ")[0] for w in BODY_WORDS)
+_BODY_FIRST_WORDS: Final = frozenset(w.split(" ")[0] for w in BODY_WORDS)
 # A token (after one optional space): a parenthesis, or a run of letters,
 # digits and "&" with a full stop that ends an abbreviation ("TP.").
-_TOKEN = re.compile(rf"\([^()\n]{{1,60}}\)|[{LETTER}0-9&]+(?:\.(?=[ ,]))?")
-_CAP_RUN = re.compile(rf"{CAP_WORD}(?: {CAP_WORD}){{1,4}}(?![{LETTER}])")
-_GENERIC = re.compile(
+_TOKEN: Final = re.compile(rf"\([^()\n]{{1,60}}\)|[{LETTER}0-9&]+(?:\.(?=[ ,]))?")
+_CAP_RUN: Final = re.compile(rf"{CAP_WORD}(?: {CAP_WORD}){{1,4}}(?![{LETTER}])")
+_GENERIC: Final = re.compile(
     rf"{first_chars(SURNAMES)}(?<![{LETTER}])(?={trie_pattern(SURNAMES)} )({CAP_WORD}(?: {CAP_WORD}){{1,3}})"
     rf"\s*(?:-|,|\()\s*(?={trie_pattern(_both_cases(TITLE_HEADS) + list(RANKS))})"
 )
-_GENERIC_GATE = re.compile(trie_pattern(SURNAMES, not_after=LETTER))
+_GENERIC_GATE: Final = re.compile(trie_pattern(SURNAMES, not_after=LETTER))
 # Capitalised words that belong to bodies and titles, never to names.
-_NOT_NAME = frozenset(
+_NOT_NAME: Final = frozenset(
     "Tỉnh Huyện Xã Phường Đảng Ban Hội Ủy Uỷ Sở Bộ Cục Nhà Nước Chính Mặt Trận Đoàn Thường Vụ Khối Chủ Tịch Bí "
     "Thư Phó Giám Đốc Trưởng Viên Thành Quận Ương Hội Nghị Kỳ Họp Lễ Bằng Khen Cờ Nghị Quyết "
     "Chỉ Kết Luận Kế Hoạch Chương Trình Quyết Định Sáng Chiều Tối Ngày Tháng Theo Tại Trong Sau Khi "
     "Các Những Với Đây Đó Này Cùng Đồng Chí Ông Bà Tổng".split()
 )
-_ORG_LEVEL_NEEDS_PLACE = frozenset(
+_ORG_LEVEL_NEEDS_PLACE: Final = frozenset(
     {
         "xã",
         "phường",
@@ -116,7 +117,7 @@ _ORG_LEVEL_NEEDS_PLACE = frozenset(
         "TP.",
     }
 )
-_AFTER_NAME = re.compile(
+_AFTER_NAME: Final = re.compile(
     r"\s*(?:-|,|\(|:)\s*|\s+(?:tiếp tục\s+)?(?:(?:được bầu(?: lại)?|được chỉ định|được bổ nhiệm|được phân công)\s+)?"
     r"(?:giữ chức(?: vụ)?|làm|là)\s+"
 )
@@ -126,9 +127,9 @@ _LOWER_PHRASES = sorted(TITLE_LOWER_PHRASES, key=len, reverse=True)
 _LOWER_PHRASES_BY_FIRST: dict[str, list[str]] = {}
 for _p in _LOWER_PHRASES:
     _LOWER_PHRASES_BY_FIRST.setdefault(_p[0], []).append(_p)
-_SEP_TITLE = re.compile(r"\s*(?:,|và)\s+")
-_CLOSE = re.compile(r"\s*\)")
-_SEP_PERSON = re.compile(r"\s*(?:;|,|và)\s*(?:(?:các\s+)?đồng chí\s+)?")
+_SEP_TITLE: Final = re.compile(r"\s*(?:,|và)\s+")
+_CLOSE: Final = re.compile(r"\s*\)")
+_SEP_PERSON: Final = re.compile(r"\s*(?:;|,|và)\s*(?:(?:các\s+)?đồng chí\s+)?")
 
 
 @dataclass
@@ -151,9 +152,9 @@ class Person:
     spans: list[tuple[int, int]] = field(default_factory=list)
 
 
-_PARENS = re.compile(r"\([^)]*\)")
-_PARENS_BEFORE = re.compile(r"\s*\([^()]*\)")
-_PAREN_NAMES = re.compile(rf"[{UPPER}][{LETTER}]*(?:[ ,-]+[{UPPER}][{LETTER}]*)*")
+_PARENS: Final = re.compile(r"\([^)]*\)")
+_PARENS_BEFORE: Final = re.compile(r"\s*\([^()]*\)")
+_PAREN_NAMES: Final = re.compile(rf"[{UPPER}][{LETTER}]*(?:[ ,-]+[{UPPER}][{LETTER}]*)*")
 
 
 def title_key(title: str) -> frozenset[str]:

@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Final
 
 from nghiquyet.ingestion.pipeline.lexicon import BODY_WORDS, CAP_WORD, LETTER, SURNAMES
 from nghiquyet.ingestion.pipeline.normalize import new_tone_style
@@ -174,12 +175,12 @@ _LEVELS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 _LEVEL_FORMS = sorted({f for w in _LEVELS for f in (w, w.capitalize(), w.upper())} | {"Tp.", "Tp"})
 _NAME_RUN = rf"{CAP_WORD}(?: {CAP_WORD}){{0,4}}(?![{LETTER}])|[0-9]{{1,2}}(?![0-9{LETTER}])"
-_PLACE = re.compile(
+_PLACE: Final = re.compile(
     rf"(?P<level>{trie_pattern(_LEVEL_FORMS, not_after=LETTER)})(?: |(?<=\.))(?P<name>{_NAME_RUN})"
 )
 # "các xã Tùng Ảnh, Hòa Lạc và Tân Dân": more names after the first.
-_MORE = re.compile(rf"(?:, | và )(?P<name>{CAP_WORD}(?: {CAP_WORD}){{0,3}})(?![{LETTER}])")
-_PREV_WORD = re.compile(rf"([{LETTER}]+)\s*$")
+_MORE: Final = re.compile(rf"(?:, | và )(?P<name>{CAP_WORD}(?: {CAP_WORD}){{0,3}})(?![{LETTER}])")
+_PREV_WORD: Final = re.compile(rf"([{LETTER}]+)\s*$")
 
 
 def _province_forms() -> list[str]:
@@ -472,10 +473,12 @@ _ORG_HEADS: dict[str, tuple[str, bool]] = {
     "Tỉnh đoàn": ("mass_organisation", False),
 }
 _ORG_TRIE = trie_pattern(_ORG_HEADS, not_after=LETTER)
-_ORG_HEAD = re.compile(rf"{_ORG_TRIE}(?![{LETTER}])")
-_BODY = re.compile(trie_pattern([*BODY_WORDS, "Việt Nam", "Trung ương", "Nhà nước"]) + f"(?![{LETTER}])")
-_AND_BODY = re.compile(" và (?=[" + "".join(sorted({w[0] for w in BODY_WORDS})) + "])")
-_BARE_LEVEL = re.compile(rf"(?:tỉnh|thành phố|xã|phường|huyện|đặc khu)(?![{LETTER}])")
+_ORG_HEAD: Final = re.compile(rf"{_ORG_TRIE}(?![{LETTER}])")
+_BODY: Final = re.compile(
+    trie_pattern([*BODY_WORDS, "Việt Nam", "Trung ương", "Nhà nước"]) + f"(?![{LETTER}])"
+)
+_AND_BODY: Final = re.compile(" và (?=[" + "".join(sorted({w[0] for w in BODY_WORDS})) + "])")
+_BARE_LEVEL: Final = re.compile(rf"(?:tỉnh|thành phố|xã|phường|huyện|đặc khu)(?![{LETTER}])")
 
 
 @dataclass

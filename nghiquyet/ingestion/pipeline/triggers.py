@@ -18,12 +18,13 @@ here.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Final
 
 from ahocorasick_rs import AhoCorasick
 
 from nghiquyet.ingestion.pipeline.lexicon import LETTER, expand_class
 
-_LETTERS = frozenset(expand_class(LETTER))
+_LETTERS: Final = frozenset(expand_class(LETTER))
 
 
 class Triggers:
