@@ -219,3 +219,15 @@ def test_every_automaton_group_needs_a_non_letter_before_it():
                 starts = finder.find(text).starts(group)
                 for m in pattern.finditer(text):
                     assert m.start() in starts
+
+
+_LATIN1 = st.text(alphabet=st.characters(max_codepoint=255), max_size=60)
+
+
+@given(_LATIN1)
+def test_scores_on_bytes_are_the_scores_of_the_text(text):
+    data = text.encode("latin-1")
+    as_read = legacy._score_bytes(data, legacy._CLASSES_LATIN1, legacy._NOT_SYMBOL_LATIN1)
+    assert as_read == legacy.vietnamese_score(text)
+    as_tcvn3 = legacy._score_bytes(data, legacy._CLASSES_TCVN3, legacy._NOT_SYMBOL_TCVN3)
+    assert as_tcvn3 == legacy.vietnamese_score(legacy.tcvn3_to_unicode(text))
