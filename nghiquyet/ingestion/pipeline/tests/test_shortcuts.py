@@ -231,3 +231,12 @@ def test_scores_on_bytes_are_the_scores_of_the_text(text):
     assert as_read == legacy.vietnamese_score(text)
     as_tcvn3 = legacy._score_bytes(data, legacy._CLASSES_TCVN3, legacy._NOT_SYMBOL_TCVN3)
     assert as_tcvn3 == legacy.vietnamese_score(legacy.tcvn3_to_unicode(text))
+
+
+@given(
+    st.lists(
+        st.sampled_from(["ViÖt", "Nam", "abcdefghij", "ñaëàaaaaaa", " ", ", ", "¡", "1", "\n"]), max_size=12
+    )
+)
+def test_scores_on_bytes_with_long_words(parts):
+    test_scores_on_bytes_are_the_scores_of_the_text("".join(parts))
