@@ -10,6 +10,7 @@ Bylines and photo credits are kept aside as authors.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -130,6 +131,32 @@ def _collapse(line: str) -> str:
     return " ".join(line.split())
 
 
+def _photo_credits(text: str, cut: int) -> Iterator[re.Match[str]]:
+    """What ``_PHOTO_CREDIT.finditer(text, 0, cut)`` yields, tried only where
+    a credit can start: at "Ảnh"/"ảnh" and at a "(" before one (blanks
+    between), found with ``str.find`` instead of a scan for "(", "Ả", "ả"."""
+    starts: list[int] = []
+    for word in ("Ảnh", "ảnh"):
+        p = text.find(word, 0, cut)
+        while p != -1:
+            starts.append(p)
+            q = p - 1
+            while q >= 0 and text[q].isspace():
+                q -= 1
+            if q >= 0 and text[q] == "(":
+                starts.append(q)
+            p = text.find(word, p + 1, cut)
+    starts.sort()
+    pos = 0
+    for q in starts:
+        if q < pos:
+            continue
+        m = _PHOTO_CREDIT.match(text, q, cut)
+        if m is not None:
+            yield m
+            pos = m.end()
+
+
 def _iso(y: str, m: str, d: str | None) -> str | None:
     month = int(m)
     if not 1 <= month <= 12:
@@ -198,6 +225,7 @@ def strip_furniture(text: str) -> Cleaned:
     any_image = "." in text and bool(_IMAGE_HINT.search(text, 0, cut))
     head = text[:cut]
     odd_case = has_odd_case(head)
+    low = ""
     if odd_case:
         any_views = bool(_VIEWS_HINT.search(text, 0, cut))
         any_stamp = True
@@ -215,7 +243,9 @@ def strip_furniture(text: str) -> Cleaned:
         # Stamps and counters sit on short lines, never inside paragraphs.
         short = len(line) <= 300
         dated = short and ("/" in line or "-" in line or "." in line)
-        low_line = line.lower() if (dated and any_stamp) or any_views else ""
+        # The lowered text's slice is the lowered line: nothing in it
+        # lowers to more characters, and a line is bounded by newlines.
+        low_line = (line.lower() if odd_case else low[s:e]) if (dated and any_stamp) or any_views else ""
         # Every stamp label holds one of these words (none of them has a
         # letter that IGNORECASE folds beyond ``str.lower``).
         labelled = dated and any_stamp and has_any(low_line, _STAMP_WORDS) and _DATE_IN_LINE.search(line)
@@ -275,7 +305,7 @@ def strip_furniture(text: str) -> Cleaned:
         break
 
     # Photo credits inside captions.
-    for m in _PHOTO_CREDIT.finditer(text, 0, cut):
+    for m in _photo_credits(text, cut):
         name = m.group(1) or m.group(2) or m.group(3)
         if name and len(name.split()) >= 2:
             authors.append(name)

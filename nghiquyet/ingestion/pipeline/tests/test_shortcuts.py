@@ -239,3 +239,25 @@ def _check_byte_scores(text: str) -> None:
 )
 def test_scores_on_bytes_with_long_words(parts):
     _check_byte_scores("".join(parts))
+
+
+@settings(max_examples=300)
+@given(
+    _pieces(
+        "(Ảnh: Thanh Hà)",
+        "( ảnh Minh Anh )",
+        "Ảnh Huy Tùng.",
+        " ảnh Lê Văn A",
+        "hình ảnh",
+        "(",
+        "\n",
+        " ",
+        "x",
+        ".",
+    ),
+    st.integers(0, 80),
+)
+def test_photo_credits_found_where_the_scan_finds_them(text, cut):
+    cut = min(cut, len(text))
+    want = [m.span() for m in furniture._PHOTO_CREDIT.finditer(text, 0, cut)]
+    assert [m.span() for m in furniture._photo_credits(text, cut)] == want
