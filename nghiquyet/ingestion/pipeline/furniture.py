@@ -131,6 +131,21 @@ def _collapse(line: str) -> str:
     return " ".join(line.split())
 
 
+def _source_prefix(text: str, cut: int, limit: float) -> re.Match[str] | None:
+    """The first match of ``_SOURCE_PREFIX.finditer(text, 0, cut)`` if it
+    starts at or before ``limit``, else None. A match starts a line, so
+    only the line starts are tried, in order."""
+    q = 0
+    while q <= limit:
+        m = _SOURCE_PREFIX.match(text, q, cut)
+        if m is not None:
+            return m
+        q = text.find("\n", q, cut) + 1
+        if q == 0:
+            return None
+    return None
+
+
 def _photo_credits(text: str, cut: int) -> Iterator[re.Match[str]]:
     """What ``_PHOTO_CREDIT.finditer(text, 0, cut)`` yields, tried only where
     a credit can start: at "Ảnh"/"ảnh" and at a "(" before one (blanks
@@ -272,13 +287,11 @@ def strip_furniture(text: str) -> Cleaned:
                 seen[key] = idx
 
     # Source before the lead: "(Baohatinh.vn) - ".
-    for m in _SOURCE_PREFIX.finditer(text, 0, cut) if "(" in head else ():
-        if m.start() > 0.3 * n:
-            break
-        if not re.search(r"[0-9]", m.group(1)):
-            sources.append(m.group(1).strip())
-            drop(m.start(), m.end(), "source")
-        break
+    # Only the first match counts, when it starts in the first 30%.
+    m = _source_prefix(text, cut, 0.3 * n) if "(" in head else None
+    if m is not None and not re.search(r"[0-9]", m.group(1)):
+        sources.append(m.group(1).strip())
+        drop(m.start(), m.end(), "source")
 
     # Bylines and sources on the last lines of the article.
     tail = [ln for ln in body_lines[-4:]]

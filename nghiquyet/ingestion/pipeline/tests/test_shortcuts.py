@@ -261,3 +261,14 @@ def test_photo_credits_found_where_the_scan_finds_them(text, cut):
     cut = min(cut, len(text))
     want = [m.span() for m in furniture._PHOTO_CREDIT.finditer(text, 0, cut)]
     assert [m.span() for m in furniture._photo_credits(text, cut)] == want
+
+
+@settings(max_examples=300)
+@given(_pieces("(Baohatinh.vn) - ", "(TTXVN)- ", "\n", "  ", "(", ")", " - ", "Tin", "x"), st.integers(0, 90))
+def test_source_prefix_is_the_first_match(text, cut):
+    cut = min(cut, len(text))
+    limit = 0.3 * len(text)
+    first = next(iter(furniture._SOURCE_PREFIX.finditer(text, 0, cut)), None)
+    want = first.span() if first is not None and first.start() <= limit else None
+    got = furniture._source_prefix(text, cut, limit)
+    assert (got.span() if got is not None else None) == want
