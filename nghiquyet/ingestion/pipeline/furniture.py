@@ -276,7 +276,9 @@ def strip_furniture(text: str) -> Cleaned:
         viewed = short and any_views and (odd_case or has_any(low_line, _VIEW_WORDS))
         for m in _VIEWS.finditer(line) if viewed else ():
             drop(s + m.start(), s + m.end(), "views")
-        for m in _IMAGE_FILE.finditer(line) if any_image else ():
+        # _IMAGE_FILE starts on a lookbehind (tried at every character):
+        # only lines holding a file extension are scanned with it.
+        for m in _IMAGE_FILE.finditer(line) if any_image and _IMAGE_HINT.search(line) else ():
             drop(s + m.start(), s + m.end(), "image")
         # A line said again word for word is a repeated caption or title.
         key = _collapse(line)
