@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import Final
 
 from nghiquyet.ingestion.pipeline.lexicon import LETTER, LOWER
-from nghiquyet.ingestion.pipeline.scan import ends_with_label
+from nghiquyet.ingestion.pipeline.scan import candidate_finditer, ends_with_label
+from nghiquyet.ingestion.pipeline.triggers import Triggers, digits
 
 _NUM = r"[0-9]{1,3}(?:\.[0-9]{3}){1,5}(?:,[0-9]{1,6})?|[0-9]{1,15}(?:,[0-9]{1,6})?"
 # The value starts on its first digit, and what may not stand before it is
@@ -228,7 +229,15 @@ def parse_number(text: str) -> float | int:
     return int(whole)
 
 
-def find_figures(text: str, excluded: list[tuple[int, int]]) -> list[Figure]:
+def trigger_words() -> dict[str, list[str]]:
+    """The words the figure scan starts on (see ``triggers``): digits, as a
+    figure starts a number."""
+    return {"figures.number": digits()}
+
+
+def find_figures(
+    text: str, excluded: list[tuple[int, int]], triggers: Triggers | None = None
+) -> list[Figure]:
     """Figures in ``text`` outside the ``excluded`` spans (dates, documents)."""
     spans = sorted(excluded)
     starts = [s for s, _ in spans]
@@ -238,7 +247,12 @@ def find_figures(text: str, excluded: list[tuple[int, int]]) -> list[Figure]:
         return k >= 0 and spans[k][0] <= pos < spans[k][1]
 
     figures: list[Figure] = []
-    for m in _FIGURE.finditer(text):
+    found = (
+        _FIGURE.finditer(text)
+        if triggers is None
+        else candidate_finditer(_FIGURE, text, triggers.starts("figures.number"))
+    )
+    for m in found:
         # The checks are filters without side effects, cheapest first.
         raw_value, raw_total, unit_raw, first_word = m.group("value", "total", "unit", "word")
         if unit_raw is None:
