@@ -18,7 +18,7 @@ from nghiquyet.ingestion.pipeline.dates import DateMention
 from nghiquyet.ingestion.pipeline.lexicon import LETTER, ROMAN, TITLE_LOWER_WORDS, UPPER
 from nghiquyet.ingestion.pipeline.scan import candidate_finditer, trie_pattern
 from nghiquyet.ingestion.pipeline.spans import SpanSet
-from nghiquyet.ingestion.pipeline.triggers import Triggers, digits
+from nghiquyet.ingestion.pipeline.triggers import Triggers
 
 # Kind words, as written in prose (first letter either case).
 KIND_WORDS = {
@@ -187,9 +187,8 @@ def _parse_sign(m: re.Match) -> tuple[str, str, str | None] | None:
 
 
 def trigger_words() -> dict[str, list[str]]:
-    """The words the scans start on (see ``triggers``): kinds of documents
-    for "kind + number", digits for signs (a sign starts a number)."""
-    return {"documents.kind": _KIND_FORMS, "documents.sign": digits()}
+    """The words the scan for "kind + number" starts on (see ``triggers``)."""
+    return {"documents.kind": _KIND_FORMS}
 
 
 def find_documents(
@@ -228,12 +227,7 @@ def find_documents(
         if not doc.issuer:
             doc.issuer = issuer_at(text, end)
 
-    signs = (
-        _SIGN.finditer(text)
-        if triggers is None
-        else candidate_finditer(_SIGN, text, triggers.starts("documents.sign"))
-    )
-    for m in signs:
+    for m in _SIGN.finditer(text):
         parsed = _parse_sign(m)
         if parsed is None:
             continue

@@ -8,7 +8,6 @@ from functools import lru_cache
 from typing import Final
 
 from nghiquyet.ingestion.pipeline import documents as documents_stage
-from nghiquyet.ingestion.pipeline import figures as figures_stage
 from nghiquyet.ingestion.pipeline import meetings as meetings_stage
 from nghiquyet.ingestion.pipeline import people as people_stage
 from nghiquyet.ingestion.pipeline import places as places_stage
@@ -35,7 +34,6 @@ def trigger_finder() -> TriggerFinder:
             **meetings_stage.trigger_words(),
             **documents_stage.trigger_words(),
             **places_stage.trigger_words(),
-            **figures_stage.trigger_words(),
         }
     )
 
@@ -93,7 +91,7 @@ def extract(text: str, source: str | None = None, *, hints: dict | None = None) 
     people, mentions = find_people(body, triggers)
     date_spans = [(d.start, d.end) for d in dates]
     doc_spans = [span for d in documents for span in d.mentions]
-    figures = find_figures(body, date_spans + doc_spans + [(s, e) for _, s, e in named], triggers)
+    figures = find_figures(body, date_spans + doc_spans + [(s, e) for _, s, e in named])
     doc_date_spans = [span for d in documents for span in d.date_spans]
     meetings = find_meetings(
         body,

@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from nghiquyet.ingestion.pipeline.lexicon import LETTER, LOWER
-from nghiquyet.ingestion.pipeline.scan import candidate_finditer, ends_with_label
-from nghiquyet.ingestion.pipeline.triggers import Triggers, digits
+from nghiquyet.ingestion.pipeline.scan import ends_with_label
 
 _NUM = r"[0-9]{1,3}(?:\.[0-9]{3}){1,5}(?:,[0-9]{1,6})?|[0-9]{1,15}(?:,[0-9]{1,6})?"
 # The value starts on its first digit, and what may not stand before it is
@@ -229,15 +228,7 @@ def parse_number(text: str) -> float | int:
     return int(whole)
 
 
-def trigger_words() -> dict[str, list[str]]:
-    """The words the figure scan starts on (see ``triggers``): digits, as a
-    figure starts a number."""
-    return {"figures.number": digits()}
-
-
-def find_figures(
-    text: str, excluded: list[tuple[int, int]], triggers: Triggers | None = None
-) -> list[Figure]:
+def find_figures(text: str, excluded: list[tuple[int, int]]) -> list[Figure]:
     """Figures in ``text`` outside the ``excluded`` spans (dates, documents)."""
     spans = sorted(excluded)
     starts = [s for s, _ in spans]
@@ -247,12 +238,7 @@ def find_figures(
         return k >= 0 and spans[k][0] <= pos < spans[k][1]
 
     figures: list[Figure] = []
-    found = (
-        _FIGURE.finditer(text)
-        if triggers is None
-        else candidate_finditer(_FIGURE, text, triggers.starts("figures.number"))
-    )
-    for m in found:
+    for m in _FIGURE.finditer(text):
         # The checks are filters without side effects, cheapest first.
         raw_value, raw_total, unit_raw, first_word = m.group("value", "total", "unit", "word")
         if unit_raw is None:

@@ -12,8 +12,7 @@ word at once; each stage then tries its pattern only there
 Contract of a group: every match of the stage's pattern starts where one of
 the group's words stands, and never right after a letter (all of these
 patterns have that guard), so occurrences right after a letter are dropped
-here. A group of digits (numbers) also drops those right after a digit: its
-patterns start a number.
+here.
 """
 
 from __future__ import annotations
@@ -26,13 +25,6 @@ from ahocorasick_rs import AhoCorasick
 from nghiquyet.ingestion.pipeline.lexicon import LETTER, expand_class
 
 _LETTERS: Final = frozenset(expand_class(LETTER))
-_DIGITS: Final = "0123456789"
-_LETTERS_OR_DIGITS: Final = _LETTERS | frozenset(_DIGITS)
-
-
-def digits() -> list[str]:
-    """The words of a group whose patterns start a number."""
-    return list(_DIGITS)
 
 
 class Triggers:
@@ -59,18 +51,15 @@ class TriggerFinder:
                     groups_of[position[w]].append(name)
         self._names = list(groups)
         self._groups_of = [tuple(g) for g in groups_of]
-        # A digit's groups are all number groups (a digit word belongs to
-        # no other): a digit right after a digit starts no number.
-        self._is_digit = [w in _DIGITS for w in words]
         self._automaton = AhoCorasick(words)
 
     def find(self, text: str) -> Triggers:
         """Every group's start positions in ``text``."""
         starts: dict[str, list[int]] = {name: [] for name in self._names}
         groups_of = self._groups_of
-        is_digit = self._is_digit
+        letters = _LETTERS
         for i, s, _ in self._automaton.find_matches_as_indexes(text, overlapping=True):
-            if s and text[s - 1] in (_LETTERS_OR_DIGITS if is_digit[i] else _LETTERS):
+            if s and text[s - 1] in letters:
                 continue
             for name in groups_of[i]:
                 starts[name].append(s)
