@@ -253,7 +253,7 @@ def find_meetings(
         if in_sentence:
             d = in_sentence[0]
             date = d.iso(year_for(d, default_year, published))
-        bridges = _BRIDGES.search(sentence)
+        bridges = _BRIDGES.search(sentence) if "điểm cầu" in sentence else None
         # Every organiser phrase ends on one of these verbs.
         org = _ORGANISER.search(sentence) if has_any(sentence, _ORGANISER_VERBS) else None
         chairs = []
