@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from nghiquyet.ingestion.pipeline.lexicon import LETTER, LOWER
-from nghiquyet.ingestion.pipeline.scan import ends_with_label
+from nghiquyet.ingestion.pipeline.scan import by_last_char, ends_with_label
 
 _NUM = r"[0-9]{1,3}(?:\.[0-9]{3}){1,5}(?:,[0-9]{1,6})?|[0-9]{1,15}(?:,[0-9]{1,6})?"
 # The value starts on its first digit, and what may not stand before it is
@@ -34,7 +34,7 @@ _BEFORE: Final = re.compile(
     r"kế hoạch|chương trình|công văn|thông báo|báo cáo|tờ trình|thông tri|phiên|đợt|bước|vòng|kỷ niệm)\s*:?\s*$",
     re.IGNORECASE,
 )
-_BEFORE_WORDS = tuple(_BEFORE.pattern[3 : _BEFORE.pattern.index(")")].split("|"))
+_BEFORE_WORDS: Final = by_last_char(_BEFORE.pattern[3 : _BEFORE.pattern.index(")")].split("|"))
 _YEAR_VALUE: Final = re.compile(r"(?:19|20)[0-9]{2}")
 _RAW_WORD: Final = re.compile(r"[^\s,]+")
 # Words that cannot start a counted noun: time units (durations) and

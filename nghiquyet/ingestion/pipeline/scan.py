@@ -73,18 +73,31 @@ def has_any(text: str, words: tuple[str, ...]) -> bool:
     return False
 
 
-def ends_with_label(text: str, lo: int, hi: int, words: tuple[str, ...], fallback: re.Pattern) -> bool:
-    """True when ``text[lo:hi]`` ends with one of ``words`` (lower case),
-    then blanks, an optional colon and blanks — what
-    ``fallback.search(text, lo, hi)`` finds for ``(?:words)\\s*:?\\s*$``
-    under IGNORECASE, without trying the alternation at every position."""
+def by_last_char(words: list[str] | tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """``words`` grouped by their last character, for ``ends_with_label``."""
+    out: dict[str, list[str]] = {}
+    for w in words:
+        out.setdefault(w[-1:], []).append(w)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def ends_with_label(
+    text: str, lo: int, hi: int, words: dict[str, tuple[str, ...]], fallback: re.Pattern
+) -> bool:
+    """True when ``text[lo:hi]`` ends with one of the lower-case words of
+    ``words`` (``by_last_char``), then blanks, an optional colon and blanks
+    — what ``fallback.search(text, lo, hi)`` finds for
+    ``(?:words)\\s*:?\\s*$`` under IGNORECASE, without trying the
+    alternation at every position (nor every word at the end)."""
     window = text[lo:hi]
     if has_odd_case(window):
         return bool(fallback.search(text, lo, hi))
     tail = window.rstrip()
     if tail.endswith(":"):
         tail = tail[:-1].rstrip()
-    return tail.lower().endswith(words)
+    low = tail.lower()
+    candidates = words.get(low[-1:])
+    return candidates is not None and low.endswith(candidates)
 
 
 def trie_pattern(words, *, not_after: str = "") -> str:

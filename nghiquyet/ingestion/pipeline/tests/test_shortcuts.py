@@ -18,7 +18,7 @@ from nghiquyet.core.text import OLD_TO_NEW_TONES
 from nghiquyet.ingestion.pipeline import furniture, legacy, merges, people
 from nghiquyet.ingestion.pipeline.lexicon import CAP_WORD, LOWER, UPPER, expand_class
 from nghiquyet.ingestion.pipeline.normalize import _OLD_TONE
-from nghiquyet.ingestion.pipeline.scan import has_any
+from nghiquyet.ingestion.pipeline.scan import ends_with_label, has_any
 from nghiquyet.ingestion.pipeline.spans import SpanSet
 
 
@@ -272,3 +272,15 @@ def test_source_prefix_is_the_first_match(text, cut):
     want = first.span() if first is not None and first.start() <= limit else None
     got = furniture._source_prefix(text, cut, limit)
     assert (got.span() if got is not None else None) == want
+
+
+@given(
+    _pieces("số", "Số ", "khóa", "năm", "Quốc lộ", "giai đoạn", "ı", " ", ":", "x", "Nghị quyết", "nam"),
+    st.integers(0, 30),
+)
+def test_label_before_a_number_is_the_pattern(text, lo):
+    from nghiquyet.ingestion.pipeline import figures
+
+    lo = min(lo, len(text))
+    want = bool(figures._BEFORE.search(text, lo, len(text)))
+    assert ends_with_label(text, lo, len(text), figures._BEFORE_WORDS, figures._BEFORE) == want
