@@ -284,3 +284,54 @@ def test_label_before_a_number_is_the_pattern(text, lo):
     lo = min(lo, len(text))
     want = bool(figures._BEFORE.search(text, lo, len(text)))
     assert ends_with_label(text, lo, len(text), figures._BEFORE_WORDS, figures._BEFORE) == want
+
+
+def _issuer_one_by_one(text: str, pos: int) -> str | None:
+    from nghiquyet.ingestion.pipeline import documents
+    from nghiquyet.ingestion.pipeline.lexicon import TITLE_LOWER_WORDS
+
+    m = documents._ISSUER_LEAD.match(text, pos)
+    if not m:
+        return None
+    words: list[str] = []
+    p = m.end()
+    while len(words) < 14:
+        w = documents._ISSUER_WORD.match(text, p)
+        if not w:
+            break
+        word = w.group(1).rstrip(".")
+        if word[0].isupper() or word in TITLE_LOWER_WORDS and word not in ("và", "các", "cho", "dự"):
+            words.append(word)
+            p = w.end()
+            if w.group(1).endswith("."):
+                break
+            continue
+        break
+    while words and words[-1][0].islower() and words[-1] not in documents._ISSUER_KEEP_LAST:
+        words.pop()
+    return " ".join(words) or None
+
+
+@given(
+    _pieces(
+        " của ",
+        " do ",
+        "Ban",
+        " Chấp",
+        " hành",
+        " Trung",
+        " ương",
+        " tỉnh",
+        " TW.",
+        "Đảng",
+        " khóa",
+        " XII",
+        " và",
+        ".",
+        " ",
+    )
+)
+def test_issuer_from_one_run_is_the_word_by_word_issuer(text):
+    from nghiquyet.ingestion.pipeline import documents
+
+    assert documents.issuer_at(text, 0) == _issuer_one_by_one(text, 0)
