@@ -100,9 +100,6 @@ _ISSUER_LEAD: Final = re.compile(
     r"\s*,?\s*(?:ngày\s+[0-9/ ]+(?:tháng\s+[0-9]+\s+năm\s+[0-9]+)?\s*,?\s*)?(?:của|do)\s+(?=[A-ZĐÀ-Ỹ])"
 )
 _ISSUER_WORD: Final = re.compile(rf" ?([{LETTER}]+\.?)")
-# Lower-case words a body's name can end on ("UBND tỉnh", "Ban Chấp hành").
-_ISSUER_KEEP_LAST: Final = frozenset(("tỉnh", "huyện", "xã", "phường", "trị", "hành", "ương", "vụ", "dân"))
-_ISSUER_RUN: Final = re.compile(rf"(?: ?[{LETTER}]+\.?){{1,14}}")
 _NAMED: Final = re.compile(
     rf"Nghị quyết (?:Đại hội|Hội nghị)(?: (?:đại biểu|toàn quốc|lần thứ|Đảng bộ|Đảng|tỉnh|huyện|xã|thành phố|"
     rf"[{UPPER}][{LETTER}]*|{ROMAN}|[0-9]+)){{0,12}}?(?: lần thứ (?:{ROMAN}|[0-9]+)| {ROMAN}| khóa {ROMAN})"
@@ -131,18 +128,24 @@ def issuer_at(text: str, pos: int) -> str | None:
     if not m:
         return None
     words: list[str] = []
-    # The words that _ISSUER_WORD would match one after the other, in one
-    # match, then taken while they can belong to a body's name.
-    run = _ISSUER_RUN.match(text, m.end())
-    for token in _ISSUER_WORD.findall(run.group()) if run else ():
-        word = token.rstrip(".")
+    p = m.end()
+    while len(words) < 14:
+        w = _ISSUER_WORD.match(text, p)
+        if not w:
+            break
+        word = w.group(1).rstrip(".")
         if word[0].isupper() or word in TITLE_LOWER_WORDS and word not in ("và", "các", "cho", "dự"):
             words.append(word)
-            if token.endswith("."):
+            p = w.end()
+            if w.group(1).endswith("."):
                 break
             continue
         break
-    while words and words[-1][0].islower() and words[-1] not in _ISSUER_KEEP_LAST:
+    while (
+        words
+        and words[-1][0].islower()
+        and words[-1] not in ("tỉnh", "huyện", "xã", "phường", "trị", "hành", "ương", "vụ", "dân")
+    ):
         words.pop()
     return " ".join(words) or None
 
