@@ -57,10 +57,10 @@ _HEAD: Final = re.compile(
 )
 # Where a title can start (a trie starting on literals, so the engine skips
 # ahead): full scans go through it, and _HEAD is tried only there.
+_HEAD_WORDS = _both_cases(TITLE_HEADS) + list(RANKS)
 # Every title and rank is two words or more, the first of them letters
 # only: _HEAD can only match where the word there is one of these.
-_HEAD_FIRST_WORDS: Final = frozenset(h.split(" ")[0] for h in _both_cases(TITLE_HEADS) + list(RANKS))
-_HEAD_WORDS = _both_cases(TITLE_HEADS) + list(RANKS)
+_HEAD_FIRST_WORDS: Final = frozenset(h.split(" ")[0] for h in _HEAD_WORDS)
 _HEAD_GATE: Final = re.compile(trie_pattern(_HEAD_WORDS, not_after=LETTER))
 _ANCHOR_WORDS = ["Đồng chí", "đồng chí", "Ông", "ông", "Bà", "bà"]
 _ANCHOR_TRIE = trie_pattern(_ANCHOR_WORDS, not_after=LETTER)
