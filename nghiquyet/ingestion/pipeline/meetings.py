@@ -73,9 +73,9 @@ def trigger_words() -> dict[str, list[str]]:
 
 
 _MEETING_NOUN: Final = re.compile(r"[Hh]ội nghị|[Kk]ỳ họp|[Đđ]ại hội|[Cc]uộc họp|[Pp]hiên họp|[Hh]ội thảo")
-_STOPS = ".!?\n"
 
 
+# A sentence ends at ".", "!", "?" or a newline (each looked for with str.find).
 def _sentence_start(text: str, pos: int) -> int:
     """Start of the sentence holding ``pos`` (looking back at most 2,000 characters)."""
     lo = max(0, pos - 2000)
