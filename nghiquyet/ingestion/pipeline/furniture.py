@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from nghiquyet.ingestion.pipeline.lexicon import CAP_WORD, LETTER
-from nghiquyet.ingestion.pipeline.scan import has_any, has_odd_case
+from nghiquyet.ingestion.pipeline.scan import candidate_finditer, has_any, has_odd_case, occurrences
 
 # Headings that open a block of other articles or of comments.
 _HEADING: Final = re.compile(
@@ -146,30 +146,20 @@ def _source_prefix(text: str, cut: int, limit: float) -> re.Match[str] | None:
     return None
 
 
-def _photo_credits(text: str, cut: int) -> Iterator[re.Match[str]]:
+def _photo_credits(text: str, cut: int) -> Iterator[re.Match]:
     """What ``_PHOTO_CREDIT.finditer(text, 0, cut)`` yields, tried only where
     a credit can start: at "Ảnh"/"ảnh" and at a "(" before one (blanks
     between), found with ``str.find`` instead of a scan for "(", "Ả", "ả"."""
-    starts: list[int] = []
+    starts: set[int] = set()
     for word in ("Ảnh", "ảnh"):
-        p = text.find(word, 0, cut)
-        while p != -1:
-            starts.append(p)
+        for p in occurrences(text, word, cut):
+            starts.add(p)
             q = p - 1
             while q >= 0 and text[q].isspace():
                 q -= 1
             if q >= 0 and text[q] == "(":
-                starts.append(q)
-            p = text.find(word, p + 1, cut)
-    starts.sort()
-    pos = 0
-    for q in starts:
-        if q < pos:
-            continue
-        m = _PHOTO_CREDIT.match(text, q, cut)
-        if m is not None:
-            yield m
-            pos = m.end()
+                starts.add(q)
+    return candidate_finditer(_PHOTO_CREDIT, text, sorted(starts), cut)
 
 
 def _iso(y: str, m: str, d: str | None) -> str | None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from nghiquyet.ingestion.pipeline.lexicon import LETTER, UPPER
+from nghiquyet.ingestion.pipeline.scan import candidate_finditer, occurrences
 
 _LEVEL = r"(?:[Tt]hành phố|[Tt]hị xã|[Tt]hị trấn|[Đđ]ặc khu|[Tt]ỉnh|[Hh]uyện|[Qq]uận|[Xx]ã|[Pp]hường)"
 _PLACE = rf"[{UPPER}][{LETTER}]*(?: [{UPPER}][{LETTER}]*){{0,3}}"
@@ -26,28 +27,17 @@ _NEW_AFTER: Final = re.compile(rf" thành (?P<new>{_LEVEL} {_PLACE})")
 _LIST_ITEM: Final = re.compile(rf"(?:(?:các|và|,)\s*)*(?:(?P<level>{_LEVEL})s?\s+)?(?P<name>{_PLACE})")
 
 
-def _verb_matches(text: str) -> Iterator[re.Match[str]]:
+def _verb_matches(text: str) -> Iterator[re.Match]:
     """What ``_VERB.finditer(text)`` yields, tried only where a verb can
     start: at "nhập" itself, four characters before it ("sáp "), and one
     character before "ợp nhất". The word is found with ``str.find``."""
-    starts: list[int] = []
-    p = text.find("nhập")
-    while p != -1:
-        starts += (p - 4, p) if p >= 4 else (p,)
-        p = text.find("nhập", p + 1)
-    p = text.find("ợp nhất")
-    while p != -1:
-        if p >= 1:
-            starts.append(p - 1)
-        p = text.find("ợp nhất", p + 1)
-    last_end = 0
-    for q in sorted(starts):
-        if q < last_end:
-            continue
-        m = _VERB.match(text, q)
-        if m:
-            yield m
-            last_end = m.end()
+    starts: set[int] = set()
+    for p in occurrences(text, "nhập"):
+        starts.add(p)
+        if p >= 4:
+            starts.add(p - 4)
+    starts.update(p - 1 for p in occurrences(text, "ợp nhất") if p >= 1)
+    return candidate_finditer(_VERB, text, sorted(starts))
 
 
 @dataclass

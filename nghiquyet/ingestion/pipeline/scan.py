@@ -37,16 +37,29 @@ def gated_finditer(gate: re.Pattern, pattern: re.Pattern, text: str, pos: int = 
         pos = m.end()
 
 
-def candidate_finditer(pattern: re.Pattern, text: str, starts: list[int]) -> Iterator[re.Match]:
-    """What ``pattern.finditer(text)`` yields, trying ``pattern`` only at
-    ``starts`` (sorted, distinct): positions that hold every start of a
-    match. The same holds for ``gated_finditer(gate, pattern, text)``."""
+def occurrences(text: str, word: str, end: int | None = None) -> Iterator[int]:
+    """Every position where ``word`` starts in ``text[:end]``, in order
+    (``str.find``, a fast search, once per occurrence)."""
+    stop = len(text) if end is None else end
+    p = text.find(word, 0, stop)
+    while p != -1:
+        yield p
+        p = text.find(word, p + 1, stop)
+
+
+def candidate_finditer(
+    pattern: re.Pattern, text: str, starts: list[int], endpos: int | None = None
+) -> Iterator[re.Match]:
+    """What ``pattern.finditer(text, 0, endpos)`` yields, trying ``pattern``
+    only at ``starts`` (sorted, distinct): positions that hold every start
+    of a match. The same holds for ``gated_finditer(gate, pattern, text)``."""
     match = pattern.match
+    stop = len(text) if endpos is None else endpos
     pos = 0
     for q in starts:
         if q < pos:
             continue
-        m = match(text, q)
+        m = match(text, q, stop)
         if m is not None:
             yield m
             pos = m.end()
