@@ -16,9 +16,9 @@ from typing import Final
 
 from nghiquyet.ingestion.pipeline.dates import DateMention
 from nghiquyet.ingestion.pipeline.lexicon import LETTER, ROMAN, TITLE_LOWER_WORDS, UPPER
-from nghiquyet.ingestion.pipeline.scan import candidate_finditer, trie_pattern
+from nghiquyet.ingestion.pipeline.scan import trie_pattern
 from nghiquyet.ingestion.pipeline.spans import SpanSet
-from nghiquyet.ingestion.pipeline.triggers import Triggers
+from nghiquyet.ingestion.pipeline.triggers import Triggers, scan_matches
 
 # Kind words, as written in prose (first letter either case).
 KIND_WORDS = {
@@ -269,11 +269,7 @@ def find_documents(
         docs.append(doc)
         by_number[(kind, num.lstrip("0"))] = doc
 
-    kind_numbers = (
-        _KIND_NUMBER.finditer(text)
-        if triggers is None
-        else candidate_finditer(_KIND_NUMBER, text, triggers.starts("documents.kind"))
-    )
+    kind_numbers = scan_matches(_KIND_NUMBER, text, triggers, "documents.kind")
     for m in kind_numbers:
         num = m.group("num")
         if not m.group("so"):

@@ -19,14 +19,13 @@ from nghiquyet.ingestion.pipeline.dates import DateMention, year_for
 from nghiquyet.ingestion.pipeline.lexicon import LETTER, TITLE_LOWER_WORDS, UPPER
 from nghiquyet.ingestion.pipeline.people import Mention
 from nghiquyet.ingestion.pipeline.scan import (
-    candidate_finditer,
     gated_finditer,
     has_any,
     has_odd_case,
     trie_pattern,
 )
 from nghiquyet.ingestion.pipeline.spans import SpanSet
-from nghiquyet.ingestion.pipeline.triggers import Triggers
+from nghiquyet.ingestion.pipeline.triggers import Triggers, scan_matches
 
 KINDS = {
     "hội nghị": "hoi_nghi",
@@ -216,11 +215,7 @@ def find_meetings(
     text_low = text.lower() if not has_odd_case(text) else None
     # Driven by the meeting words found in one scan: only their sentences
     # are looked at, so the cost follows the matches, not the text.
-    hits0 = (
-        gated_finditer(_MEETING_GATE, _MEETING, text)
-        if triggers is None
-        else candidate_finditer(_MEETING, text, triggers.starts("meetings.word"))
-    )
+    hits0 = scan_matches(_MEETING, text, triggers, "meetings.word", _MEETING_GATE)
     for hit0 in hits0:
         if excl.covers(hit0.start()) or hit0.start() < last_end:
             continue  # furniture, or a sentence already looked at

@@ -35,9 +35,9 @@ from nghiquyet.ingestion.pipeline.lexicon import (
 )
 from nghiquyet.ingestion.pipeline.normalize import new_tone_style
 from nghiquyet.ingestion.pipeline.places import province_names
-from nghiquyet.ingestion.pipeline.scan import candidate_finditer, gated_finditer, trie_pattern
+from nghiquyet.ingestion.pipeline.scan import trie_pattern
 from nghiquyet.ingestion.pipeline.spans import SpanSet
-from nghiquyet.ingestion.pipeline.triggers import Triggers
+from nghiquyet.ingestion.pipeline.triggers import Triggers, scan_matches
 
 
 def _both_cases(words) -> list[str]:
@@ -363,11 +363,7 @@ class _Parser:
     def from_heads(self) -> None:
         """Title first: "Bí thư Tỉnh ủy Lê Văn A", "Trung tá Nguyễn Văn B"."""
         text = self.text
-        heads = (
-            gated_finditer(_HEAD_GATE, _HEAD, text)
-            if self.triggers is None
-            else candidate_finditer(_HEAD, text, self.triggers.starts("people.head"))
-        )
+        heads = scan_matches(_HEAD, text, self.triggers, "people.head", _HEAD_GATE)
         for m in heads:
             if self.consumed.covers(m.start()):
                 continue
@@ -433,11 +429,7 @@ class _Parser:
 
     def from_anchors(self) -> None:
         """ "đồng chí X", "ông X", "bà X" followed by titles."""
-        anchors = (
-            _ANCHOR.finditer(self.text)
-            if self.triggers is None
-            else candidate_finditer(_ANCHOR, self.text, self.triggers.starts("people.anchor"))
-        )
+        anchors = scan_matches(_ANCHOR, self.text, self.triggers, "people.anchor")
         for m in anchors:
             if self.consumed.covers(m.end()):
                 continue
@@ -448,11 +440,7 @@ class _Parser:
     def from_captions(self) -> None:
         """ "Nguyễn Văn A - Bí thư …" with no anchor word before the name."""
         text = self.text
-        captions = (
-            gated_finditer(_GENERIC_GATE, _GENERIC, text)
-            if self.triggers is None
-            else candidate_finditer(_GENERIC, text, self.triggers.starts("people.surname"))
-        )
+        captions = scan_matches(_GENERIC, text, self.triggers, "people.surname", _GENERIC_GATE)
         for m in captions:
             s = m.start(1)
             if self.consumed.covers(s):

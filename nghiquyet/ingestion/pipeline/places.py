@@ -32,8 +32,8 @@ from typing import Final
 
 from nghiquyet.ingestion.pipeline.lexicon import BODY_WORDS, CAP_WORD, LETTER, SURNAMES
 from nghiquyet.ingestion.pipeline.normalize import new_tone_style
-from nghiquyet.ingestion.pipeline.scan import candidate_finditer, trie_pattern
-from nghiquyet.ingestion.pipeline.triggers import Triggers
+from nghiquyet.ingestion.pipeline.scan import trie_pattern
+from nghiquyet.ingestion.pipeline.triggers import Triggers, scan_matches
 
 # Province forms the data set does not carry but the genre writes.
 EXTRA_PROVINCE_FORMS = frozenset({"Thừa Thiên Huế", "Thành phố Hồ Chí Minh", "Việt Nam"})
@@ -303,11 +303,7 @@ def find_places(
         tuple[str, str, tuple[str, ...], list[str], int, int]
     ] = []  # level, written, types, words, s, e
     covered: list[tuple[int, int]] = []
-    levels = (
-        _PLACE.finditer(text)
-        if triggers is None
-        else candidate_finditer(_PLACE, text, triggers.starts("places.level"))
-    )
+    levels = scan_matches(_PLACE, text, triggers, "places.level")
     for m in levels:
         level_word = m.group("level")
         level, types = _LEVELS[level_word.lower()]
@@ -329,11 +325,7 @@ def find_places(
     if gz.provinces:
         k = 0
         covered.sort()
-        names = (
-            _province_re().finditer(text)
-            if triggers is None
-            else candidate_finditer(_province_re(), text, triggers.starts("places.province"))
-        )
+        names = scan_matches(_province_re(), text, triggers, "places.province")
         for m in names:
             while k < len(covered) and covered[k][1] <= m.start():
                 k += 1
@@ -507,11 +499,7 @@ def find_organisations(
     found: list[Organisation] = []
     seen: set[str] = set()
     pos = 0
-    heads = (
-        _ORG_HEAD.finditer(text)
-        if triggers is None
-        else candidate_finditer(_ORG_HEAD, text, triggers.starts("places.org"))
-    )
+    heads = scan_matches(_ORG_HEAD, text, triggers, "places.org")
     for m in heads:
         if m.start() < pos:
             continue  # inside the previous name ("Ban Tổ chức Tỉnh ủy")

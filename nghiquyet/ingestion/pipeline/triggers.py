@@ -17,12 +17,14 @@ here.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Final
 
 from ahocorasick_rs import AhoCorasick
 
 from nghiquyet.ingestion.pipeline.lexicon import LETTER, expand_class
+from nghiquyet.ingestion.pipeline.scan import candidate_finditer, gated_finditer
 
 _LETTERS: Final = frozenset(expand_class(LETTER))
 
@@ -66,3 +68,14 @@ class TriggerFinder:
         # Overlapping matches come by their end; several words can start
         # at one position ("Bí thư", "Bí thư Tỉnh ủy").
         return Triggers({name: sorted(set(found)) for name, found in starts.items()})
+
+
+def scan_matches(
+    pattern: re.Pattern, text: str, triggers: Triggers | None, group: str, gate: re.Pattern | None = None
+) -> Iterator[re.Match]:
+    """The matches of a stage's scan: ``pattern.finditer(text)`` (through
+    ``gated_finditer`` when there is a ``gate``), or the same matches tried
+    only at ``group``'s starts when the ``triggers`` of ``text`` are given."""
+    if triggers is not None:
+        return candidate_finditer(pattern, text, triggers.starts(group))
+    return pattern.finditer(text) if gate is None else gated_finditer(gate, pattern, text)
