@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Final
 
@@ -11,15 +12,21 @@ from nghiquyet.ingestion.pipeline import documents as documents_stage
 from nghiquyet.ingestion.pipeline import meetings as meetings_stage
 from nghiquyet.ingestion.pipeline import people as people_stage
 from nghiquyet.ingestion.pipeline import places as places_stage
-from nghiquyet.ingestion.pipeline.dates import find_dates, infer_year
-from nghiquyet.ingestion.pipeline.documents import find_documents, find_named_documents
-from nghiquyet.ingestion.pipeline.figures import find_figures
-from nghiquyet.ingestion.pipeline.furniture import strip_furniture
-from nghiquyet.ingestion.pipeline.meetings import find_meetings
-from nghiquyet.ingestion.pipeline.merges import find_merges
-from nghiquyet.ingestion.pipeline.normalize import new_tone_style, normalize
-from nghiquyet.ingestion.pipeline.people import find_people
-from nghiquyet.ingestion.pipeline.places import find_organisations, find_places, unique_places
+from nghiquyet.ingestion.pipeline.dates import DateMention, find_dates, infer_year
+from nghiquyet.ingestion.pipeline.documents import Document, find_documents, find_named_documents
+from nghiquyet.ingestion.pipeline.figures import Figure, find_figures
+from nghiquyet.ingestion.pipeline.furniture import Cleaned, strip_furniture
+from nghiquyet.ingestion.pipeline.meetings import Meeting, find_meetings
+from nghiquyet.ingestion.pipeline.merges import Merge, find_merges
+from nghiquyet.ingestion.pipeline.normalize import Normalized, new_tone_style, normalize
+from nghiquyet.ingestion.pipeline.people import Person, find_people
+from nghiquyet.ingestion.pipeline.places import (
+    Organisation,
+    Place,
+    find_organisations,
+    find_places,
+    unique_places,
+)
 from nghiquyet.ingestion.pipeline.triggers import TriggerFinder
 
 _TITLE_LINE: Final = re.compile(r"[^\n]*\S[^\n]*")
@@ -66,6 +73,13 @@ def _iso_hint(value: str | None) -> str | None:
     return "-".join(g for g in m.groups() if g)
 
 
+# A batch holds up to this many texts, or stops once it holds this many
+# characters: large enough that each stage's tables and patterns stay in the
+# processor's caches for the whole batch, small enough that memory stays flat.
+BATCH_TEXTS: Final = 64
+BATCH_CHARS: Final = 1_000_000
+
+
 def extract(text: str, source: str | None = None, *, hints: dict | None = None) -> dict:
     """Extract facts from ``text`` (the text as read) into the contract.
 
@@ -75,41 +89,133 @@ def extract(text: str, source: str | None = None, *, hints: dict | None = None) 
     ``organisations`` (Party and state bodies) and, in each meeting,
     ``kind``, ``organiser`` and ``chairs``.
     """
-    hints = hints or {}
-    norm = normalize(text)
-    cleaned = strip_furniture(norm.text)
-    body = cleaned.text
-    published = cleaned.published or _iso_hint(hints.get("published"))
-    triggers = trigger_finder().find(body)
-    dates = find_dates(body)
-    documents = find_documents(body, dates, infer_year(dates, published), triggers)
-    # Issue dates of cited documents are history: they do not tell the
-    # year of the text's own dates.
-    doc_dates = {s for d in documents for s, _ in d.date_spans}
-    default_year = infer_year([d for d in dates if d.start not in doc_dates], published)
-    named = find_named_documents(body)
-    people, mentions = find_people(body, triggers)
-    date_spans = [(d.start, d.end) for d in dates]
-    doc_spans = [span for d in documents for span in d.mentions]
-    figures = find_figures(body, date_spans + doc_spans + [(s, e) for _, s, e in named])
-    doc_date_spans = [span for d in documents for span in d.date_spans]
-    meetings = find_meetings(
-        body,
-        dates,
-        mentions,
-        default_year,
-        published,
-        [(s, e) for _, s, e in named] + doc_spans + doc_date_spans,
-        triggers,
-    )
-    merges = find_merges(body)
-    mentioned = find_places(
-        body, default_year, [(m.start, m.end, m.parts) for m in merges], every=True, triggers=triggers
-    )
-    organisations = find_organisations(body, mentioned, triggers)
-    places = unique_places(mentioned)
-    title = _title(body, hints)
+    return _extract_batch([text], [source], [hints or {}])[0]
 
+
+def extract_many(
+    items: Iterable[tuple[str, str | None, dict | None]],
+    *,
+    batch_texts: int = BATCH_TEXTS,
+    batch_chars: int = BATCH_CHARS,
+) -> Iterator[dict]:
+    """``extract(text, source, hints=hints)`` for each ``(text, source, hints)``
+    of ``items``, in order, with the same results.
+
+    The texts are taken in batches (``batch_texts`` texts, or fewer once they
+    hold ``batch_chars`` characters) and each stage runs over the whole batch before the next
+    stage starts: one stage's patterns, automaton and tables stay in the
+    processor's caches from one text to the next, where one text at a time
+    would go through every stage and evict them. Memory stays that of one
+    batch however many texts there are; a result comes once its batch is done.
+    """
+    texts: list[str] = []
+    sources: list[str | None] = []
+    hints_list: list[dict] = []
+    chars = 0
+    for text, source, hints in items:
+        texts.append(text)
+        sources.append(source)
+        hints_list.append(hints or {})
+        chars += len(text)
+        if len(texts) >= batch_texts or chars >= batch_chars:
+            yield from _extract_batch(texts, sources, hints_list)
+            texts, sources, hints_list = [], [], []
+            chars = 0
+    if texts:
+        yield from _extract_batch(texts, sources, hints_list)
+
+
+def _extract_batch(texts: list[str], sources: list[str | None], hints_list: list[dict]) -> list[dict]:
+    """Facts of each text, stage by stage over all of them."""
+    n = len(texts)
+    finder = trigger_finder()
+    norms = [normalize(text) for text in texts]
+    cleaned = [strip_furniture(norm.text) for norm in norms]
+    bodies = [c.text for c in cleaned]
+    published = [c.published or _iso_hint(hints_list[i].get("published")) for i, c in enumerate(cleaned)]
+    triggers = [finder.find(body) for body in bodies]
+    dates = [find_dates(body) for body in bodies]
+    documents = [
+        find_documents(bodies[i], dates[i], infer_year(dates[i], published[i]), triggers[i]) for i in range(n)
+    ]
+    default_years = [_default_year(dates[i], documents[i], published[i]) for i in range(n)]
+    named = [find_named_documents(body) for body in bodies]
+    found_people = [find_people(bodies[i], triggers[i]) for i in range(n)]
+    doc_spans = [[span for d in docs for span in d.mentions] for docs in documents]
+    named_spans = [[(s, e) for _, s, e in found] for found in named]
+    figures = [
+        find_figures(bodies[i], [(d.start, d.end) for d in dates[i]] + doc_spans[i] + named_spans[i])
+        for i in range(n)
+    ]
+    meetings = [
+        find_meetings(
+            bodies[i],
+            dates[i],
+            found_people[i][1],
+            default_years[i],
+            published[i],
+            named_spans[i] + doc_spans[i] + [span for d in documents[i] for span in d.date_spans],
+            triggers[i],
+        )
+        for i in range(n)
+    ]
+    merges = [find_merges(body) for body in bodies]
+    mentioned = [
+        find_places(
+            bodies[i],
+            default_years[i],
+            [(m.start, m.end, m.parts) for m in merges[i]],
+            every=True,
+            triggers=triggers[i],
+        )
+        for i in range(n)
+    ]
+    organisations = [find_organisations(bodies[i], mentioned[i], triggers[i]) for i in range(n)]
+    return [
+        _contract(
+            texts[i],
+            sources[i],
+            norms[i],
+            cleaned[i],
+            published[i],
+            _title(bodies[i], hints_list[i]),
+            meetings[i],
+            documents[i],
+            found_people[i][0],
+            figures[i],
+            named[i],
+            merges[i],
+            unique_places(mentioned[i]),
+            organisations[i],
+        )
+        for i in range(n)
+    ]
+
+
+def _default_year(dates: list[DateMention], documents: list[Document], published: str | None) -> int | None:
+    """The year of the text's own dates. Issue dates of cited documents are
+    history: they do not tell it."""
+    doc_dates = {s for d in documents for s, _ in d.date_spans}
+    return infer_year([d for d in dates if d.start not in doc_dates], published)
+
+
+def _contract(
+    text: str,
+    source: str | None,
+    norm: Normalized,
+    cleaned: Cleaned,
+    published: str | None,
+    title: tuple[str, int, int] | None,
+    meetings: list[Meeting],
+    documents: list[Document],
+    people: list[Person],
+    figures: list[Figure],
+    named: list[tuple[str, int, int]],
+    merges: list[Merge],
+    places: list[Place],
+    organisations: list[Organisation],
+) -> dict:
+    """One text's facts in the extraction contract, spans mapped back to ``text``."""
     if norm.changed_length:
 
         def span(s: int, e: int) -> list[int]:

@@ -108,11 +108,13 @@ def fuzz_texts(n: int = 300, seed: int = 1) -> Iterator[tuple[str, str]]:
         yield f"fuzz{i}", "".join(p + rng.choice([" ", " ", " ", "", "\n", "  "]) for p in parts)
 
 
-def run(dirs: list[Path]) -> dict[str, str]:
-    """Label → JSON output of every variant of every file in ``dirs``, and of the fuzz texts."""
-    out: dict[str, str] = {}
+def inputs(dirs: list[Path]) -> Iterator[tuple[str, str, str, dict | None]]:
+    """(label, text, source, hints) of every variant of every file in
+    ``dirs`` and of the fuzz texts, as ``extract`` takes them; a variant
+    that cannot be decoded gives its error as the text, with source "".
+    """
     for label, text in fuzz_texts():
-        out[label] = json.dumps(extract(text, "x"), ensure_ascii=False)
+        yield label, text, "x", None
     for d in dirs:
         for path in sorted(p for p in d.iterdir() if p.is_file()):
             for label, item in variants(path.name, path.read_bytes()):
@@ -120,12 +122,21 @@ def run(dirs: list[Path]) -> dict[str, str]:
                     try:
                         dec = decode_bytes(item, name=path.name if label.endswith(":bytes") else "")
                     except Exception as err:  # noqa: BLE001
-                        out[label] = f"error {type(err).__name__}"
+                        yield label, f"error {type(err).__name__}", "", None
                         continue
-                    res = extract(dec.text, path.name, hints=dec.hints)
+                    yield label, dec.text, path.name, dec.hints
                 else:
-                    res = extract(item, path.name)
-                out[label] = json.dumps(res, ensure_ascii=False, sort_keys=False)
+                    yield label, item, path.name, None
+
+
+def run(dirs: list[Path]) -> dict[str, str]:
+    """Label → JSON output of every variant of every file in ``dirs``, and of the fuzz texts."""
+    out: dict[str, str] = {}
+    for label, text, source, hints in inputs(dirs):
+        if not source:
+            out[label] = text
+            continue
+        out[label] = json.dumps(extract(text, source, hints=hints), ensure_ascii=False, sort_keys=False)
     return out
 
 

@@ -51,6 +51,21 @@ def test_binary_and_missing_files_are_clear_errors(tmp_path, capsys):
     assert "binary" in err and "missing.txt" in err
 
 
+def test_a_bad_input_among_many_loses_none_of_the_others(tmp_path, capsys):
+    names = []
+    for i in range(70):  # more than one batch of ``extract_many``
+        path = tmp_path / f"{i:02d}.txt"
+        path.write_text(f"Nghị quyết số {i + 1}-NQ/TU của Tỉnh ủy.", encoding="utf-8")
+        names.append(str(path))
+    names.insert(30, str(tmp_path / "missing.txt"))
+    assert main(names) == 1
+    out = capsys.readouterr()
+    results = [json.loads(line) for line in out.out.splitlines()]
+    assert [r["source"] for r in results] == [f"{i:02d}.txt" for i in range(70)]
+    assert [r["documents"][0]["symbol"] for r in results] == [f"{i + 1}-NQ/TU" for i in range(70)]
+    assert "missing.txt" in out.err
+
+
 def test_evaluate_prints_scores(capsys):
     assert main(["--evaluate", str(GOLD), str(CORPUS)]) == 0
     last = capsys.readouterr().out.splitlines()[-1]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from nghiquyet.ingestion.pipeline.tests.exactness import CORPUS, DIGESTS, digests, run
+from nghiquyet.ingestion.pipeline import extract, extract_many
+from nghiquyet.ingestion.pipeline.tests.exactness import CORPUS, DIGESTS, digests, inputs, run
 
 
 def test_outputs_over_corpus_variants_are_unchanged():
@@ -12,6 +13,18 @@ def test_outputs_over_corpus_variants_are_unchanged():
     got = digests(run([CORPUS]))
     assert sorted(got) == sorted(want)
     assert [k for k in want if got[k] != want[k]] == []
+
+
+def test_extract_many_gives_what_extract_gives_text_by_text():
+    items = [(text, source, hints) for _, text, source, hints in inputs([CORPUS]) if source]
+    want = [extract(text, source, hints=hints) for text, source, hints in items]
+    # Batches end on the count of texts and on their characters, so some
+    # hold one long text and some many short ones.
+    for batch_texts, batch_chars in ((7, 10**9), (1000, 5000), (1, 1)):
+        got = list(extract_many(iter(items), batch_texts=batch_texts, batch_chars=batch_chars))
+        assert len(got) == len(want)
+        assert [i for i, (g, w) in enumerate(zip(got, want, strict=True)) if g != w] == []
+    assert list(extract_many([])) == []
 
 
 def test_chair_spans_are_the_case_insensitive_scan():
