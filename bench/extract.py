@@ -57,8 +57,9 @@ def bench_extract(target_chars: int, *, batched: bool) -> tuple[int, float, int]
     """Decode and extract the corpus, repeated, until ``target_chars`` are
     done: with ``extract_many`` (in batches, stage by stage) or with
     ``extract`` one text at a time."""
-    from nghiquyet.ingestion.pipeline import extract, extract_many
+    from nghiquyet.ingestion.pipeline import extract, extract_many, warm_up
 
+    warm_up()  # as ``nghiquyet extract`` does before reading its files
     articles = _articles()
     done = [0]
     facts = 0

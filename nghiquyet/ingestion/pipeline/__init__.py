@@ -7,7 +7,8 @@ the web and a worker alike, and is tested without a database.
     >>> facts = extract(read_file("bai-viet.txt").text, "bai-viet.txt")
 
 For many texts, ``extract_many`` gives the same facts faster: it runs
-each stage over a batch of texts before the next stage.
+each stage over a batch of texts before the next stage. A process that
+reads many texts calls ``warm_up`` first (as ``nghiquyet extract`` does).
 
 The stage modules may also run compiled with mypyc (``scripts/compile_pipeline.py``,
 run by ``make setup``). The build lives outside the source tree, in
@@ -115,7 +116,7 @@ COMPILED, COMPILED_REASON = _select()
 from pathlib import Path  # noqa: E402
 
 from nghiquyet.ingestion.pipeline.decode import Decoded, DecodeError, decode_bytes  # noqa: E402
-from nghiquyet.ingestion.pipeline.extract import extract, extract_many  # noqa: E402
+from nghiquyet.ingestion.pipeline.extract import extract, extract_many, warm_up  # noqa: E402
 
 
 def read_file(path: str | Path) -> Decoded:
@@ -140,4 +141,5 @@ __all__ = [
     "extract_bytes",
     "extract_many",
     "read_file",
+    "warm_up",
 ]

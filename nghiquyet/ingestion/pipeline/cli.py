@@ -17,7 +17,7 @@ from pathlib import Path
 
 from nghiquyet.ingestion.pipeline.decode import Decoded, DecodeError, decode_bytes
 from nghiquyet.ingestion.pipeline.evaluate import evaluate
-from nghiquyet.ingestion.pipeline.extract import extract_many
+from nghiquyet.ingestion.pipeline.extract import extract_many, warm_up
 
 # One input may be large, but not unbounded: past this it is refused
 # rather than read into memory.
@@ -64,6 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         # In batches, stage by stage (``extract_many``): the same facts,
         # faster over many files.
+        warm_up()
         for facts in extract_many((decoded.text, source, decoded.hints) for source, decoded in inputs):
             _write(json.dumps(facts, ensure_ascii=False))
     return 1 if failed else 0
