@@ -15,14 +15,32 @@ from nghiquyet.ingestion.pipeline.dates import find_dates, infer_year
 from nghiquyet.ingestion.pipeline.documents import find_documents, find_named_documents
 from nghiquyet.ingestion.pipeline.figures import find_figures
 from nghiquyet.ingestion.pipeline.furniture import strip_furniture
+from nghiquyet.ingestion.pipeline.lexicon import LETTER, UPPER
 from nghiquyet.ingestion.pipeline.meetings import find_meetings
 from nghiquyet.ingestion.pipeline.merges import find_merges
 from nghiquyet.ingestion.pipeline.normalize import new_tone_style, normalize
-from nghiquyet.ingestion.pipeline.people import find_people
+from nghiquyet.ingestion.pipeline.people import Person, find_people
 from nghiquyet.ingestion.pipeline.places import find_organisations, find_places, unique_places
 from nghiquyet.ingestion.pipeline.triggers import TriggerFinder
 
 _TITLE_LINE: Final = re.compile(r"[^\n]*\S[^\n]*")
+# An official document's layout: the issuing body and the motto ("ĐẢNG CỘNG
+# SẢN VIỆT NAM"), the sign, the place and date ("Phú Thọ, ngày 18 tháng 6 năm
+# 2025"), then the kind in capitals ("BÁO CÁO") over lines of subject. Its
+# first line is the issuing body, not a title.
+_MOTTO: Final = re.compile(
+    r"^[ \t]*(?:ĐẢNG CỘNG SẢN VIỆT NAM|CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM)[ \t]*$", re.MULTILINE
+)
+_PLACE_DATE: Final = re.compile(
+    rf"^[ \t]*[{UPPER}][{LETTER} ]{{1,40}}, ngày ([0-9]{{1,2}}) tháng ([0-9]{{1,2}}) năm ([0-9]{{4}})[ \t]*$",
+    re.MULTILINE,
+)
+_KIND_LINE: Final = re.compile(
+    r"^[ \t]*(?:BÁO CÁO|NGHỊ QUYẾT|KẾT LUẬN|CHỈ THỊ|KẾ HOẠCH|CHƯƠNG TRÌNH|QUYẾT ĐỊNH|QUY ĐỊNH|HƯỚNG DẪN|"
+    r"THÔNG BÁO|TỜ TRÌNH|THÔNG TRI|CÔNG VĂN)[ \t]*$",
+    re.MULTILINE,
+)
+_HEADER_SPAN: Final = 1500
 
 
 @lru_cache(maxsize=1)
@@ -57,6 +75,46 @@ def _title(cleaned: str, hints: dict) -> tuple[str, int, int] | None:
     return line, start, start + len(line)
 
 
+def _official_header(cleaned: str) -> tuple[str | None, str | None]:
+    """(title, ISO date) of an official document's header, or Nones when the
+    text does not open with one: the title is the kind line and the subject
+    lines under it, up to a blank or a rule ("-----", "*")."""
+    head = cleaned[:_HEADER_SPAN]
+    motto = _MOTTO.search(head)
+    if not motto:
+        return None, None
+    published = None
+    when = _PLACE_DATE.search(head)
+    if when:
+        day, month, year = (int(g) for g in when.groups())
+        if 1 <= day <= 31 and 1 <= month <= 12:
+            published = f"{year:04d}-{month:02d}-{day:02d}"
+    kind = _KIND_LINE.search(head)
+    if not kind:
+        return None, published
+    parts = [kind.group().strip()]
+    for line in cleaned[kind.end() :].split("\n")[1:8]:
+        line = " ".join(line.split())
+        if not line or not line.strip("-*_=. "):
+            break
+        parts.append(line)
+    return (" ".join(parts) if len(parts) > 1 else None), published
+
+
+def _with_signers(people: list[Person], signers: list[tuple[str, str, int, int]]) -> list[Person]:
+    """``people`` with each signer of the document, and the position signed as."""
+    for name, title, s, e in signers:
+        person = next((p for p in people if _key(p.name) == _key(name)), None)
+        if person is None:
+            people.append(Person(name, [title], [(s, e)]))
+            continue
+        if (s, e) not in person.spans:
+            person.spans.append((s, e))
+        if all(_key(t) != _key(title) for t in person.titles):
+            person.titles.append(title)
+    return people
+
+
 def _iso_hint(value: str | None) -> str | None:
     if not value:
         return None
@@ -79,7 +137,8 @@ def extract(text: str, source: str | None = None, *, hints: dict | None = None) 
     norm = normalize(text)
     cleaned = strip_furniture(norm.text)
     body = cleaned.text
-    published = cleaned.published or _iso_hint(hints.get("published"))
+    header_title, header_date = _official_header(body)
+    published = cleaned.published or header_date or _iso_hint(hints.get("published"))
     triggers = trigger_finder().find(body)
     dates = find_dates(body)
     documents = find_documents(body, dates, infer_year(dates, published), triggers)
@@ -89,6 +148,7 @@ def extract(text: str, source: str | None = None, *, hints: dict | None = None) 
     default_year = infer_year([d for d in dates if d.start not in doc_dates], published)
     named = find_named_documents(body)
     people, mentions = find_people(body, triggers)
+    people = _with_signers(people, cleaned.signers)
     date_spans = [(d.start, d.end) for d in dates]
     doc_spans = [span for d in documents for span in d.mentions]
     figures = find_figures(body, date_spans + doc_spans + [(s, e) for _, s, e in named])
@@ -108,7 +168,7 @@ def extract(text: str, source: str | None = None, *, hints: dict | None = None) 
     )
     organisations = find_organisations(body, mentioned, triggers)
     places = unique_places(mentioned)
-    title = _title(body, hints)
+    title = (header_title, 0, 0) if header_title else _title(body, hints)
 
     if norm.changed_length:
 

@@ -179,6 +179,7 @@ TITLE_LOWER_PHRASES = (
     "tuyên giáo và dân vận",
     "mặt trận tổ quốc",
     "kinh tế - xã hội",
+    "các chương trình mục tiêu quốc gia",
 )
 # Lower-case words that end a title even though they are in the list above:
 # they start the verb phrase after it ("đồng chủ trì", "dự").
@@ -253,6 +254,7 @@ Chấp hành|Thường vụ|Thường trực|Trung ương|Chính phủ|Quốc h�
 Liên đoàn|Doanh nghiệp|Cơ quan|Kinh tế|Ngân hàng|Kho bạc|Hải quan|Bảo hiểm|Chỉ đạo|Quản lý|Dự án|Tòa án|
 Kiểm sát|Thi hành án|Điện lực|Đại học|Cao đẳng|Bệnh viện|Trung tâm|Chữ thập đỏ|Khuyến học|Người cao tuổi|
 Phát thanh|Truyền hình|Hợp tác xã|Liên minh|Đặc khu|Quân khu|Tư lệnh|Cảnh sát|An ninh|Đối ngoại|Ủy ban|Đoàn thể|
-Đảng ủy|Đảng đoàn|Ban cán sự|Lãnh đạo|Thi đua|Khen thưởng|Công đoàn|Hội nông dân|Cộng sản|Hồ Chí Minh""".replace(
+Đảng ủy|Đảng đoàn|Ban cán sự|Lãnh đạo|Thi đua|Khen thưởng|Công đoàn|Hội nông dân|Cộng sản|Hồ Chí Minh|
+Chính sách""".replace(
     "\n", ""
 ).split("|")

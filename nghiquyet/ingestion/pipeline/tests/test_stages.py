@@ -58,6 +58,32 @@ def test_update_stamp_gives_the_publication_date():
     assert "16:45" not in cleaned.text
 
 
+def test_a_signature_is_a_person_of_the_document_not_its_byline():
+    text = "Nội dung báo cáo.\n\nT/M BAN THƯỜNG VỤ\nPHÓ BÍ THƯ\n(Đã ký)\nTrần Quốc Hưng\n"
+    cleaned = strip_furniture(text)
+    assert cleaned.authors == [] and "Trần Quốc Hưng" in cleaned.text
+    assert [s[:2] for s in cleaned.signers] == [("Trần Quốc Hưng", "PHÓ BÍ THƯ")]
+    facts = extract(text)
+    assert [(p["name"], p["titles"]) for p in facts["people"]] == [("Trần Quốc Hưng", ["PHÓ BÍ THƯ"])]
+    # A name alone on the last line, with no signature above it, stays a byline.
+    assert strip_furniture("Nội dung bài viết.\n\nTrần Quốc Hưng\n").authors == ["Trần Quốc Hưng"]
+
+
+def test_an_official_document_is_titled_by_its_kind_and_subject_and_dated_by_its_header():
+    text = (
+        "ĐẢNG BỘ TỈNH PHÚ THỌ\nTỈNH ỦY\n*\nSố 215-BC/TU\n\nĐẢNG CỘNG SẢN VIỆT NAM\n\n"
+        "Phú Thọ, ngày 18 tháng 6 năm 2025\n\nBÁO CÁO\nsơ kết 3 năm thực hiện Nghị quyết số 05-NQ/TU\n"
+        "của Ban Chấp hành Đảng bộ tỉnh\n-----\n\nThực hiện Kế hoạch số 142-KH/TU, báo cáo như sau."
+    )
+    facts = extract(text)
+    assert facts["title"] == (
+        "BÁO CÁO sơ kết 3 năm thực hiện Nghị quyết số 05-NQ/TU của Ban Chấp hành Đảng bộ tỉnh"
+    )
+    assert facts["published"] == "2025-06-18"
+    # Without the motto the first line is the title, as in a news article.
+    assert extract(text.replace("ĐẢNG CỘNG SẢN VIỆT NAM", ""))["title"] == "ĐẢNG BỘ TỈNH PHÚ THỌ"
+
+
 # -- dates ---------------------------------------------------------------------
 
 
@@ -217,6 +243,17 @@ def test_each_person_once_with_every_title_and_old_tones():
     people, _ = find_people(normalize(text).text)
     assert [(p.name, len(p.spans)) for p in people] == [("Ngô Thị Hòa", 2)]
     assert people[0].titles == ["Phó Chủ tịch UBND tỉnh"]
+
+
+def test_titles_run_over_policy_bodies_and_national_programme_committees():
+    text = (
+        "Đồng chí Đỗ Minh Khang, Trưởng Ban Chỉ đạo các chương trình mục tiêu quốc gia tỉnh, kiểm tra. "
+        "Đồng chí Lê Văn Tuấn, Phó Trưởng Ban Chính sách, chiến lược Trung ương làm việc."
+    )
+    assert _people(text) == {
+        "Đỗ Minh Khang": ["Trưởng Ban Chỉ đạo các chương trình mục tiêu quốc gia tỉnh"],
+        "Lê Văn Tuấn": ["Phó Trưởng Ban Chính sách"],
+    }
 
 
 # -- figures -------------------------------------------------------------------
