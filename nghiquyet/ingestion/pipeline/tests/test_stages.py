@@ -259,6 +259,29 @@ def test_titles_run_over_policy_bodies_and_national_programme_committees():
 # -- figures -------------------------------------------------------------------
 
 
+def test_units_written_as_lists_of_counted_nouns():
+    def units(text):
+        return [(f.value, f.total, f.unit) for f in find_figures(text, [])]
+
+    assert units("13/13 huyện ủy, thị ủy, thành ủy và 22 đảng ủy trực thuộc") == [
+        (13, 13, "huyện ủy, thị ủy, thành ủy"),
+        (22, None, "đảng ủy trực"),
+    ]
+    assert units("thu hút 58.300 lượt cán bộ, đảng viên tham dự") == [(58300, None, "lượt cán bộ, đảng viên")]
+    assert units("đăng 1.382 tin, bài, phóng sự về Nghị quyết") == [(1382, None, "tin, bài, phóng sự")]
+    assert units("có 5/13 huyện, thành, thị hoàn thành") == [(5, 13, "huyện, thành, thị")]
+    # A one-word item that runs on is no list: "thành lập" is a verb.
+    assert units("có 10 huyện, thành lập 5 đoàn") == [(10, None, "huyện"), (5, None, "đoàn")]
+
+
+def test_a_number_granted_is_a_figure_and_a_level_is_not():
+    assert [(f.value, f.unit) for f in find_figures("4.893 ha được cấp 126 mã số vùng trồng", [])] == [
+        (4893, "ha được cấp"),
+        (126, "mã số vùng trồng"),
+    ]
+    assert find_figures("trường đạt chuẩn cấp 2 trở lên", []) == []
+
+
 def test_vietnamese_numbers():
     assert (
         parse_number("2.989") == 2989 and parse_number("48,93") == 48.93 and parse_number("40.065") == 40065
