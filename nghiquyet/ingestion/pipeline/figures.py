@@ -34,8 +34,9 @@ _BEFORE: Final = re.compile(
     r"kế hoạch|chương trình|công văn|thông báo|báo cáo|tờ trình|thông tri|phiên|đợt|bước|vòng|kỷ niệm)\s*:?\s*$",
     re.IGNORECASE,
 )
-# "được cấp 126 mã số": there "cấp" is the verb (granted), not a level.
-_GRANTED: Final = re.compile(r"được\s+cấp\s*$", re.IGNORECASE)
+# "được cấp 126 mã số", "cung cấp 1.824 thủ tục": there "cấp" is the verb
+# (grant, provide), not a level.
+_GRANTED: Final = re.compile(r"(?:được|cung)\s+cấp\s*$", re.IGNORECASE)
 _BEFORE_WORDS: Final = by_last_char(_BEFORE.pattern[3 : _BEFORE.pattern.index(")")].split("|"))
 _YEAR_VALUE: Final = re.compile(r"(?:19|20)[0-9]{2}")
 _RAW_WORD: Final = re.compile(r"[^\s,]+")
@@ -229,6 +230,8 @@ _LIST_ITEMS: Final = frozenset(
         "đoàn kiểm tra",
         "kiểm tra",
         "giám sát",
+        "đề án",
+        "dự án",
     }
 )
 _LIST_ITEM_WORDS: Final = sorted({len(u.split()) for u in _LIST_ITEMS}, reverse=True)

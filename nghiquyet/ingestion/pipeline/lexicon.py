@@ -164,7 +164,7 @@ TITLE_LOWER_WORDS = frozenset(
     hội đồng mặt trận quốc các cơ quan doanh nghiệp khối quân sự công an chỉ huy thường trực vụ chấp hành
     trung ương kiểm tra chức tuyên giáo vận nội chính trị văn phòng liên đoàn lao động phụ nữ nông
     cựu chiến binh thanh niên cộng sản chuyên trách dự khuyết khóa nhiệm kỳ sở phòng cấp cơ sở và
-    việt nam hồ chí minh tổng hợp kinh tế xã hội""".split()
+    việt nam hồ chí minh tổng hợp kinh tế xã hội gia""".split()
 )
 # "và" and "các" only continue a title in a few fixed phrases.
 TITLE_LOWER_PHRASES = (
@@ -252,7 +252,7 @@ Thể thao|Du lịch|Khoa học|Công nghệ|Tư pháp|Ngoại vụ|Lao động|
 Dân tộc|Thanh tra|Phát triển|Nông thôn|Công an|Bộ đội|Biên phòng|Hội đồng|Nhân dân|Mặt trận|Tổ quốc|Chính trị|
 Chấp hành|Thường vụ|Thường trực|Trung ương|Chính phủ|Quốc hội|Cựu chiến binh|Phụ nữ|Nông dân|Thanh niên|
 Liên đoàn|Doanh nghiệp|Cơ quan|Kinh tế|Ngân hàng|Kho bạc|Hải quan|Bảo hiểm|Chỉ đạo|Quản lý|Dự án|Tòa án|
-Chính sách|Kiểm sát|Thi hành án|Điện lực|Đại học|Cao đẳng|Bệnh viện|Trung tâm|Chữ thập đỏ|Khuyến học|Người cao tuổi|
+Chính sách|Chuyển đổi số|Kiểm sát|Thi hành án|Điện lực|Đại học|Cao đẳng|Bệnh viện|Trung tâm|Chữ thập đỏ|Khuyến học|Người cao tuổi|
 Phát thanh|Truyền hình|Hợp tác xã|Liên minh|Đặc khu|Quân khu|Tư lệnh|Cảnh sát|An ninh|Đối ngoại|Ủy ban|Đoàn thể|
 Đảng ủy|Đảng đoàn|Ban cán sự|Lãnh đạo|Thi đua|Khen thưởng|Công đoàn|Hội nông dân|Cộng sản|Hồ Chí Minh""".replace(
     "\n", ""

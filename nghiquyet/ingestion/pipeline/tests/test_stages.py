@@ -245,6 +245,14 @@ def test_each_person_once_with_every_title_and_old_tones():
     assert people[0].titles == ["Phó Chủ tịch UBND tỉnh"]
 
 
+def test_thanh_ends_a_name_unless_a_city_or_its_committee_follows():
+    assert _people("Đồng chí Vũ Đức Thành, Phó Cục trưởng Cục Chuyển đổi số quốc gia dự.") == {
+        "Vũ Đức Thành": ["Phó Cục trưởng Cục Chuyển đổi số quốc gia"]
+    }
+    assert _people("Đồng chí Phạm Thành Long, Bí thư Tỉnh ủy dự.") == {"Phạm Thành Long": ["Bí thư Tỉnh ủy"]}
+    assert _people("Đồng chí Lê Văn An Thành ủy viên dự.") == {"Lê Văn An": []}
+
+
 def test_titles_run_over_policy_bodies_and_national_programme_committees():
     text = (
         "Đồng chí Đỗ Minh Khang, Trưởng Ban Chỉ đạo các chương trình mục tiêu quốc gia tỉnh, kiểm tra. "
@@ -270,6 +278,7 @@ def test_units_written_as_lists_of_counted_nouns():
     assert units("thu hút 58.300 lượt cán bộ, đảng viên tham dự") == [(58300, None, "lượt cán bộ, đảng viên")]
     assert units("đăng 1.382 tin, bài, phóng sự về Nghị quyết") == [(1382, None, "tin, bài, phóng sự")]
     assert units("có 5/13 huyện, thành, thị hoàn thành") == [(5, 13, "huyện, thành, thị")]
+    assert units("cụ thể hóa thành 42 đề án, dự án.") == [(42, None, "đề án, dự án")]
     # A one-word item that runs on is no list: "thành lập" is a verb.
     assert units("có 10 huyện, thành lập 5 đoàn") == [(10, None, "huyện"), (5, None, "đoàn")]
 
@@ -279,6 +288,7 @@ def test_a_number_granted_is_a_figure_and_a_level_is_not():
         (4893, "ha được cấp"),
         (126, "mã số vùng trồng"),
     ]
+    assert [f.value for f in find_figures("cung cấp 1.824 thủ tục hành chính", [])] == [1824]
     assert find_figures("trường đạt chuẩn cấp 2 trở lên", []) == []
 
 
