@@ -34,9 +34,10 @@ _BEFORE: Final = re.compile(
     r"kế hoạch|chương trình|công văn|thông báo|báo cáo|tờ trình|thông tri|phiên|đợt|bước|vòng|kỷ niệm)\s*:?\s*$",
     re.IGNORECASE,
 )
-# "được cấp 126 mã số", "cung cấp 1.824 thủ tục": there "cấp" is the verb
-# (grant, provide), not a level.
-_GRANTED: Final = re.compile(r"(?:được|cung)\s+cấp\s*$", re.IGNORECASE)
+# Labels that are the end of another word: "được cấp 126 mã số", "cung cấp
+# 1.824 thủ tục" (grant, provide: not a level), "dân số 31.520 người"
+# (population: not a number of).
+_NOT_A_LABEL: Final = re.compile(r"(?:(?:được|cung)\s+cấp|dân\s+số)\s*$", re.IGNORECASE)
 _BEFORE_WORDS: Final = by_last_char(_BEFORE.pattern[3 : _BEFORE.pattern.index(")")].split("|"))
 _YEAR_VALUE: Final = re.compile(r"(?:19|20)[0-9]{2}")
 _RAW_WORD: Final = re.compile(r"[^\s,]+")
@@ -298,7 +299,7 @@ def find_figures(text: str, excluded: list[tuple[int, int]]) -> list[Figure]:
             continue  # no unit: _clean_unit("") is ""
         # A worded unit's first word is ``first_word`` (lower-case letters
         # only, so ``.lower()`` would keep it): _clean_unit rejects it here.
-        if first_word is not None and first_word in _NOT_UNIT_START:
+        if first_word is not None and first_word in _NOT_UNIT_START and not _is_workdays(unit_raw):
             continue
         if raw_total is None and _YEAR_VALUE.fullmatch(raw_value):
             continue  # a year
@@ -308,7 +309,7 @@ def find_figures(text: str, excluded: list[tuple[int, int]]) -> list[Figure]:
         unit = _clean_unit(unit_raw)
         if not unit:
             continue
-        if ends_with_label(text, max(0, s - 20), s, _BEFORE_WORDS, _BEFORE) and not _GRANTED.search(
+        if ends_with_label(text, max(0, s - 20), s, _BEFORE_WORDS, _BEFORE) and not _NOT_A_LABEL.search(
             text, max(0, s - 20), s
         ):
             continue
@@ -331,6 +332,11 @@ def find_figures(text: str, excluded: list[tuple[int, int]]) -> list[Figure]:
     return figures
 
 
+def _is_workdays(raw: str) -> bool:
+    """ "1.350 ngày công": days of work given, a count, not a duration."""
+    return raw.split()[:2] == ["ngày", "công"]
+
+
 def _clean_unit(raw: str) -> str:
     words = raw.replace(",", " , ").split()
     if not words:
@@ -339,7 +345,7 @@ def _clean_unit(raw: str) -> str:
         return words[0]
     if not words[0][0].isalpha() or not (words[0][0].islower() or words[0] == "USD"):
         return ""
-    if words[0].lower() in _NOT_UNIT_START:
+    if words[0].lower() in _NOT_UNIT_START and not _is_workdays(raw):
         return ""
     out: list[str] = []
     count = 0  # words in ``out``, commas left out

@@ -95,9 +95,10 @@ _NOT_NAME: Final = frozenset(
     "Chỉ Kết Luận Kế Hoạch Chương Trình Quyết Định Sáng Chiều Tối Ngày Tháng Theo Tại Trong Sau Khi "
     "Các Những Với Đây Đó Này Cùng Đồng Chí Ông Bà Tổng".split()
 )
-# Given names that also start a body's name ("Thành ủy", "Thành phố"): in
-# a name ("Vũ Đức Thành") unless the body's next word follows them.
-_NAME_OR_BODY: Final = {"Thành": ("ủy", "uỷ", "phố")}
+# Given names that also start a body's name or a document's kind ("Thành
+# ủy", "Thành phố", "Quyết định"): in a name ("Vũ Đức Thành", "Ma Văn
+# Quyết") unless the next word of that body or kind follows them.
+_NAME_OR_BODY: Final = {"Thành": ("ủy", "uỷ", "phố"), "Quyết": ("định",)}
 _ORG_LEVEL_NEEDS_PLACE: Final = frozenset(
     {
         "xã",

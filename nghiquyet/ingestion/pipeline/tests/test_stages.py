@@ -251,6 +251,15 @@ def test_thanh_ends_a_name_unless_a_city_or_its_committee_follows():
     }
     assert _people("Đồng chí Phạm Thành Long, Bí thư Tỉnh ủy dự.") == {"Phạm Thành Long": ["Bí thư Tỉnh ủy"]}
     assert _people("Đồng chí Lê Văn An Thành ủy viên dự.") == {"Lê Văn An": []}
+    assert _people("Đồng chí Ma Văn Quyết, Bí thư Đảng ủy xã phát biểu.") == {
+        "Ma Văn Quyết": ["Bí thư Đảng ủy xã"]
+    }
+
+
+def test_a_member_of_a_committee_is_a_title():
+    assert _people("Đồng chí Nông Thị Hạnh, Tỉnh ủy viên, Phó Chủ tịch HĐND tỉnh dự.") == {
+        "Nông Thị Hạnh": ["Tỉnh ủy viên", "Phó Chủ tịch HĐND tỉnh"]
+    }
 
 
 def test_titles_run_over_policy_bodies_and_national_programme_committees():
@@ -289,6 +298,10 @@ def test_a_number_granted_is_a_figure_and_a_level_is_not():
         (126, "mã số vùng trồng"),
     ]
     assert [f.value for f in find_figures("cung cấp 1.824 thủ tục hành chính", [])] == [1824]
+    assert [(f.value, f.unit) for f in find_figures("dân số 31.520 người", [])] == [(31520, "người")]
+    assert [(f.value, f.unit) for f in find_figures("đóng góp 1.350 ngày công, trong 3 ngày", [])] == [
+        (1350, "ngày công")
+    ]
     assert find_figures("trường đạt chuẩn cấp 2 trở lên", []) == []
 
 
