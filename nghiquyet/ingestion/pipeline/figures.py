@@ -334,7 +334,7 @@ def find_figures(text: str, excluded: list[tuple[int, int]]) -> list[Figure]:
 
 def _is_workdays(raw: str) -> bool:
     """ "1.350 ngày công": days of work given, a count, not a duration."""
-    return raw.split()[:2] == ["ngày", "công"]
+    return raw.replace(",", " ").split()[:2] == ["ngày", "công"]
 
 
 def _clean_unit(raw: str) -> str:
