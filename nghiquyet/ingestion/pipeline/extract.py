@@ -17,6 +17,7 @@ from nghiquyet.ingestion.pipeline.dates import DateMention, find_dates, infer_ye
 from nghiquyet.ingestion.pipeline.documents import Document, find_documents, find_named_documents
 from nghiquyet.ingestion.pipeline.figures import Figure, find_figures
 from nghiquyet.ingestion.pipeline.furniture import Cleaned, strip_furniture
+from nghiquyet.ingestion.pipeline.lexicon import LETTER, UPPER
 from nghiquyet.ingestion.pipeline.meetings import Meeting, find_meetings
 from nghiquyet.ingestion.pipeline.merges import Merge, find_merges
 from nghiquyet.ingestion.pipeline.normalize import Normalized, new_tone_style, normalize
@@ -31,6 +32,23 @@ from nghiquyet.ingestion.pipeline.places import (
 from nghiquyet.ingestion.pipeline.triggers import TriggerFinder
 
 _TITLE_LINE: Final = re.compile(r"[^\n]*\S[^\n]*")
+# An official document's layout: the issuing body and the motto ("ĐẢNG CỘNG
+# SẢN VIỆT NAM"), the sign, the place and date ("Phú Thọ, ngày 18 tháng 6 năm
+# 2025"), then the kind in capitals ("BÁO CÁO") over lines of subject. Its
+# first line is the issuing body, not a title.
+_MOTTO: Final = re.compile(
+    r"^[ \t]*(?:ĐẢNG CỘNG SẢN VIỆT NAM|CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM)[ \t]*$", re.MULTILINE
+)
+_PLACE_DATE: Final = re.compile(
+    rf"^[ \t]*[{UPPER}][{LETTER} ]{{1,40}}, ngày ([0-9]{{1,2}}) tháng ([0-9]{{1,2}}) năm ([0-9]{{4}})[ \t]*$",
+    re.MULTILINE,
+)
+_KIND_LINE: Final = re.compile(
+    r"^[ \t]*(?:BÁO CÁO|NGHỊ QUYẾT|KẾT LUẬN|CHỈ THỊ|KẾ HOẠCH|CHƯƠNG TRÌNH|QUYẾT ĐỊNH|QUY ĐỊNH|HƯỚNG DẪN|"
+    r"THÔNG BÁO|TỜ TRÌNH|THÔNG TRI|CÔNG VĂN)[ \t]*$",
+    re.MULTILINE,
+)
+_HEADER_SPAN: Final = 1500
 
 
 @lru_cache(maxsize=1)
@@ -46,8 +64,12 @@ def trigger_finder() -> TriggerFinder:
     )
 
 
-def _title(cleaned: str, hints: dict) -> tuple[str, int, int] | None:
-    """The article's title: its first line, when that line reads as one."""
+def _title(cleaned: str, hints: dict, header: str | None = None) -> tuple[str, int, int] | None:
+    """The text's title: an official document's ``header`` title
+    (``_official_header``) when it has one, else its first line, when that
+    line reads as one."""
+    if header:
+        return header, 0, 0
     m = _TITLE_LINE.search(cleaned)
     if not m:
         return None
@@ -63,6 +85,46 @@ def _title(cleaned: str, hints: dict) -> tuple[str, int, int] | None:
     if line[0].islower() or line[0].isdigit():
         return None
     return line, start, start + len(line)
+
+
+def _official_header(cleaned: str) -> tuple[str | None, str | None]:
+    """(title, ISO date) of an official document's header, or Nones when the
+    text does not open with one: the title is the kind line and the subject
+    lines under it, up to a blank or a rule ("-----", "*")."""
+    head = cleaned[:_HEADER_SPAN]
+    motto = _MOTTO.search(head)
+    if not motto:
+        return None, None
+    published = None
+    when = _PLACE_DATE.search(head)
+    if when:
+        day, month, year = (int(g) for g in when.groups())
+        if 1 <= day <= 31 and 1 <= month <= 12:
+            published = f"{year:04d}-{month:02d}-{day:02d}"
+    kind = _KIND_LINE.search(head)
+    if not kind:
+        return None, published
+    parts = [kind.group().strip()]
+    for line in cleaned[kind.end() :].split("\n")[1:8]:
+        line = " ".join(line.split())
+        if not line or not line.strip("-*_=. "):
+            break
+        parts.append(line)
+    return (" ".join(parts) if len(parts) > 1 else None), published
+
+
+def _with_signers(people: list[Person], signers: list[tuple[str, str, int, int]]) -> list[Person]:
+    """``people`` with each signer of the document, and the position signed as."""
+    for name, title, s, e in signers:
+        person = next((p for p in people if _key(p.name) == _key(name)), None)
+        if person is None:
+            people.append(Person(name, [title], [(s, e)]))
+            continue
+        if (s, e) not in person.spans:
+            person.spans.append((s, e))
+        if all(_key(t) != _key(title) for t in person.titles):
+            person.titles.append(title)
+    return people
 
 
 def _iso_hint(value: str | None) -> str | None:
@@ -149,7 +211,11 @@ def _extract_batch(texts: list[str], sources: list[str | None], hints_list: list
     norms = [normalize(text) for text in texts]
     cleaned = [strip_furniture(norm.text) for norm in norms]
     bodies = [c.text for c in cleaned]
-    published = [c.published or _iso_hint(hints_list[i].get("published")) for i, c in enumerate(cleaned)]
+    headers = [_official_header(body) for body in bodies]
+    published = [
+        c.published or headers[i][1] or _iso_hint(hints_list[i].get("published"))
+        for i, c in enumerate(cleaned)
+    ]
     triggers = [finder.find(body) for body in bodies]
     dates = [find_dates(body) for body in bodies]
     documents = [
@@ -158,6 +224,7 @@ def _extract_batch(texts: list[str], sources: list[str | None], hints_list: list
     default_years = [_default_year(dates[i], documents[i], published[i]) for i in range(n)]
     named = [find_named_documents(body) for body in bodies]
     found_people = [find_people(bodies[i], triggers[i]) for i in range(n)]
+    people = [_with_signers(found_people[i][0], cleaned[i].signers) for i in range(n)]
     doc_spans = [[span for d in docs for span in d.mentions] for docs in documents]
     named_spans = [[(s, e) for _, s, e in found] for found in named]
     figures = [
@@ -195,10 +262,10 @@ def _extract_batch(texts: list[str], sources: list[str | None], hints_list: list
             norms[i],
             cleaned[i],
             published[i],
-            _title(bodies[i], hints_list[i]),
+            _title(bodies[i], hints_list[i], headers[i][0]),
             meetings[i],
             documents[i],
-            found_people[i][0],
+            people[i],
             figures[i],
             named[i],
             merges[i],

@@ -34,6 +34,10 @@ _BEFORE: Final = re.compile(
     r"kế hoạch|chương trình|công văn|thông báo|báo cáo|tờ trình|thông tri|phiên|đợt|bước|vòng|kỷ niệm)\s*:?\s*$",
     re.IGNORECASE,
 )
+# Labels that are the end of another word: "được cấp 126 mã số", "cung cấp
+# 1.824 thủ tục" (grant, provide: not a level), "dân số 31.520 người"
+# (population: not a number of).
+_NOT_A_LABEL: Final = re.compile(r"(?:(?:được|cung)\s+cấp|dân\s+số)\s*$", re.IGNORECASE)
 _BEFORE_WORDS: Final = by_last_char(_BEFORE.pattern[3 : _BEFORE.pattern.index(")")].split("|"))
 _YEAR_VALUE: Final = re.compile(r"(?:19|20)[0-9]{2}")
 _RAW_WORD: Final = re.compile(r"[^\s,]+")
@@ -200,6 +204,56 @@ _LISTABLE: Final = frozenset(
         "xã, phường",
     }
 )
+# Nouns that reports count in longer lists ("13/13 huyện ủy, thị ủy, thành
+# ủy", "58.300 lượt cán bộ, đảng viên", "1.382 tin, bài, phóng sự"): each
+# item, and the next, must be one of these.
+_LIST_ITEMS: Final = frozenset(
+    {
+        "huyện ủy",
+        "thị ủy",
+        "thành ủy",
+        "đảng ủy",
+        "huyện",
+        "thị xã",
+        "thành phố",
+        "thành",
+        "thị",
+        "cán bộ",
+        "lượt cán bộ",
+        "đảng viên",
+        "hội viên",
+        "đoàn viên",
+        "công chức",
+        "viên chức",
+        "tin",
+        "bài",
+        "phóng sự",
+        "đoàn kiểm tra",
+        "kiểm tra",
+        "giám sát",
+        "đề án",
+        "dự án",
+    }
+)
+_LIST_ITEM_WORDS: Final = sorted({len(u.split()) for u in _LIST_ITEMS}, reverse=True)
+
+
+def _list_goes_on(out: list[str], words: list[str], i: int) -> bool:
+    """The comma at ``words[i]`` joins two items of a list of counted nouns:
+    the item before it and the one after it are both ``_LIST_ITEMS``. A
+    one-word item after it must end there (a comma, a verb, the end):
+    "huyện, thành lập" is no list."""
+    item = out[len(out) - out[::-1].index(",") :] if "," in out else out
+    if " ".join(item) not in _LIST_ITEMS:
+        return False
+    for n in _LIST_ITEM_WORDS:
+        nxt = words[i + 1 : i + 1 + n]
+        if len(nxt) == n and " ".join(nxt) in _LIST_ITEMS:
+            after = words[i + 1 + n] if i + 1 + n < len(words) else ","
+            return n > 1 or after == "," or after in _UNIT_STOP
+    return False
+
+
 # Verbs that may follow a one-word counted noun ("xã đạt chuẩn", "hộ tham gia").
 _VERBS_IN_UNIT: Final = frozenset(
     {"đạt", "được", "hoàn", "tham", "có", "đã", "tăng", "giảm", "vượt", "bị", "chưa", "không"}
@@ -245,7 +299,7 @@ def find_figures(text: str, excluded: list[tuple[int, int]]) -> list[Figure]:
             continue  # no unit: _clean_unit("") is ""
         # A worded unit's first word is ``first_word`` (lower-case letters
         # only, so ``.lower()`` would keep it): _clean_unit rejects it here.
-        if first_word is not None and first_word in _NOT_UNIT_START:
+        if first_word is not None and first_word in _NOT_UNIT_START and not _is_workdays(unit_raw):
             continue
         if raw_total is None and _YEAR_VALUE.fullmatch(raw_value):
             continue  # a year
@@ -255,7 +309,9 @@ def find_figures(text: str, excluded: list[tuple[int, int]]) -> list[Figure]:
         unit = _clean_unit(unit_raw)
         if not unit:
             continue
-        if ends_with_label(text, max(0, s - 20), s, _BEFORE_WORDS, _BEFORE):
+        if ends_with_label(text, max(0, s - 20), s, _BEFORE_WORDS, _BEFORE) and not _NOT_A_LABEL.search(
+            text, max(0, s - 20), s
+        ):
             continue
         value = parse_number(raw_value)
         total = parse_number(raw_total) if raw_total else None
@@ -276,6 +332,11 @@ def find_figures(text: str, excluded: list[tuple[int, int]]) -> list[Figure]:
     return figures
 
 
+def _is_workdays(raw: str) -> bool:
+    """ "1.350 ngày công": days of work given, a count, not a duration."""
+    return raw.replace(",", " ").split()[:2] == ["ngày", "công"]
+
+
 def _clean_unit(raw: str) -> str:
     words = raw.replace(",", " , ").split()
     if not words:
@@ -284,7 +345,7 @@ def _clean_unit(raw: str) -> str:
         return words[0]
     if not words[0][0].isalpha() or not (words[0][0].islower() or words[0] == "USD"):
         return ""
-    if words[0].lower() in _NOT_UNIT_START:
+    if words[0].lower() in _NOT_UNIT_START and not _is_workdays(raw):
         return ""
     out: list[str] = []
     count = 0  # words in ``out``, commas left out
@@ -293,6 +354,9 @@ def _clean_unit(raw: str) -> str:
             # "chi bộ, đảng bộ cơ sở": a comma inside a short list of nouns.
             rest = " ".join(words[i + 1 : i + 4])
             if " ".join(out) in _LISTABLE and any(rest.startswith(u) for u in _LISTABLE):
+                out.append(",")
+                continue
+            if _list_goes_on(out, words, i):
                 out.append(",")
                 continue
             break

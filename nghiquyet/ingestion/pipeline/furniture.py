@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Final
 
-from nghiquyet.ingestion.pipeline.lexicon import CAP_WORD, LETTER
+from nghiquyet.ingestion.pipeline.lexicon import CAP_WORD, LETTER, UPPER
 from nghiquyet.ingestion.pipeline.scan import candidate_finditer, has_any, has_odd_case, occurrences
 
 # Headings that open a block of other articles or of comments.
@@ -83,6 +83,14 @@ _PHOTO_CREDIT: Final = re.compile(
 )
 # "(Baohatinh.vn) - " opening the lead.
 _SOURCE_PREFIX: Final = re.compile(r"^\s*\(([^()\n]{2,40})\)\s*-\s*", re.MULTILINE)
+# The signature closing an official document: the signer's position in
+# capitals ("PHÓ BÍ THƯ"), "(Đã ký)", then the name. The signer is a person
+# of the document, not its byline.
+_SIGNATURE: Final = re.compile(
+    rf"^[ \t]*([{UPPER}][{UPPER} ]{{2,60}}[{UPPER}])[ \t]*\n(?:[ \t]*\n)*"
+    rf"[ \t]*\((?:[Đđ]ã ký|[Kk]ý tên)[^()\n]{{0,30}}\)[ \t]*\n(?:[ \t]*\n)*[ \t]*({_NAME})[ \t]*$",
+    re.MULTILINE,
+)
 _SENTENCE_END: Final = re.compile(r"[.!?…:;\"”)]\s*$")
 _WORDS: Final = re.compile(rf"[{LETTER}]+")
 
@@ -96,6 +104,8 @@ class Cleaned:
     sources: list[str] = field(default_factory=list)
     published: str | None = None
     removed: list[tuple[int, int, str]] = field(default_factory=list)
+    # (name, position as written, start, end of the name) of a document's signer.
+    signers: list[tuple[str, str, int, int]] = field(default_factory=list)
 
 
 def _lines(text: str) -> list[tuple[int, int]]:
@@ -285,8 +295,15 @@ def strip_furniture(text: str) -> Cleaned:
         sources.append(m.group(1).strip())
         drop(m.start(), m.end(), "source")
 
+    # A signature on the last line: nothing under it is a byline.
+    signers: list[tuple[str, str, int, int]] = []
+    if body_lines and "ký" in text[body_lines[-6:][0][0] : body_lines[-1][1]].lower():
+        for m in _SIGNATURE.finditer(text, body_lines[-6:][0][0], body_lines[-1][1]):
+            if m.end() == body_lines[-1][1] and len(m.group(2).split()) >= 2:
+                signers.append((m.group(2), " ".join(m.group(1).split()), m.start(2), m.end(2)))
+
     # Bylines and sources on the last lines of the article.
-    tail = [ln for ln in body_lines[-4:]]
+    tail = [ln for ln in body_lines[-4:]] if not signers else []
     for s, e in reversed(tail):
         line = text[s:e]
         m = _BYLINE_LABEL.match(line)
@@ -322,7 +339,12 @@ def strip_furniture(text: str) -> Cleaned:
         if a not in seen_authors:
             seen_authors.append(a)
     return Cleaned(
-        text=cleaned, authors=seen_authors, sources=sources, published=published, removed=sorted(removed)
+        text=cleaned,
+        authors=seen_authors,
+        sources=sources,
+        published=published,
+        removed=sorted(removed),
+        signers=signers,
     )
 
 

@@ -151,6 +151,10 @@ TITLE_HEADS = sorted(
         "Trưởng khu phố",
         "Trưởng Ban Chỉ đạo",
         "Phó Trưởng Ban Chỉ đạo",
+        "Tỉnh ủy viên",
+        "Thành ủy viên",
+        "Huyện ủy viên",
+        "Đảng ủy viên",
     },
     key=len,
     reverse=True,
@@ -164,7 +168,7 @@ TITLE_LOWER_WORDS = frozenset(
     hội đồng mặt trận quốc các cơ quan doanh nghiệp khối quân sự công an chỉ huy thường trực vụ chấp hành
     trung ương kiểm tra chức tuyên giáo vận nội chính trị văn phòng liên đoàn lao động phụ nữ nông
     cựu chiến binh thanh niên cộng sản chuyên trách dự khuyết khóa nhiệm kỳ sở phòng cấp cơ sở và
-    việt nam hồ chí minh tổng hợp kinh tế xã hội""".split()
+    việt nam hồ chí minh tổng hợp kinh tế xã hội gia""".split()
 )
 # "và" and "các" only continue a title in a few fixed phrases.
 TITLE_LOWER_PHRASES = (
@@ -179,6 +183,7 @@ TITLE_LOWER_PHRASES = (
     "tuyên giáo và dân vận",
     "mặt trận tổ quốc",
     "kinh tế - xã hội",
+    "các chương trình mục tiêu quốc gia",
 )
 # Lower-case words that end a title even though they are in the list above:
 # they start the verb phrase after it ("đồng chủ trì", "dự").
@@ -251,7 +256,7 @@ Thể thao|Du lịch|Khoa học|Công nghệ|Tư pháp|Ngoại vụ|Lao động|
 Dân tộc|Thanh tra|Phát triển|Nông thôn|Công an|Bộ đội|Biên phòng|Hội đồng|Nhân dân|Mặt trận|Tổ quốc|Chính trị|
 Chấp hành|Thường vụ|Thường trực|Trung ương|Chính phủ|Quốc hội|Cựu chiến binh|Phụ nữ|Nông dân|Thanh niên|
 Liên đoàn|Doanh nghiệp|Cơ quan|Kinh tế|Ngân hàng|Kho bạc|Hải quan|Bảo hiểm|Chỉ đạo|Quản lý|Dự án|Tòa án|
-Kiểm sát|Thi hành án|Điện lực|Đại học|Cao đẳng|Bệnh viện|Trung tâm|Chữ thập đỏ|Khuyến học|Người cao tuổi|
+Chính sách|Chuyển đổi số|Kiểm sát|Thi hành án|Điện lực|Đại học|Cao đẳng|Bệnh viện|Trung tâm|Chữ thập đỏ|Khuyến học|Người cao tuổi|
 Phát thanh|Truyền hình|Hợp tác xã|Liên minh|Đặc khu|Quân khu|Tư lệnh|Cảnh sát|An ninh|Đối ngoại|Ủy ban|Đoàn thể|
 Đảng ủy|Đảng đoàn|Ban cán sự|Lãnh đạo|Thi đua|Khen thưởng|Công đoàn|Hội nông dân|Cộng sản|Hồ Chí Minh""".replace(
     "\n", ""

@@ -95,6 +95,10 @@ _NOT_NAME: Final = frozenset(
     "Chỉ Kết Luận Kế Hoạch Chương Trình Quyết Định Sáng Chiều Tối Ngày Tháng Theo Tại Trong Sau Khi "
     "Các Những Với Đây Đó Này Cùng Đồng Chí Ông Bà Tổng".split()
 )
+# Given names that also start a body's name or a document's kind ("Thành
+# ủy", "Thành phố", "Quyết định"): in a name ("Vũ Đức Thành", "Ma Văn
+# Quyết") unless the next word of that body or kind follows them.
+_NAME_OR_BODY: Final = {"Thành": ("ủy", "uỷ", "phố"), "Quyết": ("định",)}
 _ORG_LEVEL_NEEDS_PLACE: Final = frozenset(
     {
         "xã",
@@ -174,8 +178,8 @@ def _name_key(name: str) -> str:
 def _is_name(words: list[str], *, anchored: bool) -> bool:
     if not 2 <= len(words) <= 5:
         return False
-    for w in words:
-        if w in _NOT_NAME or not _is_cap_word(w):
+    for i, w in enumerate(words):
+        if (w in _NOT_NAME and not (i and w in _NAME_OR_BODY)) or not _is_cap_word(w):
             return False
     if " ".join(words) in province_names():
         return False
@@ -332,6 +336,12 @@ class _Parser:
                 words = words[:i]
                 break
         while len(words) > 2 and words[-1] in _NOT_NAME:
+            follow = _NAME_OR_BODY.get(words[-1])
+            if follow is not None:
+                end = m.start() + len(" ".join(words))
+                after = self.text[end : end + 6].split()
+                if not after or after[0] not in follow:
+                    break
             words.pop()
         if not _is_name(words, anchored=anchored):
             return None

@@ -58,6 +58,32 @@ def test_update_stamp_gives_the_publication_date():
     assert "16:45" not in cleaned.text
 
 
+def test_a_signature_is_a_person_of_the_document_not_its_byline():
+    text = "Nội dung báo cáo.\n\nT/M BAN THƯỜNG VỤ\nPHÓ BÍ THƯ\n(Đã ký)\nTrần Quốc Hưng\n"
+    cleaned = strip_furniture(text)
+    assert cleaned.authors == [] and "Trần Quốc Hưng" in cleaned.text
+    assert [s[:2] for s in cleaned.signers] == [("Trần Quốc Hưng", "PHÓ BÍ THƯ")]
+    facts = extract(text)
+    assert [(p["name"], p["titles"]) for p in facts["people"]] == [("Trần Quốc Hưng", ["PHÓ BÍ THƯ"])]
+    # A name alone on the last line, with no signature above it, stays a byline.
+    assert strip_furniture("Nội dung bài viết.\n\nTrần Quốc Hưng\n").authors == ["Trần Quốc Hưng"]
+
+
+def test_an_official_document_is_titled_by_its_kind_and_subject_and_dated_by_its_header():
+    text = (
+        "ĐẢNG BỘ TỈNH PHÚ THỌ\nTỈNH ỦY\n*\nSố 215-BC/TU\n\nĐẢNG CỘNG SẢN VIỆT NAM\n\n"
+        "Phú Thọ, ngày 18 tháng 6 năm 2025\n\nBÁO CÁO\nsơ kết 3 năm thực hiện Nghị quyết số 05-NQ/TU\n"
+        "của Ban Chấp hành Đảng bộ tỉnh\n-----\n\nThực hiện Kế hoạch số 142-KH/TU, báo cáo như sau."
+    )
+    facts = extract(text)
+    assert facts["title"] == (
+        "BÁO CÁO sơ kết 3 năm thực hiện Nghị quyết số 05-NQ/TU của Ban Chấp hành Đảng bộ tỉnh"
+    )
+    assert facts["published"] == "2025-06-18"
+    # Without the motto the first line is the title, as in a news article.
+    assert extract(text.replace("ĐẢNG CỘNG SẢN VIỆT NAM", ""))["title"] == "ĐẢNG BỘ TỈNH PHÚ THỌ"
+
+
 # -- dates ---------------------------------------------------------------------
 
 
@@ -219,7 +245,64 @@ def test_each_person_once_with_every_title_and_old_tones():
     assert people[0].titles == ["Phó Chủ tịch UBND tỉnh"]
 
 
+def test_thanh_ends_a_name_unless_a_city_or_its_committee_follows():
+    assert _people("Đồng chí Vũ Đức Thành, Phó Cục trưởng Cục Chuyển đổi số quốc gia dự.") == {
+        "Vũ Đức Thành": ["Phó Cục trưởng Cục Chuyển đổi số quốc gia"]
+    }
+    assert _people("Đồng chí Phạm Thành Long, Bí thư Tỉnh ủy dự.") == {"Phạm Thành Long": ["Bí thư Tỉnh ủy"]}
+    assert _people("Đồng chí Lê Văn An Thành ủy viên dự.") == {"Lê Văn An": []}
+    assert _people("Đồng chí Ma Văn Quyết, Bí thư Đảng ủy xã phát biểu.") == {
+        "Ma Văn Quyết": ["Bí thư Đảng ủy xã"]
+    }
+
+
+def test_a_member_of_a_committee_is_a_title():
+    assert _people("Đồng chí Nông Thị Hạnh, Tỉnh ủy viên, Phó Chủ tịch HĐND tỉnh dự.") == {
+        "Nông Thị Hạnh": ["Tỉnh ủy viên", "Phó Chủ tịch HĐND tỉnh"]
+    }
+
+
+def test_titles_run_over_policy_bodies_and_national_programme_committees():
+    text = (
+        "Đồng chí Đỗ Minh Khang, Trưởng Ban Chỉ đạo các chương trình mục tiêu quốc gia tỉnh, kiểm tra. "
+        "Đồng chí Lê Văn Tuấn, Phó Trưởng Ban Chính sách, chiến lược Trung ương làm việc."
+    )
+    assert _people(text) == {
+        "Đỗ Minh Khang": ["Trưởng Ban Chỉ đạo các chương trình mục tiêu quốc gia tỉnh"],
+        "Lê Văn Tuấn": ["Phó Trưởng Ban Chính sách"],
+    }
+
+
 # -- figures -------------------------------------------------------------------
+
+
+def test_units_written_as_lists_of_counted_nouns():
+    def units(text):
+        return [(f.value, f.total, f.unit) for f in find_figures(text, [])]
+
+    assert units("13/13 huyện ủy, thị ủy, thành ủy và 22 đảng ủy trực thuộc") == [
+        (13, 13, "huyện ủy, thị ủy, thành ủy"),
+        (22, None, "đảng ủy trực"),
+    ]
+    assert units("thu hút 58.300 lượt cán bộ, đảng viên tham dự") == [(58300, None, "lượt cán bộ, đảng viên")]
+    assert units("đăng 1.382 tin, bài, phóng sự về Nghị quyết") == [(1382, None, "tin, bài, phóng sự")]
+    assert units("có 5/13 huyện, thành, thị hoàn thành") == [(5, 13, "huyện, thành, thị")]
+    assert units("cụ thể hóa thành 42 đề án, dự án.") == [(42, None, "đề án, dự án")]
+    # A one-word item that runs on is no list: "thành lập" is a verb.
+    assert units("có 10 huyện, thành lập 5 đoàn") == [(10, None, "huyện"), (5, None, "đoàn")]
+
+
+def test_a_number_granted_is_a_figure_and_a_level_is_not():
+    assert [(f.value, f.unit) for f in find_figures("4.893 ha được cấp 126 mã số vùng trồng", [])] == [
+        (4893, "ha được cấp"),
+        (126, "mã số vùng trồng"),
+    ]
+    assert [f.value for f in find_figures("cung cấp 1.824 thủ tục hành chính", [])] == [1824]
+    assert [(f.value, f.unit) for f in find_figures("dân số 31.520 người", [])] == [(31520, "người")]
+    assert [(f.value, f.unit) for f in find_figures("đóng góp 1.350 ngày công, trong 3 ngày", [])] == [
+        (1350, "ngày công")
+    ]
+    assert find_figures("trường đạt chuẩn cấp 2 trở lên", []) == []
 
 
 def test_vietnamese_numbers():
