@@ -1,6 +1,6 @@
 """Benchmark: the extraction pipeline against underthesea's NER.
 
-    .venv/bin/python bench/extract.py [--mb 50] [--ner-chars 100000] [--pure]
+    .venv/bin/python bench/extract.py [--mb 50] [--ner-chars 100000] [--pure] [--max-chars N]
 
 Runs the whole pipeline (decode, normalise, furniture, every extractor)
 over the project's own corpus repeated until at least ``--mb`` megabytes of
@@ -11,7 +11,12 @@ articles, each stage over the whole batch before the next). Then
 underthesea's ``ner`` over a slice of the same texts. It prints characters
 per second for each (CPU time of this process, so other work on a shared
 machine does not count); the last line compares ``extract_many`` with
-underthesea. It says whether the pipeline ran
+underthesea.
+
+The corpus mixes short news items (300 to 1,500 characters, dense with
+facts) with a full review report and two long articles (5,000 to 11,000
+characters), as the genre comes; ``--max-chars 4000`` runs the short items
+alone, the harder case per character. It says whether the pipeline ran
 compiled (mypyc, ``scripts/compile_pipeline.py``) or as pure Python; ``--pure``
 forces pure Python, for comparison. The last line
 is ``extract: <n> chars/s, underthesea ner <n> chars/s, <x>× faster``.
@@ -34,8 +39,15 @@ sys.path.insert(0, str(ROOT))
 CORPUS = ROOT / "nghiquyet" / "ingestion" / "pipeline" / "tests" / "corpus"
 
 
-def _articles() -> list[tuple[str, bytes]]:
-    return [(p.name, p.read_bytes()) for p in sorted(CORPUS.iterdir()) if p.is_file()]
+def _articles(max_chars: int | None = None) -> list[tuple[str, bytes]]:
+    """The corpus files (name, bytes); with ``max_chars``, only those whose
+    text as read has at most that many characters."""
+    from nghiquyet.ingestion.pipeline import decode_bytes
+
+    files = [(p.name, p.read_bytes()) for p in sorted(CORPUS.iterdir()) if p.is_file()]
+    if max_chars is None:
+        return files
+    return [(n, d) for n, d in files if len(decode_bytes(d, name=n).text) <= max_chars]
 
 
 def _decoded(
@@ -53,14 +65,16 @@ def _decoded(
             return
 
 
-def bench_extract(target_chars: int, *, batched: bool) -> tuple[int, float, int]:
+def bench_extract(
+    target_chars: int, *, batched: bool, max_chars: int | None = None
+) -> tuple[int, float, int]:
     """Decode and extract the corpus, repeated, until ``target_chars`` are
     done: with ``extract_many`` (in batches, stage by stage) or with
     ``extract`` one text at a time."""
     from nghiquyet.ingestion.pipeline import extract, extract_many, warm_up
 
     warm_up()  # as ``nghiquyet extract`` does before reading its files
-    articles = _articles()
+    articles = _articles(max_chars)
     done = [0]
     facts = 0
     start = time.process_time()
@@ -100,6 +114,12 @@ def main() -> int:
     ap.add_argument("--mb", type=float, default=50.0, help="megabytes (millions of characters) to extract")
     ap.add_argument("--ner-chars", type=int, default=30_000, help="characters to run underthesea ner over")
     ap.add_argument("--pure", action="store_true", help="run the pipeline as pure Python even if compiled")
+    ap.add_argument(
+        "--max-chars",
+        type=int,
+        default=None,
+        help="only the corpus texts of at most this many characters (e.g. 4000: the short news items alone)",
+    )
     args = ap.parse_args()
     if args.pure:
         os.environ["NGHIQUYET_PURE"] = "1"  # read when the pipeline package is first imported
@@ -107,12 +127,22 @@ def main() -> int:
 
     mode = "compiled (mypyc)" if pipeline.COMPILED else f"pure Python ({pipeline.COMPILED_REASON})"
     print(f"pipeline mode: {mode}")
+    from nghiquyet.ingestion.pipeline import decode_bytes
+
+    sizes = sorted(len(decode_bytes(d, name=n).text) for n, d in _articles(args.max_chars))
+    if not sizes:
+        print(f"no corpus text has at most {args.max_chars} characters")
+        return 2
+    print(
+        f"corpus: {len(sizes)} texts of {sizes[0]:,} to {sizes[-1]:,} characters, "
+        f"{sum(sizes) / len(sizes):,.0f} on average"
+    )
     target = int(args.mb * 1_000_000)
     # The baseline first: one text at a time through every stage.
-    chars, seconds, facts = bench_extract(target, batched=False)
+    chars, seconds, facts = bench_extract(target, batched=False, max_chars=args.max_chars)
     single = chars / seconds
     print(f"extract, one text at a time: {chars:,} chars in {seconds:.1f} s, {single:,.0f} chars/s")
-    chars, seconds, facts = bench_extract(target, batched=True)
+    chars, seconds, facts = bench_extract(target, batched=True, max_chars=args.max_chars)
     rate = chars / seconds
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
