@@ -186,6 +186,10 @@ def extract_many(
     processor's caches from one text to the next, where one text at a time
     would go through every stage and evict them. Memory stays that of one
     batch however many texts there are; a result comes once its batch is done.
+
+    Should a stage fail on one text of a batch, the batch is read again
+    one text at a time: the texts before it still give their facts, and the
+    error comes where ``extract`` would raise it.
     """
     texts: list[str] = []
     sources: list[str | None] = []
@@ -197,11 +201,25 @@ def extract_many(
         hints_list.append(hints or {})
         chars += len(text)
         if len(texts) >= batch_texts or chars >= batch_chars:
-            yield from _extract_batch(texts, sources, hints_list)
+            yield from _batch_results(texts, sources, hints_list)
             texts, sources, hints_list = [], [], []
             chars = 0
     if texts:
-        yield from _extract_batch(texts, sources, hints_list)
+        yield from _batch_results(texts, sources, hints_list)
+
+
+def _batch_results(texts: list[str], sources: list[str | None], hints_list: list[dict]) -> Iterator[dict]:
+    """``_extract_batch``, or, if it fails, each text on its own."""
+    results: list[dict] | None
+    try:
+        results = _extract_batch(texts, sources, hints_list)
+    except Exception:  # noqa: BLE001 - the text that causes it raises it again below
+        results = None
+    if results is not None:
+        yield from results
+        return
+    for i in range(len(texts)):
+        yield _extract_batch([texts[i]], [sources[i]], [hints_list[i]])[0]
 
 
 def _extract_batch(texts: list[str], sources: list[str | None], hints_list: list[dict]) -> list[dict]:

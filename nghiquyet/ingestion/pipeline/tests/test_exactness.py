@@ -72,3 +72,44 @@ def test_warm_up_takes_the_loaded_data_out_of_the_collectors_rounds():
         assert extract(text, "x") == before
     finally:
         gc.unfreeze()
+
+
+_FAILING_STAGE = """
+import json
+import sys
+from nghiquyet.ingestion.pipeline import extract_many
+
+module = sys.modules["nghiquyet.ingestion.pipeline.extract"]
+
+real = module.find_dates
+
+
+def find_dates(text):
+    if "HỎNG" in text:
+        raise RuntimeError("stage failed")
+    return real(text)
+
+
+module.find_dates = find_dates
+texts = ["Nghị quyết số 01-NQ/TU.", "Văn bản HỎNG.", "Nghị quyết số 03-NQ/TU."]
+got = []
+try:
+    for facts in extract_many([(t, str(i), None) for i, t in enumerate(texts)], batch_texts=10):
+        got.append(facts["documents"][0]["symbol"])
+except RuntimeError as err:
+    got.append(str(err))
+print(json.dumps(got))
+"""
+
+
+def test_a_failing_text_costs_only_itself_and_those_after_it():
+    # Stage functions cannot be replaced in the compiled build: pure Python here.
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "NGHIQUYET_PURE": "1"}
+    out = subprocess.run(
+        [sys.executable, "-c", _FAILING_STAGE], capture_output=True, text=True, env=env, check=True
+    )
+    assert json.loads(out.stdout) == ["01-NQ/TU", "stage failed"]
