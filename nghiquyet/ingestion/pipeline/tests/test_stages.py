@@ -315,7 +315,37 @@ def test_titles_run_over_policy_bodies_and_national_programme_committees():
     )
     assert _people(text) == {
         "Đỗ Minh Khang": ["Trưởng Ban Chỉ đạo các chương trình mục tiêu quốc gia tỉnh"],
-        "Lê Văn Tuấn": ["Phó Trưởng Ban Chính sách"],
+        "Lê Văn Tuấn": ["Phó Trưởng Ban Chính sách, chiến lược Trung ương"],
+    }
+
+
+def test_titles_over_bodies_with_commas_in_their_names_come_out_whole():
+    policy = "Trưởng Ban Chính sách, chiến lược Trung ương"
+    science = "Trưởng Ban Chỉ đạo về phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số tỉnh"
+    assert _people(f"{policy} Phan Văn Hòa làm việc với tỉnh.") == {"Phan Văn Hòa": [policy]}
+    assert _people(f"Đồng chí Phan Văn Hòa, Ủy viên Bộ Chính trị, {policy} phát biểu.") == {
+        "Phan Văn Hòa": ["Ủy viên Bộ Chính trị", policy]
+    }
+    # The comma after the body still separates the next person or title.
+    assert _people(f"Dự có đồng chí Phan Văn Hòa, {policy}, và đồng chí Lê Thị Thư, Bí thư Tỉnh ủy.") == {
+        "Phan Văn Hòa": [policy],
+        "Lê Thị Thư": ["Bí thư Tỉnh ủy"],
+    }
+    assert _people(f"Đồng chí Trần Quốc Bảo, Bí thư Tỉnh ủy, {science}, chủ trì hội nghị.") == {
+        "Trần Quốc Bảo": ["Bí thư Tỉnh ủy", science]
+    }
+    assert _people(f"{science} Trần Quốc Bảo kết luận.") == {"Trần Quốc Bảo": [science]}
+    central = "Phó Trưởng Ban Chỉ đạo Trung ương về phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số"
+    assert _people(f"Đồng chí Lê Văn Khải - {central}, Phó Thủ tướng Chính phủ dự.") == {
+        "Lê Văn Khải": [central, "Phó Thủ tướng Chính phủ"]
+    }
+    assert _people(
+        "Đồng chí Đinh Thị Lan, Phó Trưởng Ban Chỉ đạo phòng, chống tham nhũng, lãng phí, tiêu cực tỉnh, "
+        "phát biểu."
+    ) == {"Đinh Thị Lan": ["Phó Trưởng Ban Chỉ đạo phòng, chống tham nhũng, lãng phí, tiêu cực tỉnh"]}
+    # A comma followed by anything else still ends the title.
+    assert _people("Đồng chí Đinh Thị Lan, Trưởng Ban Chỉ đạo tỉnh, chủ trì.") == {
+        "Đinh Thị Lan": ["Trưởng Ban Chỉ đạo tỉnh"]
     }
 
 
