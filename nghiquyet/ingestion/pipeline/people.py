@@ -133,6 +133,8 @@ _NAME_OR_BODY: Final[dict[str, tuple[frozenset[str], frozenset[str], bool]]] = {
         ("Đoàn", "", "viên thanh đại công kiểm giám chủ khối luật ĐBQH TNCS", True),
     )
 }
+# The words ``_not_in_name`` has to look at: every other word is a name's.
+_MAYBE_NOT_NAME: Final = _NOT_NAME | frozenset(_NAME_OR_BODY)
 _NEXT_WORD: Final = re.compile(rf" ([{LETTER}]+)")
 _ORG_LEVEL_NEEDS_PLACE: Final = frozenset(
     {
@@ -246,7 +248,7 @@ def _is_name(text: str, words: list[str], starts: list[int], *, anchored: bool) 
     if not 2 <= len(words) <= 5:
         return False
     for i, w in enumerate(words):
-        if not _is_cap_word(w) or _not_in_name(text, words, starts, i):
+        if not _is_cap_word(w) or (w in _MAYBE_NOT_NAME and _not_in_name(text, words, starts, i)):
             return False
     if " ".join(words) in province_names():
         return False
@@ -406,7 +408,7 @@ class _Parser:
         # End the name before the words of a body, a title or a document
         # glued on after it ("Lê Văn Nam Ban Tổ chức", "… Bí Thư").
         for i in range(2, len(words)):
-            if _not_in_name(self.text, words, starts, i):
+            if words[i] in _MAYBE_NOT_NAME and _not_in_name(self.text, words, starts, i):
                 del words[i:], starts[i:]
                 break
         if not _is_name(self.text, words, starts, anchored=anchored):
