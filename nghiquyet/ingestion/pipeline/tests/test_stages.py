@@ -319,6 +319,12 @@ def test_titles_run_over_policy_bodies_and_national_programme_committees():
     }
 
 
+def test_a_title_runs_over_the_women_s_union():
+    assert _people("Chủ tịch Hội Liên hiệp Phụ nữ tỉnh Lê Thị Hội phát biểu.") == {
+        "Lê Thị Hội": ["Chủ tịch Hội Liên hiệp Phụ nữ tỉnh"]
+    }
+
+
 def test_titles_over_bodies_with_commas_in_their_names_come_out_whole():
     policy = "Trưởng Ban Chính sách, chiến lược Trung ương"
     science = "Trưởng Ban Chỉ đạo về phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số tỉnh"
