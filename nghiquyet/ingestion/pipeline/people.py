@@ -6,6 +6,9 @@ Forms of the genre:
 - captions "X - title phát biểu", "ông X, title".
 A name is two to five capitalised syllables; outside "đồng chí"/"ông"/"bà"
 it must start with a family name, which keeps places ("Hà Tĩnh") out.
+Words that are both given names and words of bodies or titles ("Thư",
+"Hội", "Đoàn") are refused only where their neighbours make them the
+latter ("Bí Thư", "Hội Nông dân", "Đoàn viên").
 """
 
 from __future__ import annotations
