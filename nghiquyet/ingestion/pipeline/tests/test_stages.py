@@ -289,6 +289,19 @@ def test_given_names_that_are_also_title_or_body_words_stay_in_the_name():
     }
 
 
+def test_a_list_of_comrades_whose_given_names_are_body_words():
+    text = (
+        "Thường trực Tỉnh ủy gồm các đồng chí Hồ Văn Thường, Nguyễn Văn Kết và Trần Hữu Nghị. "
+        "Đồng chí Lê Minh Chính, Phó Thủ tướng Chính phủ dự."
+    )
+    assert _people(text) == {
+        "Hồ Văn Thường": [],
+        "Nguyễn Văn Kết": [],
+        "Trần Hữu Nghị": [],
+        "Lê Minh Chính": ["Phó Thủ tướng Chính phủ"],
+    }
+
+
 def test_a_title_or_body_after_a_name_is_not_part_of_it():
     assert _people("Đồng chí Nguyễn Văn An Bí thư Tỉnh ủy dự.") == {"Nguyễn Văn An": []}
     assert _people("Đồng chí Nguyễn Văn An Bí Thư Tỉnh Ủy dự.") == {"Nguyễn Văn An": []}
