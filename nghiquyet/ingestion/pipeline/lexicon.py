@@ -184,6 +184,16 @@ TITLE_LOWER_PHRASES = (
     "mặt trận tổ quốc",
     "kinh tế - xã hội",
     "các chương trình mục tiêu quốc gia",
+    # Steering committees named after their field, with commas inside the
+    # name (since 2025: "Ban Chỉ đạo Trung ương / tỉnh về phát triển khoa
+    # học, công nghệ, đổi mới sáng tạo và chuyển đổi số"; "Ban Chỉ đạo
+    # phòng, chống tham nhũng, lãng phí, tiêu cực tỉnh"). A comma ends a
+    # title everywhere else.
+    "về phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số",
+    "phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số",
+    "về phòng, chống tham nhũng, lãng phí, tiêu cực",
+    "phòng, chống tham nhũng, lãng phí, tiêu cực",
+    "phòng, chống tham nhũng, tiêu cực",
 )
 # Lower-case words that end a title even though they are in the list above:
 # they start the verb phrase after it ("đồng chủ trì", "dự").
@@ -249,14 +259,16 @@ def expand_abbreviations(text: str) -> str:
 
 # Names of bodies capitalise only the first syllable of each word ("Ban
 # Tuyên giáo", "Sở Nông nghiệp và Môi trường"); these words keep their
-# lower-case syllables inside a title.
+# lower-case syllables inside a title. "Chính sách, chiến lược" is one
+# word here: the comma is inside the name "Ban Chính sách, chiến lược
+# Trung ương" (since 2025).
 BODY_WORDS = """Tuyên giáo|Tuyên truyền|Dân vận|Nông nghiệp|Môi trường|Chỉ huy|Quân sự|Nội chính|Kiểm tra|Tổ chức|
 Văn phòng|Nội vụ|Tài chính|Kế hoạch|Đầu tư|Xây dựng|Giao thông|Vận tải|Công thương|Y tế|Giáo dục|Đào tạo|Văn hóa|
 Thể thao|Du lịch|Khoa học|Công nghệ|Tư pháp|Ngoại vụ|Lao động|Thương binh|Xã hội|Tài nguyên|Thông tin|Truyền thông|
 Dân tộc|Thanh tra|Phát triển|Nông thôn|Công an|Bộ đội|Biên phòng|Hội đồng|Nhân dân|Mặt trận|Tổ quốc|Chính trị|
 Chấp hành|Thường vụ|Thường trực|Trung ương|Chính phủ|Quốc hội|Cựu chiến binh|Phụ nữ|Nông dân|Thanh niên|
-Liên đoàn|Doanh nghiệp|Cơ quan|Kinh tế|Ngân hàng|Kho bạc|Hải quan|Bảo hiểm|Chỉ đạo|Quản lý|Dự án|Tòa án|
-Chính sách|Chuyển đổi số|Kiểm sát|Thi hành án|Điện lực|Đại học|Cao đẳng|Bệnh viện|Trung tâm|Chữ thập đỏ|Khuyến học|Người cao tuổi|
+Liên đoàn|Liên hiệp|Doanh nghiệp|Cơ quan|Kinh tế|Ngân hàng|Kho bạc|Hải quan|Bảo hiểm|Chỉ đạo|Quản lý|Dự án|Tòa án|
+Chính sách, chiến lược|Chính sách|Chuyển đổi số|Kiểm sát|Thi hành án|Điện lực|Đại học|Cao đẳng|Bệnh viện|Trung tâm|Chữ thập đỏ|Khuyến học|Người cao tuổi|
 Phát thanh|Truyền hình|Hợp tác xã|Liên minh|Đặc khu|Quân khu|Tư lệnh|Cảnh sát|An ninh|Đối ngoại|Ủy ban|Đoàn thể|
 Đảng ủy|Đảng đoàn|Ban cán sự|Lãnh đạo|Thi đua|Khen thưởng|Công đoàn|Hội nông dân|Cộng sản|Hồ Chí Minh""".replace(
     "\n", ""

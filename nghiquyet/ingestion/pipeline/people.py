@@ -6,6 +6,9 @@ Forms of the genre:
 - captions "X - title phát biểu", "ông X, title".
 A name is two to five capitalised syllables; outside "đồng chí"/"ông"/"bà"
 it must start with a family name, which keeps places ("Hà Tĩnh") out.
+Words that are both given names and words of bodies or titles ("Thư",
+"Hội", "Đoàn") are refused only where their neighbours make them the
+latter ("Bí Thư", "Hội Nông dân", "Đoàn viên").
 """
 
 from __future__ import annotations
@@ -88,17 +91,54 @@ _GENERIC: Final = re.compile(
     rf"\s*(?:-|,|\()\s*(?={trie_pattern(_both_cases(TITLE_HEADS) + list(RANKS))})"
 )
 _GENERIC_GATE: Final = re.compile(trie_pattern(SURNAMES, not_after=LETTER))
-# Capitalised words that belong to bodies and titles, never to names.
+# Capitalised words that belong to bodies, titles and sentence openings,
+# never to a Vietnamese name.
 _NOT_NAME: Final = frozenset(
-    "Tỉnh Huyện Xã Phường Đảng Ban Hội Ủy Uỷ Sở Bộ Cục Nhà Nước Chính Mặt Trận Đoàn Thường Vụ Khối Chủ Tịch Bí "
-    "Thư Phó Giám Đốc Trưởng Viên Thành Quận Ương Hội Nghị Kỳ Họp Lễ Bằng Khen Cờ Nghị Quyết "
-    "Chỉ Kết Luận Kế Hoạch Chương Trình Quyết Định Sáng Chiều Tối Ngày Tháng Theo Tại Trong Sau Khi "
-    "Các Những Với Đây Đó Này Cùng Đồng Chí Ông Bà Tổng".split()
+    "Tỉnh Huyện Xã Phường Quận Đảng Ủy Uỷ Sở Bộ Cục Nhà Nước Mặt Trận Vụ Khối Chủ Tịch Bí Phó Giám Đốc "
+    "Trưởng Ương Họp Khen Cờ Chỉ Hoạch Tối Ngày Tháng Theo Tại Trong Sau Khi Các Những Với Đây Đó Này Cùng "
+    "Ông Bà Tổng".split()
 )
-# Given names that also start a body's name or a document's kind ("Thành
-# ủy", "Thành phố", "Quyết định"): in a name ("Vũ Đức Thành", "Ma Văn
-# Quyết") unless the next word of that body or kind follows them.
-_NAME_OR_BODY: Final = {"Thành": ("ủy", "uỷ", "phố"), "Quyết": ("định",)}
+# Given names (and family names: Đoàn, Trình, Đồng) that are also words of
+# bodies, titles, document kinds and times: part of a name unless their
+# context makes them that other word. Each maps to (the words before it
+# that do: "Bí Thư", "Ủy Viên"; the words after it that do: "Thành ủy",
+# "Quyết định", "Đoàn viên"; whether a body's name or a title right after
+# it does, as for the heads of bodies: "Ban Tổ chức", "Hội Nông dân",
+# "Đoàn Thanh niên", "Ban Bí thư"). Besides, a body word or a title
+# starting with the word itself ("Chính trị", "Thường vụ", "Hội đồng",
+# "Thư ký") does. Next words are compared as written: "Đoàn Thanh Hà" is a
+# name, "Đoàn thanh niên" a body.
+_NAME_OR_BODY: Final[dict[str, tuple[frozenset[str], frozenset[str], bool]]] = {
+    word: (frozenset(before.split()), frozenset(after.split()), head)
+    for word, before, after, head in (
+        ("Thư", "Bí Tổng", "ký Ký viện", False),
+        ("Viên", "Ủy Uỷ Đảng Đoàn Hội Trị Sát", "chức", False),
+        ("Thành", "", "ủy uỷ Ủy Uỷ phố Phố đoàn viên", False),
+        ("Quyết", "Nghị", "định Định", False),
+        ("Định", "Quyết Nghị Quy", "", False),
+        ("Nghị", "Hội Kiến Đề", "quyết Quyết định Định", False),
+        ("Kết", "", "luận Luận quả Quả", False),
+        ("Luận", "Kết", "", False),
+        ("Chương", "", "trình Trình", False),
+        ("Trình", "Chương", "", False),
+        ("Kế", "", "hoạch Hoạch toán Toán", False),
+        ("Bằng", "", "khen Khen", False),
+        ("Kỳ", "", "họp Họp", False),
+        ("Lễ", "", "Trao Kỷ Khai Bế Công Ra Đón Tuyên Dâng Mít", False),
+        ("Sáng", "", "nay mai qua hôm ngày sớm", False),
+        ("Chiều", "", "nay mai qua hôm ngày", False),
+        ("Đồng", "Hội", "chí Chí bào", False),
+        ("Chí", "Đồng", "", False),
+        ("Chính", "", "Trị Phủ Sách", False),
+        ("Thường", "", "Vụ Trực", False),
+        ("Hội", "", "nghị Nghị viên thảo thi diễn", True),
+        ("Ban", "", "chấp thường chỉ tổ tuyên quản bí dân kinh nội kiểm đại cán", True),
+        ("Đoàn", "", "viên thanh đại công kiểm giám chủ khối luật ĐBQH TNCS", True),
+    )
+}
+# The words ``_not_in_name`` has to look at: every other word is a name's.
+_MAYBE_NOT_NAME: Final = _NOT_NAME | frozenset(_NAME_OR_BODY)
+_NEXT_WORD: Final = re.compile(rf" ([{LETTER}]+)")
 _ORG_LEVEL_NEEDS_PLACE: Final = frozenset(
     {
         "xã",
@@ -175,11 +215,43 @@ def _name_key(name: str) -> str:
     return " ".join(new_tone_style(unicodedata.normalize("NFC", name)).casefold().split())
 
 
-def _is_name(words: list[str], *, anchored: bool) -> bool:
+def _not_in_name(text: str, words: list[str], starts: list[int], i: int) -> bool:
+    """Whether ``words[i]`` (starting at ``starts[i]`` in ``text``) is, here,
+    a word of a body, a title or a document's kind rather than of a name."""
+    word = words[i]
+    if word in _NOT_NAME:
+        return True
+    ctx = _NAME_OR_BODY.get(word)
+    if ctx is None:
+        return False
+    before, after, head = ctx
+    if i and words[i - 1] in before:
+        return True
+    start = starts[i]
+    end = start + len(word)
+    nxt = _NEXT_WORD.match(text, end)
+    if nxt is not None:
+        if nxt.group(1) in after:
+            return True
+        if head:
+            at = nxt.start(1)
+            first = nxt.group(1)
+            if (first in _BODY_FIRST_WORDS and _BODY_WORD.match(text, at)) or (
+                first in _HEAD_FIRST_WORDS and _HEAD.match(text, at)
+            ):
+                return True
+    if word in _BODY_FIRST_WORDS:
+        body = _BODY_WORD.match(text, start)
+        if body is not None and body.end() > end:
+            return True
+    return word in _HEAD_FIRST_WORDS and _HEAD.match(text, start) is not None
+
+
+def _is_name(text: str, words: list[str], starts: list[int], *, anchored: bool) -> bool:
     if not 2 <= len(words) <= 5:
         return False
     for i, w in enumerate(words):
-        if (w in _NOT_NAME and not (i and w in _NAME_OR_BODY)) or not _is_cap_word(w):
+        if not _is_cap_word(w) or (w in _MAYBE_NOT_NAME and _not_in_name(text, words, starts, i)):
             return False
     if " ".join(words) in province_names():
         return False
@@ -328,22 +400,21 @@ class _Parser:
             return None
         words = m.group().split()
         # Stop the name where a title starts ("Nguyễn Văn A Bí thư…"). The
-        # run's words are joined by single spaces: word i starts at ``at``.
-        at = m.start()
+        # run's words are joined by single spaces.
+        starts = [m.start()]
         for i in range(1, len(words)):
-            at += len(words[i - 1]) + 1
+            at = starts[-1] + len(words[i - 1]) + 1
             if words[i] in _HEAD_FIRST_WORDS and _HEAD.match(self.text, at):
                 words = words[:i]
                 break
-        while len(words) > 2 and words[-1] in _NOT_NAME:
-            follow = _NAME_OR_BODY.get(words[-1])
-            if follow is not None:
-                end = m.start() + len(" ".join(words))
-                after = self.text[end : end + 6].split()
-                if not after or after[0] not in follow:
-                    break
-            words.pop()
-        if not _is_name(words, anchored=anchored):
+            starts.append(at)
+        # End the name before the words of a body, a title or a document
+        # glued on after it ("Lê Văn Nam Ban Tổ chức", "… Bí Thư").
+        for i in range(2, len(words)):
+            if words[i] in _MAYBE_NOT_NAME and _not_in_name(self.text, words, starts, i):
+                del words[i:], starts[i:]
+                break
+        if not _is_name(self.text, words, starts, anchored=anchored):
             return None
         name = " ".join(words)
         return name, m.start(), m.start() + len(name)
@@ -432,7 +503,7 @@ class _Parser:
         for k in (3, 4, 2):
             if len(words) - k >= min_place and len(words) >= k and words[-k] in SURNAMES:
                 cand = words[-k:]
-                if _is_name(cand, anchored=False):
+                if _is_name(self.text, cand, [t[1] for t in tail[-k:]], anchored=False):
                     s, e = tail[-k][1], tail[-1][2]
                     return k, " ".join(cand), s, e
         return None

@@ -256,6 +256,65 @@ def test_thanh_ends_a_name_unless_a_city_or_its_committee_follows():
     }
 
 
+def test_given_names_that_are_also_title_or_body_words_stay_in_the_name():
+    # "Thư", "Hội", "Viên", "Định", "Sáng", "Thường", "Chính" are given
+    # names; "Đoàn", "Trình", "Đồng" family names.
+    assert _people("Đồng chí Nguyễn Anh Thư, Phó Chủ tịch UBND tỉnh dự.") == {
+        "Nguyễn Anh Thư": ["Phó Chủ tịch UBND tỉnh"]
+    }
+    assert _people("Phó Chủ tịch UBND tỉnh Trần Thị Thư kiểm tra.") == {
+        "Trần Thị Thư": ["Phó Chủ tịch UBND tỉnh"]
+    }
+    assert _people("Đoàn Văn Hội - Bí thư Đảng ủy xã phát biểu.") == {"Đoàn Văn Hội": ["Bí thư Đảng ủy xã"]}
+    assert _people("Chủ tịch Hội Nông dân tỉnh Lê Thị Hội phát biểu.") == {
+        "Lê Thị Hội": ["Chủ tịch Hội Nông dân tỉnh"]
+    }
+    assert _people("Chánh Văn phòng Tỉnh ủy Phạm Minh Viên báo cáo.") == {
+        "Phạm Minh Viên": ["Chánh Văn phòng Tỉnh ủy"]
+    }
+    assert _people("Lê Văn Thành - Phó Bí thư Tỉnh ủy phát biểu.") == {"Lê Văn Thành": ["Phó Bí thư Tỉnh ủy"]}
+    text = (
+        "Dự có các đồng chí: Nguyễn Văn Định - Giám đốc Sở Tài chính; Lê Thị Sáng, Phó Giám đốc Sở Y tế; "
+        "Trình Văn Bảo, Bí thư Huyện ủy; Đồng Văn Hùng, Chủ tịch UBND huyện và Hà Thị Thường, Trưởng phòng."
+    )
+    assert _people(text) == {
+        "Nguyễn Văn Định": ["Giám đốc Sở Tài chính"],
+        "Lê Thị Sáng": ["Phó Giám đốc Sở Y tế"],
+        "Trình Văn Bảo": ["Bí thư Huyện ủy"],
+        "Đồng Văn Hùng": ["Chủ tịch UBND huyện"],
+        "Hà Thị Thường": ["Trưởng phòng"],
+    }
+    assert _people("Bí thư Đoàn Thanh niên tỉnh Đoàn Thanh Hà phát biểu.") == {
+        "Đoàn Thanh Hà": ["Bí thư Đoàn Thanh niên tỉnh"]
+    }
+
+
+def test_a_list_of_comrades_whose_given_names_are_body_words():
+    text = (
+        "Thường trực Tỉnh ủy gồm các đồng chí Hồ Văn Thường, Nguyễn Văn Kết và Trần Hữu Nghị. "
+        "Đồng chí Lê Minh Chính, Phó Thủ tướng Chính phủ dự."
+    )
+    assert _people(text) == {
+        "Hồ Văn Thường": [],
+        "Nguyễn Văn Kết": [],
+        "Trần Hữu Nghị": [],
+        "Lê Minh Chính": ["Phó Thủ tướng Chính phủ"],
+    }
+
+
+def test_a_title_or_body_after_a_name_is_not_part_of_it():
+    assert _people("Đồng chí Nguyễn Văn An Bí thư Tỉnh ủy dự.") == {"Nguyễn Văn An": []}
+    assert _people("Đồng chí Nguyễn Văn An Bí Thư Tỉnh Ủy dự.") == {"Nguyễn Văn An": []}
+    assert _people("Đồng chí Lê Văn Nam Ban Tổ chức Tỉnh ủy dự.") == {"Lê Văn Nam": []}
+    assert _people("Đồng chí Lê Văn Nam Hội Nông dân tỉnh dự.") == {"Lê Văn Nam": []}
+    assert _people("Đồng chí Lê Văn Hải Đoàn Thanh niên dự.") == {"Lê Văn Hải": []}
+    assert _people("Đồng chí Lê Văn Hùng Quyết Định khen thưởng.") == {"Lê Văn Hùng": []}
+    # The same words where they are the body or the title: no person.
+    assert _people("Các đồng chí Ban Thường vụ Tỉnh ủy dự.") == {}
+    assert _people("Các đồng chí Hội Nghị Ban Chấp hành dự.") == {}
+    assert _people("Đồng chí Phạm Đồng Chí dự.") == {}
+
+
 def test_a_member_of_a_committee_is_a_title():
     assert _people("Đồng chí Nông Thị Hạnh, Tỉnh ủy viên, Phó Chủ tịch HĐND tỉnh dự.") == {
         "Nông Thị Hạnh": ["Tỉnh ủy viên", "Phó Chủ tịch HĐND tỉnh"]
@@ -269,7 +328,43 @@ def test_titles_run_over_policy_bodies_and_national_programme_committees():
     )
     assert _people(text) == {
         "Đỗ Minh Khang": ["Trưởng Ban Chỉ đạo các chương trình mục tiêu quốc gia tỉnh"],
-        "Lê Văn Tuấn": ["Phó Trưởng Ban Chính sách"],
+        "Lê Văn Tuấn": ["Phó Trưởng Ban Chính sách, chiến lược Trung ương"],
+    }
+
+
+def test_a_title_runs_over_the_women_s_union():
+    assert _people("Chủ tịch Hội Liên hiệp Phụ nữ tỉnh Lê Thị Hội phát biểu.") == {
+        "Lê Thị Hội": ["Chủ tịch Hội Liên hiệp Phụ nữ tỉnh"]
+    }
+
+
+def test_titles_over_bodies_with_commas_in_their_names_come_out_whole():
+    policy = "Trưởng Ban Chính sách, chiến lược Trung ương"
+    science = "Trưởng Ban Chỉ đạo về phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số tỉnh"
+    assert _people(f"{policy} Phan Văn Hòa làm việc với tỉnh.") == {"Phan Văn Hòa": [policy]}
+    assert _people(f"Đồng chí Phan Văn Hòa, Ủy viên Bộ Chính trị, {policy} phát biểu.") == {
+        "Phan Văn Hòa": ["Ủy viên Bộ Chính trị", policy]
+    }
+    # The comma after the body still separates the next person or title.
+    assert _people(f"Dự có đồng chí Phan Văn Hòa, {policy}, và đồng chí Lê Thị Thư, Bí thư Tỉnh ủy.") == {
+        "Phan Văn Hòa": [policy],
+        "Lê Thị Thư": ["Bí thư Tỉnh ủy"],
+    }
+    assert _people(f"Đồng chí Trần Quốc Bảo, Bí thư Tỉnh ủy, {science}, chủ trì hội nghị.") == {
+        "Trần Quốc Bảo": ["Bí thư Tỉnh ủy", science]
+    }
+    assert _people(f"{science} Trần Quốc Bảo kết luận.") == {"Trần Quốc Bảo": [science]}
+    central = "Phó Trưởng Ban Chỉ đạo Trung ương về phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số"
+    assert _people(f"Đồng chí Lê Văn Khải - {central}, Phó Thủ tướng Chính phủ dự.") == {
+        "Lê Văn Khải": [central, "Phó Thủ tướng Chính phủ"]
+    }
+    assert _people(
+        "Đồng chí Đinh Thị Lan, Phó Trưởng Ban Chỉ đạo phòng, chống tham nhũng, lãng phí, tiêu cực tỉnh, "
+        "phát biểu."
+    ) == {"Đinh Thị Lan": ["Phó Trưởng Ban Chỉ đạo phòng, chống tham nhũng, lãng phí, tiêu cực tỉnh"]}
+    # A comma followed by anything else still ends the title.
+    assert _people("Đồng chí Đinh Thị Lan, Trưởng Ban Chỉ đạo tỉnh, chủ trì.") == {
+        "Đinh Thị Lan": ["Trưởng Ban Chỉ đạo tỉnh"]
     }
 
 
