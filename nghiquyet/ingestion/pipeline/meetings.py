@@ -40,6 +40,8 @@ KINDS = {
     "họp": "cuoc_hop",
     "làm việc": "lam_viec",
 }
+# The kind words longest first, for taking them off the front of a title.
+_KIND_WORDS: Final = tuple(sorted(KINDS, key=len, reverse=True))
 _MEETING: Final = re.compile(
     rf"(?=[HhKkĐđCcPpTtBbLl])(?<![{LETTER}])(?P<kind>[Hh]ội nghị|[Kk]ỳ họp|[Đđ]ại hội|[Cc]uộc họp|[Pp]hiên họp|[Hh]ội thảo|[Tt]ọa đàm|"
     rf"[Bb]uổi làm việc|Lễ (?=công bố|trao|kỷ niệm|ra mắt|khai mạc|bế mạc|phát động|mít tinh|tổng kết|đón)|"
@@ -179,6 +181,47 @@ def _title(kind_text: str, rest: str) -> str:
     return " ".join((kind_text + body).split())
 
 
+# Words after the kind that only point back at a meeting already named
+# ("hội nghị lần này", "buổi làm việc nói trên").
+_BACK_REFERENCES: Final = frozenset({"", "này", "lần này", "nói trên", "trên", "hôm nay"})
+
+
+def _descriptor(m: Meeting) -> str:
+    """What a meeting's title says beyond its kind word, folded for comparison."""
+    low = " ".join(m.title.lower().split())
+    for word in _KIND_WORDS:
+        if low.startswith(word):
+            return low[len(word) :].strip()
+    return low
+
+
+def _compatible_titles(a: Meeting, b: Meeting) -> bool:
+    """Titles that can name one meeting: one only points back ("Hội nghị",
+    "hội nghị lần này"), or one starts with the other."""
+    da, db = _descriptor(a), _descriptor(b)
+    if da in _BACK_REFERENCES or db in _BACK_REFERENCES:
+        return True
+    return da.startswith(db) or db.startswith(da)
+
+
+def _same_meeting(c: Meeting, merged: list[Meeting]) -> Meeting | None:
+    """The meeting of ``merged`` that ``c`` reports on again, if any.
+
+    Only a meeting of the same kind whose title is compatible and whose
+    date is the same or unknown on one side: an undated conference is not
+    the working session dated in another sentence. When several fit, the
+    latest found is the one a back reference points at.
+    """
+    for m in reversed(merged):
+        if m.kind != c.kind:
+            continue
+        if c.date is not None and m.date is not None and c.date != m.date:
+            continue
+        if _compatible_titles(c, m):
+            return m
+    return None
+
+
 def find_meetings(
     text: str,
     dates: list[DateMention],
@@ -284,11 +327,7 @@ def find_meetings(
             extra_chairs += names_between(s, c_start)
     merged: list[Meeting] = []
     for c in candidates:
-        same = None
-        for m in merged:
-            if c.date is None or m.date is None or c.date == m.date:
-                same = m
-                break
+        same = _same_meeting(c, merged)
         if same is None:
             merged.append(c)
             continue

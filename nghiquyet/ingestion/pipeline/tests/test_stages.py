@@ -345,6 +345,32 @@ def test_plans_and_bare_mentions_are_not_meetings():
     assert extract(text)["meetings"] == []
 
 
+def test_an_undated_meeting_keeps_apart_from_a_dated_one_described_otherwise():
+    text = (
+        "Hội nghị quán triệt Nghị quyết được tổ chức trực tuyến với 56 điểm cầu. "
+        "Ngày 12/9/2024, Ban Thường vụ Tỉnh ủy có buổi làm việc với Huyện ủy Cẩm Xuyên. "
+        "Sáng 15/10/2024, Ban Thường vụ Huyện ủy tổ chức hội nghị sơ kết Chỉ thị số 05-CT/TU. "
+        "Hội nghị tổng kết công tác dân vận được tổ chức trực tuyến."
+    )
+    got = [(m["kind"], m["title"], m["date"], m["online"]) for m in extract(text)["meetings"]]
+    assert got == [
+        ("hoi_nghi", "Hội nghị quán triệt Nghị quyết", None, True),
+        ("lam_viec", "buổi làm việc", "2024-09-12", None),
+        ("hoi_nghi", "hội nghị sơ kết Chỉ thị số 05-CT/TU", "2024-10-15", None),
+        ("hoi_nghi", "Hội nghị tổng kết công tác dân vận", None, True),
+    ]
+
+
+def test_a_meeting_named_again_is_one_meeting():
+    text = (
+        "Sáng 15/10/2024, Ban Thường vụ Huyện ủy tổ chức hội nghị sơ kết Chỉ thị số 05-CT/TU. "
+        "Hội nghị lần này được tổ chức trực tuyến với 18 điểm cầu. "
+        "Chiều 15/10/2024, hội nghị sơ kết Chỉ thị số 05-CT/TU đã bế mạc."
+    )
+    (meeting,) = extract(text)["meetings"]
+    assert (meeting["date"], meeting["online"], meeting["bridge_points"]) == ("2024-10-15", True, 18)
+
+
 # -- places and organisations -------------------------------------------------------
 
 from nghiquyet.ingestion.pipeline.places import find_organisations, find_places, province_names  # noqa: E402
