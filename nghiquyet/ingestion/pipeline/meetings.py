@@ -76,12 +76,22 @@ def trigger_words() -> dict[str, list[str]]:
 _MEETING_NOUN: Final = re.compile(r"[Hh]ội nghị|[Kk]ỳ họp|[Đđ]ại hội|[Cc]uộc họp|[Pp]hiên họp|[Hh]ội thảo")
 
 
-# A sentence ends at ".", "!", "?" or a newline (each looked for with str.find).
+# A sentence ends at ".", "!", "?" or a newline (each looked for with str.find),
+# but not at the "." between digits that Vietnamese writes between
+# thousands ("1.246 điểm cầu").
+def _number_dot(text: str, k: int) -> bool:
+    """Whether the "." at ``k`` stands between two digits."""
+    return 0 < k < len(text) - 1 and "0" <= text[k - 1] <= "9" and "0" <= text[k + 1] <= "9"
+
+
 def _sentence_start(text: str, pos: int) -> int:
     """Start of the sentence holding ``pos`` (looking back at most 2,000 characters)."""
     lo = max(0, pos - 2000)
+    dot = text.rfind(".", lo, pos)
+    while dot != -1 and _number_dot(text, dot):
+        dot = text.rfind(".", lo, dot)
     k = max(
-        text.rfind(".", lo, pos),
+        dot,
         text.rfind("!", lo, pos),
         text.rfind("?", lo, pos),
         text.rfind("\n", lo, pos),
@@ -92,9 +102,12 @@ def _sentence_start(text: str, pos: int) -> int:
 def _sentence_end(text: str, pos: int) -> int:
     """End of the sentence holding ``pos`` (looking ahead at most 2,000 characters)."""
     hi = min(len(text), pos + 2000)
+    dot = text.find(".", pos, hi)
+    while dot != -1 and _number_dot(text, dot):
+        dot = text.find(".", dot + 1, hi)
     best = hi
     for k in (
-        text.find(".", pos, hi),
+        dot,
         text.find("!", pos, hi),
         text.find("?", pos, hi),
         text.find("\n", pos, hi),
@@ -118,7 +131,13 @@ _PLAN_WORDS = (
     "tiến tới",
 )
 _ORGANISER_VERBS = (" tổ chức", " họp", " khai mạc")
-_BRIDGES: Final = re.compile(r"([0-9]{1,4})\s+điểm cầu")
+# A count of bridge points, in Vietnamese digits ("21", "1.246"), not the
+# tail of a longer number.
+_BRIDGES: Final = re.compile(r"(?<![0-9])(?<![0-9][.,])([0-9]{1,3}(?:\.[0-9]{3})+|[0-9]{1,6})\s+điểm cầu")
+# Before a count: it is the total ("tổng số 236 điểm cầu"); right after
+# the first count: what follows breaks it down ("236 điểm cầu, gồm …").
+_BRIDGE_TOTAL: Final = re.compile(r"tổng(?: số| cộng)?(?: là| có| gồm)?\s*$", re.IGNORECASE)
+_BRIDGE_PARTS: Final = re.compile(r"^[^0-9]{0,40}?(?:gồm|trong đó|:)", re.IGNORECASE)
 _PLAN: Final = re.compile(
     r"dự kiến|sẽ (?:tổ chức|diễn ra|họp)|kế hoạch tổ chức|chuẩn bị tổ chức|tiến tới", re.IGNORECASE
 )
@@ -137,7 +156,7 @@ _CHAIR: Final = re.compile(r"(?:đồng )?chủ trì", re.IGNORECASE)
 # nhiệm kỳ", "lần thứ 21") and stops at the verb.
 _TITLE_STOP: Final = re.compile(
     r"\s(?:được|đã|vào|tại|với|nhằm|để|do|diễn ra|tổ chức|có|đánh giá|thảo luận|nhấn mạnh|cho|khai mạc|bế mạc|"
-    r"sẽ|và|khi|trong khi|gồm|theo|của các|từ|đến)(?=\s|$)|[,(]"
+    r"sẽ|và|khi|trong khi|gồm|theo|của các|từ|đến|kết nối|thu hút|tiến hành|thông qua|biểu quyết)(?=\s|$)|[,(]"
 )
 
 
@@ -173,6 +192,29 @@ class Meeting:
     start: int
     end: int
     chairs: list[str] = field(default_factory=list)
+
+
+def _bridge_points(sentence: str) -> int | None:
+    """The number of bridge points a sentence gives.
+
+    One count is the answer. Several are either a total and its parts or
+    parts of the whole: the count marked as the total ("tổng số 236 điểm
+    cầu"), else a first count that the next ones break down ("236 điểm cầu,
+    gồm 13 điểm cầu cấp huyện và 222 điểm cầu cấp xã") or add up to, else
+    the sum ("13 điểm cầu cấp huyện và 222 điểm cầu cấp xã" is 235). A host
+    point given without a number ("điểm cầu chính tại Tỉnh ủy") is not
+    added: the figure is the one readers quote, the points connected.
+    """
+    counts = [(int(m.group(1).replace(".", "")), m.start(), m.end()) for m in _BRIDGES.finditer(sentence)]
+    if len(counts) < 2:
+        return counts[0][0] if counts else None
+    for value, start, _ in counts:
+        if _BRIDGE_TOTAL.search(sentence, max(0, start - 20), start):
+            return value
+    first, rest = counts[0][0], [c[0] for c in counts[1:]]
+    if first == sum(rest) or _BRIDGE_PARTS.search(sentence[counts[0][2] : counts[1][1]]):
+        return first
+    return first + sum(rest)
 
 
 def _title(kind_text: str, rest: str) -> str:
@@ -291,7 +333,7 @@ def find_meetings(
         if in_sentence:
             d = in_sentence[0]
             date = d.iso(year_for(d, default_year, published))
-        bridges = _BRIDGES.search(sentence) if "điểm cầu" in sentence else None
+        bridges = _bridge_points(sentence) if "điểm cầu" in sentence else None
         # Every organiser phrase ends on one of these verbs.
         org = _ORGANISER.search(sentence) if has_any(sentence, _ORGANISER_VERBS) else None
         chairs = []
@@ -310,7 +352,7 @@ def find_meetings(
                 title,
                 date,
                 True if online else None,
-                int(bridges.group(1)) if bridges else None,
+                bridges,
                 org.group("org") if org else None,
                 s + hit.start(),
                 e,

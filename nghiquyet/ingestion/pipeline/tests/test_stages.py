@@ -371,6 +371,31 @@ def test_a_meeting_named_again_is_one_meeting():
     assert (meeting["date"], meeting["online"], meeting["bridge_points"]) == ("2024-10-15", True, 18)
 
 
+def _bridges(sentence: str) -> int | None:
+    (meeting,) = extract("Sáng 10/3/2025, Tỉnh ủy tổ chức Hội nghị quán triệt Nghị quyết. " + sentence)[
+        "meetings"
+    ]
+    return meeting["bridge_points"]
+
+
+def test_bridge_points_are_read_in_vietnamese_digits():
+    assert _bridges("Hội nghị được kết nối trực tuyến tới 1.246 điểm cầu.") == 1246
+    assert _bridges("Hội nghị được tổ chức trực tuyến với 1.246 điểm cầu, thu hút 58.300 lượt người.") == 1246
+    assert _bridges("Hội nghị được truyền hình trực tuyến tại 1.246 điểm cầu cơ sở.") == 1246
+    assert _bridges("Hội nghị được tổ chức trực tuyến với 21 điểm cầu.") == 21
+
+
+def test_bridge_points_given_by_level_add_up_unless_a_total_is_stated():
+    # The points the text numbers; the host point given without a number is not added.
+    assert _bridges("Hội nghị được tổ chức tại điểm cầu chính Tỉnh ủy và 124 điểm cầu cấp xã.") == 124
+    assert _bridges("Hội nghị kết nối trực tuyến 13 điểm cầu cấp huyện và 222 điểm cầu cấp xã.") == 235
+    assert _bridges("Hội nghị kết nối 236 điểm cầu, gồm 13 điểm cầu cấp huyện và 222 điểm cầu cấp xã.") == 236
+    assert (
+        _bridges("Hội nghị kết nối 13 điểm cầu cấp huyện, 222 điểm cầu cấp xã, tổng số 236 điểm cầu.") == 236
+    )
+    assert _bridges("Hội nghị kết nối 235 điểm cầu: 13 điểm cầu cấp huyện, 222 điểm cầu cấp xã.") == 235
+
+
 # -- places and organisations -------------------------------------------------------
 
 from nghiquyet.ingestion.pipeline.places import find_organisations, find_places, province_names  # noqa: E402
