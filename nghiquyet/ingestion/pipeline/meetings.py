@@ -4,7 +4,10 @@ A meeting is reported when the text pins it down: a sentence naming a
 meeting together with a day ("Sáng 30/6, … tổ chức Hội nghị …") or saying
 it was held online ("Hội nghị được tổ chức trực tuyến với 21 điểm cầu").
 Bare mentions ("kết luận hội nghị") and plans ("dự kiến tổ chức hội
-nghị") are not meetings of their own.
+nghị") are not meetings of their own. The verb "làm việc với" reports a
+working session only when a body, a delegation or a leader holds it with a
+body ("Thường trực Tỉnh ủy làm việc với Huyện ủy …"); a delegation whose
+head is named ("do đồng chí X … làm trưởng đoàn") pins it down without a day.
 """
 
 from __future__ import annotations
@@ -19,7 +22,6 @@ from nghiquyet.ingestion.pipeline.dates import DateMention, year_for
 from nghiquyet.ingestion.pipeline.lexicon import LETTER, TITLE_LOWER_WORDS, UPPER
 from nghiquyet.ingestion.pipeline.people import Mention
 from nghiquyet.ingestion.pipeline.scan import (
-    gated_finditer,
     has_any,
     has_odd_case,
     trie_pattern,
@@ -126,6 +128,7 @@ _PLAN_WORDS = (
     "sẽ tổ chức",
     "sẽ diễn ra",
     "sẽ họp",
+    "sẽ làm việc",
     "kế hoạch tổ chức",
     "chuẩn bị tổ chức",
     "tiến tới",
@@ -139,7 +142,7 @@ _BRIDGES: Final = re.compile(r"(?<![0-9])(?<![0-9][.,])([0-9]{1,3}(?:\.[0-9]{3})
 _BRIDGE_TOTAL: Final = re.compile(r"tổng(?: số| cộng)?(?: là| có| gồm)?\s*$", re.IGNORECASE)
 _BRIDGE_PARTS: Final = re.compile(r"^[^0-9]{0,40}?(?:gồm|trong đó|:)", re.IGNORECASE)
 _PLAN: Final = re.compile(
-    r"dự kiến|sẽ (?:tổ chức|diễn ra|họp)|kế hoạch tổ chức|chuẩn bị tổ chức|tiến tới", re.IGNORECASE
+    r"dự kiến|sẽ (?:tổ chức|diễn ra|họp|làm việc)|kế hoạch tổ chức|chuẩn bị tổ chức|tiến tới", re.IGNORECASE
 )
 # A trie finds what the longest-first alternation finds (the words are plain letters).
 _BODY_LOWER = trie_pattern(sorted(TITLE_LOWER_WORDS - {"và", "các", "dự", "cho"}, key=len, reverse=True))
@@ -158,6 +161,153 @@ _TITLE_STOP: Final = re.compile(
     r"\s(?:được|đã|vào|tại|với|nhằm|để|do|diễn ra|tổ chức|có|đánh giá|thảo luận|nhấn mạnh|cho|khai mạc|bế mạc|"
     r"sẽ|và|khi|trong khi|gồm|theo|của các|từ|đến|kết nối|thu hút|tiến hành|thông qua|biểu quyết)(?=\s|$)|[,(]"
 )
+
+
+# Working sessions. "làm việc với" is a meeting only when a body, a
+# delegation or a person with a position holds it with a body or its
+# leaders ("Thường trực Tỉnh ủy làm việc với Huyện ủy Y", "Đoàn công tác
+# … do đồng chí X … làm trưởng đoàn đã làm việc với …"), not in "môi
+# trường làm việc" or "cơ quan điều tra đã làm việc với các đối tượng".
+# Words that can stand between the one who holds it and the verb.
+_SESSION_AUX: Final = (
+    " trực tiếp",
+    " tiếp tục",
+    " đã",
+    " đang",
+    " vừa",
+    " có",
+    " đến",
+    " về",
+    " tới",
+    " xuống",
+    " cùng",
+    " lại",
+)
+_BODY_PHRASE = rf"[{UPPER}][{LETTER}]*(?: (?:[{UPPER}][{LETTER}]*|(?:{_BODY_LOWER})(?![{LETTER}]))){{0,10}}"
+# A delegation: its words, then whose it is ("của Ban Thường vụ Tỉnh ủy").
+_TEAM: Final = re.compile(
+    r"(?<![Tt]rưởng )(?<![Pp]hó )[Đđ]oàn (?:công tác|kiểm tra|giám sát|khảo sát)(?: số [0-9]+)?"
+)
+_TEAM_BODY: Final = re.compile(
+    rf" (?P<of>của )?(?P<body>[{UPPER}][^.;:!?\n]{{0,80}}?),?(?= do | đã | đang | vừa | có | đến | về | làm việc|$)"
+)
+# The head of the delegation: "do đồng chí X, … làm trưởng đoàn" / "dẫn đầu".
+_TEAM_HEAD: Final = re.compile(r"(?:làm|là) [Tt]rưởng [Đđ]oàn|dẫn đầu")
+_TEAM_HEAD_WORDS: Final = ("trưởng đoàn", "dẫn đầu")
+# Words a body's name starts with, when no "của" says the delegation is its.
+_BODY_HEADS: Final = (
+    "Ban ",
+    "Thường trực",
+    "Ủy ban",
+    "Uỷ ban",
+    "UBND",
+    "HĐND",
+    "Hội đồng",
+    "Đảng ủy",
+    "Đảng uỷ",
+    "Đảng đoàn",
+    "Tỉnh ủy",
+    "Tỉnh uỷ",
+    "Thành ủy",
+    "Thành uỷ",
+    "Huyện ủy",
+    "Huyện uỷ",
+    "Bộ ",
+    "Sở ",
+    "Văn phòng",
+    "Mặt trận",
+    "Quốc hội",
+)
+# Positions that begin a subject which is a person, not a body.
+_PERSON_HEADS: Final = (
+    "Bí thư",
+    "Phó ",
+    "Chủ tịch",
+    "Thủ tướng",
+    "Tổng Bí thư",
+    "Bộ trưởng",
+    "Thứ trưởng",
+    "Giám đốc",
+    "Trưởng ",
+    "Chủ nhiệm",
+)
+_SUBJECT_BODY: Final = re.compile(rf"(?<![{LETTER}])(?P<org>{_BODY_PHRASE})(?: \([^()]{{1,40}}\))?$")
+# Whom the session is with: a body, a delegation, leaders, a place.
+_COUNTERPART: Final = re.compile(
+    rf" với (?P<cp>(?:(?:các|những) )?(?:đoàn|lãnh đạo|tập thể|[{UPPER}][{LETTER}]*|(?:{_BODY_LOWER})(?![{LETTER}]))"
+    rf"(?: (?:[{UPPER}][{LETTER}]*|(?:{_BODY_LOWER})(?![{LETTER}]))){{0,10}})"
+)
+
+
+@dataclass
+class _Session:
+    """Who holds a working session, as a sentence tells it."""
+
+    title: str
+    with_whom: str
+    organiser: str | None
+    chairs: list[str]
+    headed: bool  # a delegation whose head is named
+
+
+def _session(sentence: str, start: int, end: int, people: list[tuple[str, int, int]]) -> _Session | None:
+    """The working session reported by "làm việc" at ``sentence[start:end]``,
+    or None when no body, delegation or person holds it with a body.
+
+    ``people`` are the people mentioned in the sentence: name, start of the
+    name and end of the name with its positions, as offsets in ``sentence``.
+    """
+    cp = _COUNTERPART.match(sentence, end)
+    if cp is None:
+        return None
+    with_whom = " ".join(cp.group("cp").split())
+    # Where the one who holds it ends: before the auxiliaries.
+    stop = len(sentence[:start].rstrip(" ,"))
+    found = True
+    while found:
+        found = False
+        for aux in _SESSION_AUX:
+            if sentence.endswith(aux, 0, stop):
+                stop = len(sentence[: stop - len(aux)].rstrip(" ,"))
+                found = True
+    team = None
+    for t in _TEAM.finditer(sentence, 0, stop):
+        if not sentence[: t.start()].rstrip().lower().endswith(("các", "những")):
+            team = t
+            break
+    if team is not None:
+        organiser = None
+        holder = team.group()
+        tb = _TEAM_BODY.match(sentence, team.end(), stop)
+        if tb is not None and (tb.group("of") or tb.group("body").startswith(_BODY_HEADS)):
+            organiser = tb.group("body").rstrip(", ")
+            holder = f"{holder} {organiser}"
+        chairs: list[str] = []
+        head = _TEAM_HEAD.search(sentence, team.end(), stop)
+        if head is not None:
+            by = sentence.find(" do ", team.end(), head.start())
+            if by != -1:
+                chairs = [name for name, at, _ in people if by < at < head.start()][:1]
+        return _Session(
+            f"buổi làm việc của {holder} với {with_whom}", with_whom, organiser, chairs, bool(chairs)
+        )
+    # A person: the name and position end where the verb's auxiliaries
+    # begin, or the clause names a position ("Phó Thủ tướng Chính phủ").
+    for name, _, until in people:
+        if stop - 1 <= until <= stop:
+            return _Session(f"buổi làm việc với {with_whom}", with_whom, None, [name], False)
+    clause_start = sentence.rfind(",", 0, stop) + 1
+    clause = sentence[clause_start:stop].lstrip()
+    if clause.startswith(_PERSON_HEADS) or clause.lower().startswith("đồng chí"):
+        names = [name for name, at, _ in people if clause_start <= at < stop]
+        return _Session(f"buổi làm việc với {with_whom}", with_whom, None, names[:1], False)
+    body = _SUBJECT_BODY.search(sentence, max(0, stop - 150), stop)
+    if body is None:
+        return None
+    org = body.group("org")
+    if org.startswith(_PERSON_HEADS):
+        return _Session(f"buổi làm việc với {with_whom}", with_whom, None, [], False)
+    return _Session(f"buổi làm việc của {org} với {with_whom}", with_whom, org, [], False)
 
 
 def _chair_spans(text: str, low: str | None) -> Iterator[tuple[int, int]]:
@@ -239,11 +389,12 @@ def _descriptor(m: Meeting) -> str:
 
 def _compatible_titles(a: Meeting, b: Meeting) -> bool:
     """Titles that can name one meeting: one only points back ("Hội nghị",
-    "hội nghị lần này"), or one starts with the other."""
+    "hội nghị lần này"), or one starts or ends with the other's words ("hội
+    nghị lần thứ 21" in "Hội nghị Ban Chấp hành Đảng bộ tỉnh lần thứ 21")."""
     da, db = _descriptor(a), _descriptor(b)
     if da in _BACK_REFERENCES or db in _BACK_REFERENCES:
         return True
-    return da.startswith(db) or db.startswith(da)
+    return da.startswith(db) or db.startswith(da) or da.endswith(" " + db) or db.endswith(" " + da)
 
 
 def _same_meeting(c: Meeting, merged: list[Meeting]) -> Meeting | None:
@@ -320,27 +471,69 @@ def find_meetings(
         online = has_any(low, _ONLINE_WORDS) if low is not None else bool(_ONLINE.search(sentence))
         lo, hi = bisect.bisect_left(day_starts, s), bisect.bisect_left(day_starts, e)
         in_sentence = day_dates[lo:hi]
-        if not in_sentence and not online:
+        if not in_sentence and not online and not has_any(low or sentence.lower(), _TEAM_HEAD_WORDS):
+            # Undated and offline: only a delegation with its head named
+            # pins a session down.
             continue
         if not online and (_PLAN.search(sentence) if low is None else has_any(low, _PLAN_WORDS)):
             continue
-        hits = [
-            m for m in gated_finditer(_MEETING_GATE, _MEETING, sentence) if not excl.covers(s + m.start())
-        ]
-        hit = max(hits, key=lambda h: len(_title(h.group("kind"), h.group("rest"))))
+        people: list[tuple[str, int, int]] | None = None
+        # Each hit's title, and the session a "làm việc" hit reports. What
+        # ``gated_finditer`` finds, except that the scan goes on right after
+        # a "làm việc" that is not a session, not after the words it took.
+        choices: list[tuple[str, re.Match, _Session | None]] = []
+        pos = 0
+        while True:
+            g = _MEETING_GATE.search(sentence, pos)
+            if g is None:
+                break
+            h = _MEETING.match(sentence, g.start())
+            if h is None:
+                pos = g.start() + 1
+                continue
+            pos = h.end()
+            if excl.covers(s + h.start()):
+                continue
+            kind_text = h.group("kind")
+            title = _title(kind_text, h.group("rest"))
+            ses = None
+            if kind_text.endswith("làm việc"):
+                if people is None:
+                    lo, hi = bisect.bisect_left(mention_starts, s), bisect.bisect_left(mention_starts, e)
+                    people = [(m.name, m.start - s, m.extent[1] - s) for m in mentions[lo:hi]]
+                ses = _session(sentence, h.start("kind"), h.end("kind"), people)
+                if kind_text == "làm việc":
+                    if ses is None:
+                        pos = h.end("kind")
+                        continue  # the verb, not a session
+                    title = ses.title
+                elif ses is not None and title.lower() == "buổi làm việc":
+                    title = f"{title} với {ses.with_whom}"
+            choices.append((title, h, ses))
+        if not choices:
+            continue
+        title, hit, ses = max(choices, key=lambda c: len(c[0]))
+        if not in_sentence and not online and (ses is None or not ses.headed):
+            continue
         kind = KINDS.get(hit.group("kind").lower().rstrip(), "hoi_nghi")
         date = None
         if in_sentence:
+            # A day with its cue ("Chiều 11/9", "ngày 12/9/2024") before a
+            # bare one (a page's time stamp run into the sentence).
             d = in_sentence[0]
+            if not d.cue:
+                d = next((x for x in in_sentence if x.cue), d)
             date = d.iso(year_for(d, default_year, published))
         bridges = _bridge_points(sentence) if "điểm cầu" in sentence else None
         # Every organiser phrase ends on one of these verbs.
         org = _ORGANISER.search(sentence) if has_any(sentence, _ORGANISER_VERBS) else None
+        organiser = ses.organiser if ses is not None and ses.organiser else org.group("org") if org else None
         chairs = []
         chair = _CHAIR.search(sentence) if low is None or "chủ trì" in low else None
         if chair:
             chairs = names_between(s, s + chair.start())
-        title = _title(hit.group("kind"), hit.group("rest"))
+        if ses is not None:
+            chairs += [c for c in ses.chairs if c not in chairs]
         if org and re.fullmatch(r"[Hh]ội nghị lần thứ \S+", title) and "ội nghị" not in org.group("org"):
             # "Ban Chấp hành … tổ chức Hội nghị lần thứ 21"
             title = f"Hội nghị {org.group('org')} {title[9:]}"
@@ -353,7 +546,7 @@ def find_meetings(
                 date,
                 True if online else None,
                 bridges,
-                org.group("org") if org else None,
+                organiser,
                 s + hit.start(),
                 e,
                 chairs,
