@@ -42,8 +42,8 @@ KINDS = {
     "họp": "cuoc_hop",
     "làm việc": "lam_viec",
 }
-# The kind words longest first, for taking them off the front of a title.
-_KIND_WORDS: Final = tuple(sorted(KINDS, key=len, reverse=True))
+# The kind words, longest first, taken off the front of a title.
+_KIND_PREFIX: Final = re.compile("|".join(re.escape(w) for w in sorted(KINDS, key=len, reverse=True)))
 _MEETING: Final = re.compile(
     rf"(?=[HhKkĐđCcPpTtBbLl])(?<![{LETTER}])(?P<kind>[Hh]ội nghị|[Kk]ỳ họp|[Đđ]ại hội|[Cc]uộc họp|[Pp]hiên họp|[Hh]ội thảo|[Tt]ọa đàm|"
     rf"[Bb]uổi làm việc|Lễ (?=công bố|trao|kỷ niệm|ra mắt|khai mạc|bế mạc|phát động|mít tinh|tổng kết|đón)|"
@@ -79,18 +79,14 @@ _MEETING_NOUN: Final = re.compile(r"[Hh]ội nghị|[Kk]ỳ họp|[Đđ]ại h�
 
 
 # A sentence ends at ".", "!", "?" or a newline (each looked for with str.find),
-# but not at the "." between digits that Vietnamese writes between
-# thousands ("1.246 điểm cầu").
-def _number_dot(text: str, k: int) -> bool:
-    """Whether the "." at ``k`` stands between two digits."""
-    return 0 < k < len(text) - 1 and "0" <= text[k - 1] <= "9" and "0" <= text[k + 1] <= "9"
-
-
+# but not at a "." between digits, which Vietnamese writes between
+# thousands ("1.246 điểm cầu"). The digit checks are written out: they run
+# for every sentence looked at.
 def _sentence_start(text: str, pos: int) -> int:
     """Start of the sentence holding ``pos`` (looking back at most 2,000 characters)."""
     lo = max(0, pos - 2000)
     dot = text.rfind(".", lo, pos)
-    while dot != -1 and _number_dot(text, dot):
+    while 0 < dot < pos - 1 and "0" <= text[dot - 1] <= "9" and "0" <= text[dot + 1] <= "9":
         dot = text.rfind(".", lo, dot)
     k = max(
         dot,
@@ -104,8 +100,9 @@ def _sentence_start(text: str, pos: int) -> int:
 def _sentence_end(text: str, pos: int) -> int:
     """End of the sentence holding ``pos`` (looking ahead at most 2,000 characters)."""
     hi = min(len(text), pos + 2000)
+    last = len(text) - 1
     dot = text.find(".", pos, hi)
-    while dot != -1 and _number_dot(text, dot):
+    while 0 < dot < last and "0" <= text[dot - 1] <= "9" and "0" <= text[dot + 1] <= "9":
         dot = text.find(".", dot + 1, hi)
     best = hi
     for k in (
@@ -183,7 +180,12 @@ _SESSION_AUX: Final = (
     " cùng",
     " lại",
 )
-_BODY_PHRASE = rf"[{UPPER}][{LETTER}]*(?: (?:[{UPPER}][{LETTER}]*|(?:{_BODY_LOWER})(?![{LETTER}]))){{0,10}}"
+# Lower-case words that go on a body's name ("phường", "nhân dân"), and
+# those that can also stand for whom a session is with ("đoàn", "lãnh đạo").
+# The names are read word by word, in Python: a pattern with the letter
+# classes and these words costs milliseconds to compile, and runs only here.
+_BODY_LOWER_WORDS: Final = frozenset(TITLE_LOWER_WORDS - {"và", "các", "dự", "cho"})
+_WITH_WORDS: Final = _BODY_LOWER_WORDS | {"đoàn", "lãnh", "đạo", "tập", "thể"}
 # A delegation: its words, then whose it is ("của Ban Thường vụ Tỉnh ủy").
 _TEAM: Final = re.compile(
     r"(?<![Tt]rưởng )(?<![Pp]hó )[Đđ]oàn (?:công tác|kiểm tra|giám sát|khảo sát)(?: số [0-9]+)?"
@@ -193,7 +195,7 @@ _TEAM_BODY: Final = re.compile(
 )
 # The head of the delegation: "do đồng chí X, … làm trưởng đoàn" / "dẫn đầu".
 _TEAM_HEAD: Final = re.compile(r"(?:làm|là) [Tt]rưởng [Đđ]oàn|dẫn đầu")
-_TEAM_HEAD_WORDS: Final = ("trưởng đoàn", "dẫn đầu")
+_TEAM_HEAD_WORDS: Final = ("làm trưởng đoàn", "là trưởng đoàn", "dẫn đầu")
 # Words a body's name starts with, when no "của" says the delegation is its.
 _BODY_HEADS: Final = (
     "Ban ",
@@ -231,12 +233,39 @@ _PERSON_HEADS: Final = (
     "Trưởng ",
     "Chủ nhiệm",
 )
-_SUBJECT_BODY: Final = re.compile(rf"(?<![{LETTER}])(?P<org>{_BODY_PHRASE})(?: \([^()]{{1,40}}\))?$")
-# Whom the session is with: a body, a delegation, leaders, a place.
-_COUNTERPART: Final = re.compile(
-    rf" với (?P<cp>(?:(?:các|những) )?(?:đoàn|lãnh đạo|tập thể|[{UPPER}][{LETTER}]*|(?:{_BODY_LOWER})(?![{LETTER}]))"
-    rf"(?: (?:[{UPPER}][{LETTER}]*|(?:{_BODY_LOWER})(?![{LETTER}]))){{0,10}})"
-)
+
+
+def _name_before(sentence: str, stop: int) -> str | None:
+    """The body's name that ends at ``stop``: up to 11 words, capitalised or
+    lower-case words of bodies, the first capitalised ("Thường trực Tỉnh
+    ủy" in "Ngày 12/9, Thường trực Tỉnh ủy")."""
+    words = sentence[max(0, stop - 150) : stop].split(" ")
+    k = len(words)
+    while k > 0 and len(words) - k < 11:
+        w = words[k - 1]
+        if not w.isalpha() or not (w[0].isupper() or w in _BODY_LOWER_WORDS):
+            break
+        k -= 1
+    while k < len(words) and not words[k][0].isupper():
+        k += 1
+    return " ".join(words[k:]) if k < len(words) else None
+
+
+def _name_after(sentence: str, start: int) -> str | None:
+    """Whom a session is with, named from ``start``: up to 11 words, each
+    capitalised or a word of bodies or leaders ("Huyện ủy Cẩm Xuyên", "các
+    sở, ngành" stops at the comma), after an optional "các"/"những"."""
+    words = sentence[start : start + 200].split(" ")
+    lead = 1 if words[0] in ("các", "những") else 0
+    taken = words[:lead]
+    for w in words[lead : lead + 11]:
+        word = w.rstrip(',.;:!?)"”')
+        if not word.isalpha() or not (word[0].isupper() or word in _WITH_WORDS):
+            break
+        taken.append(word)
+        if word != w:
+            break
+    return " ".join(taken) if len(taken) > lead else None
 
 
 @dataclass
@@ -257,10 +286,11 @@ def _session(sentence: str, start: int, end: int, people: list[tuple[str, int, i
     ``people`` are the people mentioned in the sentence: name, start of the
     name and end of the name with its positions, as offsets in ``sentence``.
     """
-    cp = _COUNTERPART.match(sentence, end)
-    if cp is None:
+    if not sentence.startswith(" với ", end):
         return None
-    with_whom = " ".join(cp.group("cp").split())
+    with_whom = _name_after(sentence, end + 5)
+    if with_whom is None:
+        return None
     # Where the one who holds it ends: before the auxiliaries.
     stop = len(sentence[:start].rstrip(" ,"))
     found = True
@@ -301,10 +331,9 @@ def _session(sentence: str, start: int, end: int, people: list[tuple[str, int, i
     if clause.startswith(_PERSON_HEADS) or clause.lower().startswith("đồng chí"):
         names = [name for name, at, _ in people if clause_start <= at < stop]
         return _Session(f"buổi làm việc với {with_whom}", with_whom, None, names[:1], False)
-    body = _SUBJECT_BODY.search(sentence, max(0, stop - 150), stop)
-    if body is None:
+    org = _name_before(sentence, stop)
+    if org is None:
         return None
-    org = body.group("org")
     if org.startswith(_PERSON_HEADS):
         return _Session(f"buổi làm việc với {with_whom}", with_whom, None, [], False)
     return _Session(f"buổi làm việc của {org} với {with_whom}", with_whom, org, [], False)
@@ -381,10 +410,8 @@ _BACK_REFERENCES: Final = frozenset({"", "này", "lần này", "nói trên", "tr
 def _descriptor(m: Meeting) -> str:
     """What a meeting's title says beyond its kind word, folded for comparison."""
     low = " ".join(m.title.lower().split())
-    for word in _KIND_WORDS:
-        if low.startswith(word):
-            return low[len(word) :].strip()
-    return low
+    kind = _KIND_PREFIX.match(low)
+    return low[kind.end() :].strip() if kind else low
 
 
 def _compatible_titles(a: Meeting, b: Meeting) -> bool:
@@ -471,10 +498,12 @@ def find_meetings(
         online = has_any(low, _ONLINE_WORDS) if low is not None else bool(_ONLINE.search(sentence))
         lo, hi = bisect.bisect_left(day_starts, s), bisect.bisect_left(day_starts, e)
         in_sentence = day_dates[lo:hi]
-        if not in_sentence and not online and not has_any(low or sentence.lower(), _TEAM_HEAD_WORDS):
+        if not in_sentence and not online:
             # Undated and offline: only a delegation with its head named
-            # pins a session down.
-            continue
+            # pins a session down ("do đồng chí X … làm trưởng đoàn đã làm việc với").
+            low_s = low if low is not None else sentence.lower()
+            if "làm việc" not in low_s or not has_any(low_s, _TEAM_HEAD_WORDS):
+                continue
         if not online and (_PLAN.search(sentence) if low is None else has_any(low, _PLAN_WORDS)):
             continue
         people: list[tuple[str, int, int]] | None = None
