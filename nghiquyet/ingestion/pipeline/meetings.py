@@ -4,7 +4,10 @@ A meeting is reported when the text pins it down: a sentence naming a
 meeting together with a day ("Sáng 30/6, … tổ chức Hội nghị …") or saying
 it was held online ("Hội nghị được tổ chức trực tuyến với 21 điểm cầu").
 Bare mentions ("kết luận hội nghị") and plans ("dự kiến tổ chức hội
-nghị") are not meetings of their own.
+nghị") are not meetings of their own. The verb "làm việc với" reports a
+working session only when a body, a delegation or a leader holds it with a
+body ("Thường trực Tỉnh ủy làm việc với Huyện ủy …"); a delegation whose
+head is named ("do đồng chí X … làm trưởng đoàn") pins it down without a day.
 """
 
 from __future__ import annotations
@@ -19,7 +22,6 @@ from nghiquyet.ingestion.pipeline.dates import DateMention, year_for
 from nghiquyet.ingestion.pipeline.lexicon import LETTER, TITLE_LOWER_WORDS, UPPER
 from nghiquyet.ingestion.pipeline.people import Mention
 from nghiquyet.ingestion.pipeline.scan import (
-    gated_finditer,
     has_any,
     has_odd_case,
     trie_pattern,
@@ -40,6 +42,8 @@ KINDS = {
     "họp": "cuoc_hop",
     "làm việc": "lam_viec",
 }
+# The kind words, longest first, taken off the front of a title.
+_KIND_PREFIX: Final = re.compile("|".join(re.escape(w) for w in sorted(KINDS, key=len, reverse=True)))
 _MEETING: Final = re.compile(
     rf"(?=[HhKkĐđCcPpTtBbLl])(?<![{LETTER}])(?P<kind>[Hh]ội nghị|[Kk]ỳ họp|[Đđ]ại hội|[Cc]uộc họp|[Pp]hiên họp|[Hh]ội thảo|[Tt]ọa đàm|"
     rf"[Bb]uổi làm việc|Lễ (?=công bố|trao|kỷ niệm|ra mắt|khai mạc|bế mạc|phát động|mít tinh|tổng kết|đón)|"
@@ -74,12 +78,18 @@ def trigger_words() -> dict[str, list[str]]:
 _MEETING_NOUN: Final = re.compile(r"[Hh]ội nghị|[Kk]ỳ họp|[Đđ]ại hội|[Cc]uộc họp|[Pp]hiên họp|[Hh]ội thảo")
 
 
-# A sentence ends at ".", "!", "?" or a newline (each looked for with str.find).
+# A sentence ends at ".", "!", "?" or a newline (each looked for with str.find),
+# but not at a "." between digits, which Vietnamese writes between
+# thousands ("1.246 điểm cầu"). The digit checks are written out: they run
+# for every sentence looked at.
 def _sentence_start(text: str, pos: int) -> int:
     """Start of the sentence holding ``pos`` (looking back at most 2,000 characters)."""
     lo = max(0, pos - 2000)
+    dot = text.rfind(".", lo, pos)
+    while 0 < dot < pos - 1 and "0" <= text[dot - 1] <= "9" and "0" <= text[dot + 1] <= "9":
+        dot = text.rfind(".", lo, dot)
     k = max(
-        text.rfind(".", lo, pos),
+        dot,
         text.rfind("!", lo, pos),
         text.rfind("?", lo, pos),
         text.rfind("\n", lo, pos),
@@ -90,9 +100,13 @@ def _sentence_start(text: str, pos: int) -> int:
 def _sentence_end(text: str, pos: int) -> int:
     """End of the sentence holding ``pos`` (looking ahead at most 2,000 characters)."""
     hi = min(len(text), pos + 2000)
+    last = len(text) - 1
+    dot = text.find(".", pos, hi)
+    while 0 < dot < last and "0" <= text[dot - 1] <= "9" and "0" <= text[dot + 1] <= "9":
+        dot = text.find(".", dot + 1, hi)
     best = hi
     for k in (
-        text.find(".", pos, hi),
+        dot,
         text.find("!", pos, hi),
         text.find("?", pos, hi),
         text.find("\n", pos, hi),
@@ -111,14 +125,21 @@ _PLAN_WORDS = (
     "sẽ tổ chức",
     "sẽ diễn ra",
     "sẽ họp",
+    "sẽ làm việc",
     "kế hoạch tổ chức",
     "chuẩn bị tổ chức",
     "tiến tới",
 )
 _ORGANISER_VERBS = (" tổ chức", " họp", " khai mạc")
-_BRIDGES: Final = re.compile(r"([0-9]{1,4})\s+điểm cầu")
+# A count of bridge points, in Vietnamese digits ("21", "1.246"), not the
+# tail of a longer number.
+_BRIDGES: Final = re.compile(r"(?<![0-9])(?<![0-9][.,])([0-9]{1,3}(?:\.[0-9]{3})+|[0-9]{1,6})\s+điểm cầu")
+# Before a count: it is the total ("tổng số 236 điểm cầu"); right after
+# the first count: what follows breaks it down ("236 điểm cầu, gồm …").
+_BRIDGE_TOTAL: Final = re.compile(r"tổng(?: số| cộng)?(?: là| có| gồm)?\s*$", re.IGNORECASE)
+_BRIDGE_PARTS: Final = re.compile(r"^[^0-9]{0,40}?(?:gồm|trong đó|:)", re.IGNORECASE)
 _PLAN: Final = re.compile(
-    r"dự kiến|sẽ (?:tổ chức|diễn ra|họp)|kế hoạch tổ chức|chuẩn bị tổ chức|tiến tới", re.IGNORECASE
+    r"dự kiến|sẽ (?:tổ chức|diễn ra|họp|làm việc)|kế hoạch tổ chức|chuẩn bị tổ chức|tiến tới", re.IGNORECASE
 )
 # A trie finds what the longest-first alternation finds (the words are plain letters).
 _BODY_LOWER = trie_pattern(sorted(TITLE_LOWER_WORDS - {"và", "các", "dự", "cho"}, key=len, reverse=True))
@@ -135,8 +156,187 @@ _CHAIR: Final = re.compile(r"(?:đồng )?chủ trì", re.IGNORECASE)
 # nhiệm kỳ", "lần thứ 21") and stops at the verb.
 _TITLE_STOP: Final = re.compile(
     r"\s(?:được|đã|vào|tại|với|nhằm|để|do|diễn ra|tổ chức|có|đánh giá|thảo luận|nhấn mạnh|cho|khai mạc|bế mạc|"
-    r"sẽ|và|khi|trong khi|gồm|theo|của các|từ|đến)(?=\s|$)|[,(]"
+    r"sẽ|và|khi|trong khi|gồm|theo|của các|từ|đến|kết nối|thu hút|tiến hành|thông qua|biểu quyết)(?=\s|$)|[,(]"
 )
+
+
+# Working sessions. "làm việc với" is a meeting only when a body, a
+# delegation or a person with a position holds it with a body or its
+# leaders ("Thường trực Tỉnh ủy làm việc với Huyện ủy Y", "Đoàn công tác
+# … do đồng chí X … làm trưởng đoàn đã làm việc với …"), not in "môi
+# trường làm việc" or "cơ quan điều tra đã làm việc với các đối tượng".
+# Words that can stand between the one who holds it and the verb.
+_SESSION_AUX: Final = (
+    " trực tiếp",
+    " tiếp tục",
+    " đã",
+    " đang",
+    " vừa",
+    " có",
+    " đến",
+    " về",
+    " tới",
+    " xuống",
+    " cùng",
+    " lại",
+)
+# Lower-case words that go on a body's name ("phường", "nhân dân"), and
+# those that can also stand for whom a session is with ("đoàn", "lãnh đạo").
+# The names are read word by word, in Python: a pattern with the letter
+# classes and these words costs milliseconds to compile, and runs only here.
+_BODY_LOWER_WORDS: Final = frozenset(TITLE_LOWER_WORDS - {"và", "các", "dự", "cho"})
+_WITH_WORDS: Final = _BODY_LOWER_WORDS | {"đoàn", "lãnh", "đạo", "tập", "thể"}
+# A delegation: its words, then whose it is ("của Ban Thường vụ Tỉnh ủy").
+_TEAM: Final = re.compile(
+    r"(?<![Tt]rưởng )(?<![Pp]hó )[Đđ]oàn (?:công tác|kiểm tra|giám sát|khảo sát)(?: số [0-9]+)?"
+)
+_TEAM_BODY: Final = re.compile(
+    rf" (?P<of>của )?(?P<body>[{UPPER}][^.;:!?\n]{{0,80}}?),?(?= do | đã | đang | vừa | có | đến | về | làm việc|$)"
+)
+# The head of the delegation: "do đồng chí X, … làm trưởng đoàn" / "dẫn đầu".
+_TEAM_HEAD: Final = re.compile(r"(?:làm|là) [Tt]rưởng [Đđ]oàn|dẫn đầu")
+_TEAM_HEAD_WORDS: Final = ("làm trưởng đoàn", "là trưởng đoàn", "dẫn đầu")
+# Words a body's name starts with, when no "của" says the delegation is its.
+_BODY_HEADS: Final = (
+    "Ban ",
+    "Thường trực",
+    "Ủy ban",
+    "Uỷ ban",
+    "UBND",
+    "HĐND",
+    "Hội đồng",
+    "Đảng ủy",
+    "Đảng uỷ",
+    "Đảng đoàn",
+    "Tỉnh ủy",
+    "Tỉnh uỷ",
+    "Thành ủy",
+    "Thành uỷ",
+    "Huyện ủy",
+    "Huyện uỷ",
+    "Bộ ",
+    "Sở ",
+    "Văn phòng",
+    "Mặt trận",
+    "Quốc hội",
+)
+# Positions that begin a subject which is a person, not a body.
+_PERSON_HEADS: Final = (
+    "Bí thư",
+    "Phó ",
+    "Chủ tịch",
+    "Thủ tướng",
+    "Tổng Bí thư",
+    "Bộ trưởng",
+    "Thứ trưởng",
+    "Giám đốc",
+    "Trưởng ",
+    "Chủ nhiệm",
+)
+
+
+def _name_before(sentence: str, stop: int) -> str | None:
+    """The body's name that ends at ``stop``: up to 11 words, capitalised or
+    lower-case words of bodies, the first capitalised ("Thường trực Tỉnh
+    ủy" in "Ngày 12/9, Thường trực Tỉnh ủy")."""
+    words = sentence[max(0, stop - 150) : stop].split(" ")
+    k = len(words)
+    while k > 0 and len(words) - k < 11:
+        w = words[k - 1]
+        if not w.isalpha() or not (w[0].isupper() or w in _BODY_LOWER_WORDS):
+            break
+        k -= 1
+    while k < len(words) and not words[k][0].isupper():
+        k += 1
+    return " ".join(words[k:]) if k < len(words) else None
+
+
+def _name_after(sentence: str, start: int) -> str | None:
+    """Whom a session is with, named from ``start``: up to 11 words, each
+    capitalised or a word of bodies or leaders ("Huyện ủy Cẩm Xuyên", "các
+    sở, ngành" stops at the comma), after an optional "các"/"những"."""
+    words = sentence[start : start + 200].split(" ")
+    lead = 1 if words[0] in ("các", "những") else 0
+    taken = words[:lead]
+    for w in words[lead : lead + 11]:
+        word = w.rstrip(',.;:!?)"”')
+        if not word.isalpha() or not (word[0].isupper() or word in _WITH_WORDS):
+            break
+        taken.append(word)
+        if word != w:
+            break
+    return " ".join(taken) if len(taken) > lead else None
+
+
+@dataclass
+class _Session:
+    """Who holds a working session, as a sentence tells it."""
+
+    title: str
+    with_whom: str
+    organiser: str | None
+    chairs: list[str]
+    headed: bool  # a delegation whose head is named
+
+
+def _session(sentence: str, start: int, end: int, people: list[tuple[str, int, int]]) -> _Session | None:
+    """The working session reported by "làm việc" at ``sentence[start:end]``,
+    or None when no body, delegation or person holds it with a body.
+
+    ``people`` are the people mentioned in the sentence: name, start of the
+    name and end of the name with its positions, as offsets in ``sentence``.
+    """
+    if not sentence.startswith(" với ", end):
+        return None
+    with_whom = _name_after(sentence, end + 5)
+    if with_whom is None:
+        return None
+    # Where the one who holds it ends: before the auxiliaries.
+    stop = len(sentence[:start].rstrip(" ,"))
+    found = True
+    while found:
+        found = False
+        for aux in _SESSION_AUX:
+            if sentence.endswith(aux, 0, stop):
+                stop = len(sentence[: stop - len(aux)].rstrip(" ,"))
+                found = True
+    team = None
+    for t in _TEAM.finditer(sentence, 0, stop):
+        if not sentence[: t.start()].rstrip().lower().endswith(("các", "những")):
+            team = t
+            break
+    if team is not None:
+        organiser = None
+        holder = team.group()
+        tb = _TEAM_BODY.match(sentence, team.end(), stop)
+        if tb is not None and (tb.group("of") or tb.group("body").startswith(_BODY_HEADS)):
+            organiser = tb.group("body").rstrip(", ")
+            holder = f"{holder} {organiser}"
+        chairs: list[str] = []
+        head = _TEAM_HEAD.search(sentence, team.end(), stop)
+        if head is not None:
+            by = sentence.find(" do ", team.end(), head.start())
+            if by != -1:
+                chairs = [name for name, at, _ in people if by < at < head.start()][:1]
+        return _Session(
+            f"buổi làm việc của {holder} với {with_whom}", with_whom, organiser, chairs, bool(chairs)
+        )
+    # A person: the name and position end where the verb's auxiliaries
+    # begin, or the clause names a position ("Phó Thủ tướng Chính phủ").
+    for name, _, until in people:
+        if stop - 1 <= until <= stop:
+            return _Session(f"buổi làm việc với {with_whom}", with_whom, None, [name], False)
+    clause_start = sentence.rfind(",", 0, stop) + 1
+    clause = sentence[clause_start:stop].lstrip()
+    if clause.startswith(_PERSON_HEADS) or clause.lower().startswith("đồng chí"):
+        names = [name for name, at, _ in people if clause_start <= at < stop]
+        return _Session(f"buổi làm việc với {with_whom}", with_whom, None, names[:1], False)
+    org = _name_before(sentence, stop)
+    if org is None:
+        return None
+    if org.startswith(_PERSON_HEADS):
+        return _Session(f"buổi làm việc với {with_whom}", with_whom, None, [], False)
+    return _Session(f"buổi làm việc của {org} với {with_whom}", with_whom, org, [], False)
 
 
 def _chair_spans(text: str, low: str | None) -> Iterator[tuple[int, int]]:
@@ -173,10 +373,73 @@ class Meeting:
     chairs: list[str] = field(default_factory=list)
 
 
+def _bridge_points(sentence: str) -> int | None:
+    """The number of bridge points a sentence gives.
+
+    One count is the answer. Several are either a total and its parts or
+    parts of the whole: the count marked as the total ("tổng số 236 điểm
+    cầu"), else a first count that the next ones break down ("236 điểm cầu,
+    gồm 13 điểm cầu cấp huyện và 222 điểm cầu cấp xã") or add up to, else
+    the sum ("13 điểm cầu cấp huyện và 222 điểm cầu cấp xã" is 235). A host
+    point given without a number ("điểm cầu chính tại Tỉnh ủy") is not
+    added: the figure is the one readers quote, the points connected.
+    """
+    counts = [(int(m.group(1).replace(".", "")), m.start(), m.end()) for m in _BRIDGES.finditer(sentence)]
+    if len(counts) < 2:
+        return counts[0][0] if counts else None
+    for value, start, _ in counts:
+        if _BRIDGE_TOTAL.search(sentence, max(0, start - 20), start):
+            return value
+    first, rest = counts[0][0], [c[0] for c in counts[1:]]
+    if first == sum(rest) or _BRIDGE_PARTS.search(sentence[counts[0][2] : counts[1][1]]):
+        return first
+    return first + sum(rest)
+
+
 def _title(kind_text: str, rest: str) -> str:
     m = _TITLE_STOP.search(rest)
     body = rest[: m.start()] if m else rest
     return " ".join((kind_text + body).split())
+
+
+# Words after the kind that only point back at a meeting already named
+# ("hội nghị lần này", "buổi làm việc nói trên").
+_BACK_REFERENCES: Final = frozenset({"", "này", "lần này", "nói trên", "trên", "hôm nay"})
+
+
+def _descriptor(m: Meeting) -> str:
+    """What a meeting's title says beyond its kind word, folded for comparison."""
+    low = " ".join(m.title.lower().split())
+    kind = _KIND_PREFIX.match(low)
+    return low[kind.end() :].strip() if kind else low
+
+
+def _compatible_titles(a: Meeting, b: Meeting) -> bool:
+    """Titles that can name one meeting: one only points back ("Hội nghị",
+    "hội nghị lần này"), or one starts or ends with the other's words ("hội
+    nghị lần thứ 21" in "Hội nghị Ban Chấp hành Đảng bộ tỉnh lần thứ 21")."""
+    da, db = _descriptor(a), _descriptor(b)
+    if da in _BACK_REFERENCES or db in _BACK_REFERENCES:
+        return True
+    return da.startswith(db) or db.startswith(da) or da.endswith(" " + db) or db.endswith(" " + da)
+
+
+def _same_meeting(c: Meeting, merged: list[Meeting]) -> Meeting | None:
+    """The meeting of ``merged`` that ``c`` reports on again, if any.
+
+    Only a meeting of the same kind whose title is compatible and whose
+    date is the same or unknown on one side: an undated conference is not
+    the working session dated in another sentence. When several fit, the
+    latest found is the one a back reference points at.
+    """
+    for m in reversed(merged):
+        if m.kind != c.kind:
+            continue
+        if c.date is not None and m.date is not None and c.date != m.date:
+            continue
+        if _compatible_titles(c, m):
+            return m
+    return None
 
 
 def find_meetings(
@@ -236,26 +499,70 @@ def find_meetings(
         lo, hi = bisect.bisect_left(day_starts, s), bisect.bisect_left(day_starts, e)
         in_sentence = day_dates[lo:hi]
         if not in_sentence and not online:
-            continue
+            # Undated and offline: only a delegation with its head named
+            # pins a session down ("do đồng chí X … làm trưởng đoàn đã làm việc với").
+            low_s = low if low is not None else sentence.lower()
+            if "làm việc" not in low_s or not has_any(low_s, _TEAM_HEAD_WORDS):
+                continue
         if not online and (_PLAN.search(sentence) if low is None else has_any(low, _PLAN_WORDS)):
             continue
-        hits = [
-            m for m in gated_finditer(_MEETING_GATE, _MEETING, sentence) if not excl.covers(s + m.start())
-        ]
-        hit = max(hits, key=lambda h: len(_title(h.group("kind"), h.group("rest"))))
+        people: list[tuple[str, int, int]] | None = None
+        # Each hit's title, and the session a "làm việc" hit reports. What
+        # ``gated_finditer`` finds, except that the scan goes on right after
+        # a "làm việc" that is not a session, not after the words it took.
+        choices: list[tuple[str, re.Match, _Session | None]] = []
+        pos = 0
+        while True:
+            g = _MEETING_GATE.search(sentence, pos)
+            if g is None:
+                break
+            h = _MEETING.match(sentence, g.start())
+            if h is None:
+                pos = g.start() + 1
+                continue
+            pos = h.end()
+            if excl.covers(s + h.start()):
+                continue
+            kind_text = h.group("kind")
+            title = _title(kind_text, h.group("rest"))
+            ses = None
+            if kind_text.endswith("làm việc"):
+                if people is None:
+                    lo, hi = bisect.bisect_left(mention_starts, s), bisect.bisect_left(mention_starts, e)
+                    people = [(m.name, m.start - s, m.extent[1] - s) for m in mentions[lo:hi]]
+                ses = _session(sentence, h.start("kind"), h.end("kind"), people)
+                if kind_text == "làm việc":
+                    if ses is None:
+                        pos = h.end("kind")
+                        continue  # the verb, not a session
+                    title = ses.title
+                elif ses is not None and title.lower() == "buổi làm việc":
+                    title = f"{title} với {ses.with_whom}"
+            choices.append((title, h, ses))
+        if not choices:
+            continue
+        title, hit, ses = max(choices, key=lambda c: len(c[0]))
+        if not in_sentence and not online and (ses is None or not ses.headed):
+            continue
         kind = KINDS.get(hit.group("kind").lower().rstrip(), "hoi_nghi")
         date = None
         if in_sentence:
+            # A day with its cue ("Chiều 11/9", "ngày 12/9/2024") before a
+            # bare one (a page's time stamp run into the sentence).
             d = in_sentence[0]
+            if not d.cue:
+                d = next((x for x in in_sentence if x.cue), d)
             date = d.iso(year_for(d, default_year, published))
-        bridges = _BRIDGES.search(sentence) if "điểm cầu" in sentence else None
+        bridges = _bridge_points(sentence) if "điểm cầu" in sentence else None
         # Every organiser phrase ends on one of these verbs.
         org = _ORGANISER.search(sentence) if has_any(sentence, _ORGANISER_VERBS) else None
+        organiser = ses.organiser if ses is not None and ses.organiser else org.group("org") if org else None
         chairs = []
         chair = _CHAIR.search(sentence) if low is None or "chủ trì" in low else None
         if chair:
             chairs = names_between(s, s + chair.start())
-        title = _title(hit.group("kind"), hit.group("rest"))
+        if ses is not None:
+            chairs += [c for c in ses.chairs if c not in chairs]
         if org and re.fullmatch(r"[Hh]ội nghị lần thứ \S+", title) and "ội nghị" not in org.group("org"):
             # "Ban Chấp hành … tổ chức Hội nghị lần thứ 21"
             title = f"Hội nghị {org.group('org')} {title[9:]}"
@@ -267,8 +574,8 @@ def find_meetings(
                 title,
                 date,
                 True if online else None,
-                int(bridges.group(1)) if bridges else None,
-                org.group("org") if org else None,
+                bridges,
+                organiser,
                 s + hit.start(),
                 e,
                 chairs,
@@ -284,11 +591,7 @@ def find_meetings(
             extra_chairs += names_between(s, c_start)
     merged: list[Meeting] = []
     for c in candidates:
-        same = None
-        for m in merged:
-            if c.date is None or m.date is None or c.date == m.date:
-                same = m
-                break
+        same = _same_meeting(c, merged)
         if same is None:
             merged.append(c)
             continue

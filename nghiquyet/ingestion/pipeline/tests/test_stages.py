@@ -440,6 +440,125 @@ def test_plans_and_bare_mentions_are_not_meetings():
     assert extract(text)["meetings"] == []
 
 
+def test_an_undated_meeting_keeps_apart_from_a_dated_one_described_otherwise():
+    text = (
+        "Hội nghị quán triệt Nghị quyết được tổ chức trực tuyến với 56 điểm cầu. "
+        "Ngày 12/9/2024, Ban Thường vụ Tỉnh ủy có buổi làm việc với Huyện ủy Cẩm Xuyên. "
+        "Sáng 15/10/2024, Ban Thường vụ Huyện ủy tổ chức hội nghị sơ kết Chỉ thị số 05-CT/TU. "
+        "Hội nghị tổng kết công tác dân vận được tổ chức trực tuyến."
+    )
+    got = [(m["kind"], m["title"], m["date"], m["online"]) for m in extract(text)["meetings"]]
+    assert got == [
+        ("hoi_nghi", "Hội nghị quán triệt Nghị quyết", None, True),
+        ("lam_viec", "buổi làm việc với Huyện ủy Cẩm Xuyên", "2024-09-12", None),
+        ("hoi_nghi", "hội nghị sơ kết Chỉ thị số 05-CT/TU", "2024-10-15", None),
+        ("hoi_nghi", "Hội nghị tổng kết công tác dân vận", None, True),
+    ]
+
+
+def test_a_meeting_named_again_is_one_meeting():
+    text = (
+        "Sáng 15/10/2024, Ban Thường vụ Huyện ủy tổ chức hội nghị sơ kết Chỉ thị số 05-CT/TU. "
+        "Hội nghị lần này được tổ chức trực tuyến với 18 điểm cầu. "
+        "Chiều 15/10/2024, hội nghị sơ kết Chỉ thị số 05-CT/TU đã bế mạc."
+    )
+    (meeting,) = extract(text)["meetings"]
+    assert (meeting["date"], meeting["online"], meeting["bridge_points"]) == ("2024-10-15", True, 18)
+    text = (
+        "Sáng 30/6/2024, Hội nghị Ban Chấp hành Đảng bộ tỉnh lần thứ 21 khai mạc. "
+        "Chiều 30/6/2024, hội nghị lần thứ 21 đã bế mạc."
+    )
+    (meeting,) = extract(text)["meetings"]
+    assert meeting["title"] == "Hội nghị Ban Chấp hành Đảng bộ tỉnh lần thứ 21"
+
+
+def _bridges(sentence: str) -> int | None:
+    (meeting,) = extract("Sáng 10/3/2025, Tỉnh ủy tổ chức Hội nghị quán triệt Nghị quyết. " + sentence)[
+        "meetings"
+    ]
+    return meeting["bridge_points"]
+
+
+def test_bridge_points_are_read_in_vietnamese_digits():
+    assert _bridges("Hội nghị được kết nối trực tuyến tới 1.246 điểm cầu.") == 1246
+    assert _bridges("Hội nghị được tổ chức trực tuyến với 1.246 điểm cầu, thu hút 58.300 lượt người.") == 1246
+    assert _bridges("Hội nghị được truyền hình trực tuyến tại 1.246 điểm cầu cơ sở.") == 1246
+    assert _bridges("Hội nghị được tổ chức trực tuyến với 21 điểm cầu.") == 21
+
+
+def test_bridge_points_given_by_level_add_up_unless_a_total_is_stated():
+    # The points the text numbers; the host point given without a number is not added.
+    assert _bridges("Hội nghị được tổ chức tại điểm cầu chính Tỉnh ủy và 124 điểm cầu cấp xã.") == 124
+    assert _bridges("Hội nghị kết nối trực tuyến 13 điểm cầu cấp huyện và 222 điểm cầu cấp xã.") == 235
+    assert _bridges("Hội nghị kết nối 236 điểm cầu, gồm 13 điểm cầu cấp huyện và 222 điểm cầu cấp xã.") == 236
+    assert (
+        _bridges("Hội nghị kết nối 13 điểm cầu cấp huyện, 222 điểm cầu cấp xã, tổng số 236 điểm cầu.") == 236
+    )
+    assert _bridges("Hội nghị kết nối 235 điểm cầu: 13 điểm cầu cấp huyện, 222 điểm cầu cấp xã.") == 235
+
+
+def _sessions(text: str) -> list[tuple]:
+    return [
+        (m["kind"], m["title"], m["date"], m["organiser"], m["chairs"]) for m in extract(text)["meetings"]
+    ]
+
+
+def test_a_delegation_working_session_has_its_body_and_head():
+    text = (
+        "Ngày 12/9/2024, Đoàn công tác của Ban Thường vụ Tỉnh ủy do đồng chí Nguyễn Văn Thành, Phó Bí thư "
+        "Tỉnh ủy làm trưởng đoàn đã làm việc với Huyện ủy Cẩm Xuyên về công tác chuẩn bị đại hội."
+    )
+    assert _sessions(text) == [
+        (
+            "lam_viec",
+            "buổi làm việc của Đoàn công tác Ban Thường vụ Tỉnh ủy với Huyện ủy Cẩm Xuyên",
+            "2024-09-12",
+            "Ban Thường vụ Tỉnh ủy",
+            ["Nguyễn Văn Thành"],
+        )
+    ]
+
+
+def test_an_undated_delegation_with_its_head_named_is_a_working_session():
+    text = (
+        "Đoàn kiểm tra số 2 của Ủy ban Kiểm tra Tỉnh ủy do đồng chí Lê Thị Hoa, Phó Chủ nhiệm Ủy ban "
+        "Kiểm tra Tỉnh ủy làm trưởng đoàn đã làm việc với Đảng ủy xã Kỳ Anh."
+    )
+    ((kind, _, date, organiser, chairs),) = _sessions(text)
+    assert (kind, date, organiser, chairs) == ("lam_viec", None, "Ủy ban Kiểm tra Tỉnh ủy", ["Lê Thị Hoa"])
+
+
+def test_a_body_or_a_leader_holds_a_working_session_on_a_day():
+    text = (
+        "Ngày 12/9/2024, Thường trực Tỉnh ủy làm việc với Ban Thường vụ Huyện ủy Đức Thọ về công tác cán bộ."
+    )
+    assert _sessions(text) == [
+        (
+            "lam_viec",
+            "buổi làm việc của Thường trực Tỉnh ủy với Ban Thường vụ Huyện ủy Đức Thọ",
+            "2024-09-12",
+            "Thường trực Tỉnh ủy",
+            [],
+        )
+    ]
+    text = "Chiều 5/3/2025, đồng chí Trần Văn Nam, Bí thư Tỉnh ủy đã làm việc với Đảng ủy xã Thạch Hà."
+    assert _sessions(text) == [
+        ("lam_viec", "buổi làm việc với Đảng ủy xã Thạch Hà", "2025-03-05", None, ["Trần Văn Nam"])
+    ]
+
+
+def test_the_verb_lam_viec_alone_is_not_a_meeting():
+    for text in (
+        "Ngày 5/6/2024, cơ quan điều tra đã làm việc với các đối tượng liên quan.",
+        "Ngày 3/4/2024, Công an huyện đã làm việc với người dân về vụ việc.",
+        "Ngày 1/7/2025, cán bộ xã bắt đầu làm việc với tinh thần mới.",
+        "Các đoàn công tác của Tỉnh ủy do đồng chí Phó Bí thư dẫn đầu thường xuyên làm việc với cơ sở.",
+        "Ngày 20/10/2024, Thường trực Tỉnh ủy sẽ làm việc với Huyện ủy Can Lộc.",
+        "Đoàn công tác của Tỉnh ủy đã làm việc với Huyện ủy Can Lộc.",
+    ):
+        assert extract(text)["meetings"] == [], text
+
+
 # -- places and organisations -------------------------------------------------------
 
 from nghiquyet.ingestion.pipeline.places import find_organisations, find_places, province_names  # noqa: E402
