@@ -284,3 +284,80 @@ def test_label_before_a_number_is_the_pattern(text, lo):
     lo = min(lo, len(text))
     want = bool(figures._BEFORE.search(text, lo, len(text)))
     assert ends_with_label(text, lo, len(text), figures._BEFORE_WORDS, figures._BEFORE) == want
+
+
+# Pieces of VNI text: bases, marks (both cases), letters of their own, the
+# spellings themselves, letters and symbols around them, one beyond Latin-1.
+_VNI_PIECES = (
+    *"aeouyAEOUY",
+    *"ùøûõïâáàåãäêéèúüëôöÙØÛÕÏÂÁÀÅÃÄÊÉÈÚÜËÔÖ",
+    *"ñÑìíæóòÌÍÆÓÒ",
+    "oâ", "oâù", "Oôù", "uöø", "aë", "Vieät", "Nam", "nghieäp", "Ñaûng", "ñoàng", "chí",
+    "b", "n", "gh", " ", "\n", ",", "1", "¡", "×", "ß", "ờ", "\u0301",
+)  # fmt: skip
+
+
+def _plain_vni_to_unicode(text: str) -> str:
+    return legacy._VNI_RE.sub(
+        lambda m: legacy.VNI_TO_UNICODE.get(m.group()) or legacy._VNI_SINGLE[m.group()], text
+    )
+
+
+def _plain_guess_legacy(text: str) -> tuple[str, str] | None:
+    """``guess_legacy`` as first written: both conversions made and scored
+    on their text."""
+    if legacy._BEYOND_LATIN1.search(text, 0, 200_000):
+        if sum(ch in legacy._VN_MARKED for ch in text[:200_000]) > 20:
+            return None
+    base = legacy.vietnamese_score(text)
+    best = None
+    for name, convert in (("tcvn3", legacy.tcvn3_to_unicode), ("vni", _plain_vni_to_unicode)):
+        converted = convert(text)
+        score = legacy.vietnamese_score(converted)
+        if score > base + 0.15 and (best is None or score > best[0]):
+            best = (score, name, converted)
+    return None if best is None else (best[1], best[2])
+
+
+def test_vni_bases_marks_and_own_letters_are_apart():
+    bases = {k[0] for k in legacy.VNI_TO_UNICODE}
+    marks = {c for k in legacy.VNI_TO_UNICODE for c in k[1:]}
+    assert not bases & marks and not set(legacy._VNI_SINGLE) & (bases | marks)
+    # What the scores on bytes stand each spelling for: one marked letter,
+    # from letters only.
+    for seq, letter in [*legacy.VNI_TO_UNICODE.items(), *legacy._VNI_SINGLE.items()]:
+        assert legacy._WORD.fullmatch(seq) and letter in legacy._VN_MARKED_BOTH
+
+
+@settings(max_examples=500)
+@given(_pieces(*_VNI_PIECES))
+def test_vni_read_backwards_is_the_forward_pattern(text):
+    assert legacy.vni_to_unicode(text) == _plain_vni_to_unicode(text)
+
+
+@settings(max_examples=500)
+@given(_pieces(*(p for p in _VNI_PIECES if max(p) <= "\xff")))
+def test_vni_score_on_bytes_is_the_score_of_the_conversion(text):
+    assert legacy._vni_score_bytes(legacy._vni_parts(text)) == legacy.vietnamese_score(
+        _plain_vni_to_unicode(text)
+    )
+
+
+@settings(max_examples=500)
+@given(
+    st.one_of(
+        _pieces(*_VNI_PIECES),
+        _pieces(
+            "Vieät", "Nam", "ñoàng", "chí", "nghieäp", " ", "ViÖt", "§¶ng", "Hµ", "ờ", "Việt", "aaaaaaaa"
+        ),
+        st.text(alphabet=st.characters(max_codepoint=300), max_size=40),
+    )
+)
+def test_guess_legacy_is_the_plain_guess(text):
+    assert legacy.guess_legacy(text) == _plain_guess_legacy(text)
+
+
+@settings(max_examples=300)
+@given(_pieces("ñaëàaaaaaa", "aaaaaaaaa", "ViÖt", "àbcdefgh", "abcdefgà", "Nam", " ", ",", "¡", "1", "\n"))
+def test_scores_on_bytes_with_long_marked_words(text):
+    _check_byte_scores(text)
