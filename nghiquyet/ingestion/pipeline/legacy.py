@@ -137,9 +137,34 @@ def unicode_to_tcvn3(text: str) -> bytes:
     return bytes(out)
 
 
+# Every VNI spelling (sequences and single letters), reversed -> its letter.
+_VNI_REVERSED: Final[dict[str, str]] = {k[::-1]: v for k, v in {**_VNI_SINGLE, **VNI_TO_UNICODE}.items()}
+# The spellings of ``_VNI_RE`` reversed, in one capturing group. A spelling
+# is a base vowel and one or two marks (or a letter of its own), and no
+# character is both a base and a mark: each spelling is found where its
+# base is, whichever way the text is read, so the matches in the reversed
+# text are those of ``_VNI_RE`` in the text. Read backwards, a match starts
+# on a mark, far rarer than a vowel, which is where the forward pattern
+# has to try.
+_VNI_SPLIT_REVERSED: Final = re.compile("(" + trie_pattern(_VNI_REVERSED) + ")")
+
+
+def _vni_parts(text: str) -> list[str]:
+    """``text`` reversed and split around its VNI spellings (odd indexes)."""
+    return _VNI_SPLIT_REVERSED.split(text[::-1])
+
+
+def _vni_join(parts: list[str]) -> str:
+    """The converted text from ``_vni_parts``: each spelling replaced by its
+    letter (the lookups done by ``map`` in C, not per match in Python)."""
+    parts[1::2] = map(_VNI_REVERSED.__getitem__, parts[1::2])
+    return "".join(parts)[::-1]
+
+
 def vni_to_unicode(text: str) -> str:
     """Convert the Latin-1 reading of VNI text to Unicode (NFC)."""
-    return _VNI_RE.sub(lambda m: VNI_TO_UNICODE.get(m.group()) or _VNI_SINGLE[m.group()], text)
+    parts = _vni_parts(text)
+    return text if len(parts) == 1 else _vni_join(parts)
 
 
 _UNICODE_TO_VNI = {
@@ -206,6 +231,9 @@ _CLASSES_TCVN3: Final = _class_table(_TCVN3_DECODING)
 _NOT_SYMBOL_LATIN1: Final = bytes(b for b in range(256) if _LATIN1_CHARS[b] not in _LATIN1_SYMBOLS)
 _NOT_SYMBOL_TCVN3: Final = bytes(b for b in range(256) if _TCVN3_DECODING[b] not in _LATIN1_SYMBOLS)
 _AM_TO_X: Final = bytes.maketrans(b"am", b"xx")
+# In the classes of ``_score_bytes`` (a blank before every run): a run of
+# at least 8 word classes holding a marked letter, up to its first "m".
+_LONG_MARKED: Final = re.compile(rb" (?=[am]{8})a*m")
 
 
 def _score_bytes(data: bytes, classes: bytes, not_symbol: bytes) -> float:
@@ -219,12 +247,11 @@ def _score_bytes(data: bytes, classes: bytes, not_symbol: bytes) -> float:
     words = padded.count(b" a") + padded.count(b" m")
     if not words:
         return 0.0
+    # Without the "a"s, each run holding an "m" is one group of "m"s; a run
+    # longer than 7 is no syllable, and _LONG_MARKED finds those holding an "m".
+    good = padded.translate(None, b"a").count(b" m")
     if b"xxxxxxxx" in padded.translate(_AM_TO_X):
-        # A run longer than 7 is no syllable: count word by word.
-        good = sum(1 for w in padded.split() if len(w) <= 7 and b"m" in w)
-    else:
-        # Without the "a"s, each run holding an "m" is one group of "m"s.
-        good = padded.translate(None, b"a").count(b" m")
+        good -= len(_LONG_MARKED.findall(padded))
     bad = len(sample.translate(None, not_symbol))
     return (good - bad) / words
 
@@ -240,26 +267,46 @@ def guess_legacy(text: str) -> tuple[str, str] | None:
     ``text`` is the Latin-1 reading of bytes (or gibberish already stored
     as Unicode). Returns None when neither conversion is an improvement.
     """
-    if _BEYOND_LATIN1.search(text, 0, 200_000):
-        # Real Unicode Vietnamese letters (beyond Latin-1): not legacy.
-        if sum(ch in _VN_MARKED for ch in text[:200_000]) > 20:
-            return None
     try:
         data: bytes | None = text.encode("latin-1")
     except UnicodeEncodeError:
         data = None
+    # Text that encodes as Latin-1 has no character _BEYOND_LATIN1 finds.
+    if data is None and _BEYOND_LATIN1.search(text, 0, 200_000):
+        # Real Unicode Vietnamese letters (beyond Latin-1): not legacy.
+        if sum(ch in _VN_MARKED for ch in text[:200_000]) > 20:
+            return None
     # Text of Latin-1 characters is scored on its bytes, as read and as
     # TCVN3 (a byte for a letter); VNI's letters span bytes.
-    base = vietnamese_score(text) if data is None else _score_bytes(data, _CLASSES_LATIN1, _NOT_SYMBOL_LATIN1)
-    best = None
-    for name, convert in (("tcvn3", tcvn3_to_unicode), ("vni", vni_to_unicode)):
-        converted = convert(text)
-        if name == "tcvn3" and data is not None:
-            score = _score_bytes(data, _CLASSES_TCVN3, _NOT_SYMBOL_TCVN3)
-        else:
-            score = vietnamese_score(converted)
-        if score > base + 0.15 and (best is None or score > best[0]):
-            best = (score, name, converted)
-    if best is None:
+    if data is None:
+        base = vietnamese_score(text)
+        tcvn3 = tcvn3_to_unicode(text)
+        vni = vni_to_unicode(text)
+        scores = (vietnamese_score(tcvn3), vietnamese_score(vni))
+    else:
+        base = _score_bytes(data, _CLASSES_LATIN1, _NOT_SYMBOL_LATIN1)
+        parts = _vni_parts(text)
+        # Both conversions are scored on bytes; only the one chosen is made.
+        scores = (_score_bytes(data, _CLASSES_TCVN3, _NOT_SYMBOL_TCVN3), _vni_score_bytes(parts))
+    best = -1
+    for i in (0, 1):
+        if scores[i] > base + 0.15 and (best < 0 or scores[i] > scores[best]):
+            best = i
+    if best < 0:
         return None
-    return best[1], best[2]
+    if data is None:
+        return ("tcvn3", tcvn3) if best == 0 else ("vni", vni)
+    return ("tcvn3", tcvn3_to_unicode(text)) if best == 0 else ("vni", _vni_join(parts))
+
+
+def _vni_score_bytes(parts: list[str]) -> float:
+    """``vietnamese_score(vni_to_unicode(text))`` from ``_vni_parts(text)``,
+    for Latin-1 ``text``.
+
+    Each VNI spelling becomes one marked letter (beyond Latin-1 or not) and
+    every character of a spelling is a letter: the text with each spelling
+    replaced by one marked Latin-1 letter ("à") has the same words, word
+    lengths, marked words and symbols, and its characters are bytes, which
+    ``_score_bytes`` counts."""
+    marked = "\xe0".join(parts[::2])[::-1].encode("latin-1")
+    return _score_bytes(marked, _CLASSES_LATIN1, _NOT_SYMBOL_LATIN1)

@@ -284,3 +284,175 @@ def test_label_before_a_number_is_the_pattern(text, lo):
     lo = min(lo, len(text))
     want = bool(figures._BEFORE.search(text, lo, len(text)))
     assert ends_with_label(text, lo, len(text), figures._BEFORE_WORDS, figures._BEFORE) == want
+
+
+# Pieces of VNI text: bases, marks (both cases), letters of their own, the
+# spellings themselves, letters and symbols around them, one beyond Latin-1.
+_VNI_PIECES = (
+    *"aeouyAEOUY",
+    *"ùøûõïâáàåãäêéèúüëôöÙØÛÕÏÂÁÀÅÃÄÊÉÈÚÜËÔÖ",
+    *"ñÑìíæóòÌÍÆÓÒ",
+    "oâ", "oâù", "Oôù", "uöø", "aë", "Vieät", "Nam", "nghieäp", "Ñaûng", "ñoàng", "chí",
+    "b", "n", "gh", " ", "\n", ",", "1", "¡", "×", "ß", "ờ", "\u0301",
+)  # fmt: skip
+
+
+def _plain_vni_to_unicode(text: str) -> str:
+    return legacy._VNI_RE.sub(
+        lambda m: legacy.VNI_TO_UNICODE.get(m.group()) or legacy._VNI_SINGLE[m.group()], text
+    )
+
+
+def _plain_guess_legacy(text: str) -> tuple[str, str] | None:
+    """``guess_legacy`` as first written: both conversions made and scored
+    on their text."""
+    if legacy._BEYOND_LATIN1.search(text, 0, 200_000):
+        if sum(ch in legacy._VN_MARKED for ch in text[:200_000]) > 20:
+            return None
+    base = legacy.vietnamese_score(text)
+    best = None
+    for name, convert in (("tcvn3", legacy.tcvn3_to_unicode), ("vni", _plain_vni_to_unicode)):
+        converted = convert(text)
+        score = legacy.vietnamese_score(converted)
+        if score > base + 0.15 and (best is None or score > best[0]):
+            best = (score, name, converted)
+    return None if best is None else (best[1], best[2])
+
+
+def test_vni_bases_marks_and_own_letters_are_apart():
+    bases = {k[0] for k in legacy.VNI_TO_UNICODE}
+    marks = {c for k in legacy.VNI_TO_UNICODE for c in k[1:]}
+    assert not bases & marks and not set(legacy._VNI_SINGLE) & (bases | marks)
+    # What the scores on bytes stand each spelling for: one marked letter,
+    # from letters only.
+    for seq, letter in [*legacy.VNI_TO_UNICODE.items(), *legacy._VNI_SINGLE.items()]:
+        assert legacy._WORD.fullmatch(seq) and letter in legacy._VN_MARKED_BOTH
+
+
+@settings(max_examples=500)
+@given(_pieces(*_VNI_PIECES))
+def test_vni_read_backwards_is_the_forward_pattern(text):
+    assert legacy.vni_to_unicode(text) == _plain_vni_to_unicode(text)
+
+
+@settings(max_examples=500)
+@given(_pieces(*(p for p in _VNI_PIECES if max(p) <= "\xff")))
+def test_vni_score_on_bytes_is_the_score_of_the_conversion(text):
+    assert legacy._vni_score_bytes(legacy._vni_parts(text)) == legacy.vietnamese_score(
+        _plain_vni_to_unicode(text)
+    )
+
+
+@settings(max_examples=500)
+@given(
+    st.one_of(
+        _pieces(*_VNI_PIECES),
+        _pieces(
+            "Vieät", "Nam", "ñoàng", "chí", "nghieäp", " ", "ViÖt", "§¶ng", "Hµ", "ờ", "Việt", "aaaaaaaa"
+        ),
+        st.text(alphabet=st.characters(max_codepoint=300), max_size=40),
+    )
+)
+def test_guess_legacy_is_the_plain_guess(text):
+    assert legacy.guess_legacy(text) == _plain_guess_legacy(text)
+
+
+@settings(max_examples=300)
+@given(_pieces("ñaëàaaaaaa", "aaaaaaaaa", "ViÖt", "àbcdefgh", "abcdefgà", "Nam", " ", ",", "¡", "1", "\n"))
+def test_scores_on_bytes_with_long_marked_words(text):
+    _check_byte_scores(text)
+
+
+def _plain_extract_html(html_text: str) -> tuple[str, dict]:
+    """``html.extract_html`` as first written: a selector query per box for
+    its <h1>, and a walk over every node in Python."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    from nghiquyet.ingestion.pipeline import html
+
+    tree = LexborHTMLParser(html_text)
+    hints: dict = {}
+    node = tree.css_first("h1")
+    title_node = tree.css_first("title")
+    if node is not None:
+        hints["title"] = " ".join(node.text().split())
+    elif title_node is not None:
+        hints["title"] = " ".join(title_node.text().split())
+    for sel, attr in (
+        ('meta[property="article:published_time"]', "content"),
+        ('meta[itemprop="datePublished"]', "content"),
+        ('meta[name="pubdate"]', "content"),
+        ("time[datetime]", "datetime"),
+    ):
+        found = tree.css_first(sel)
+        if found is not None and found.attributes.get(attr):
+            hints["published"] = found.attributes[attr]
+            break
+    root = tree.body or tree.root
+    if root is None:
+        return "", hints
+    tree.strip_tags(list(html._DROP_TAGS), recursive=True)
+    for n in root.css("[class], [id]"):
+        marker = f"{n.attributes.get('class') or ''} {n.attributes.get('id') or ''}"
+        if html._DROP_CLASS.search(marker) and n.css_first("h1") is None:
+            n.decompose()
+    text = "\n".join(html._lines_by_walk(root))
+    if "title" in hints and node is None and hints["title"] and not text.startswith(hints["title"]):
+        text = hints["title"] + "\n" + text
+    return text, hints
+
+
+_HTML_PIECES = (
+    "<p>", "</p>", "<div>", "</div>", "<br>", "<h1>", "</h1>", "<h1 class='menu'>", "<title>T t</title>",
+    "<b>", "</b>", "<a href=x>", "</a>", "<img alt=' Ảnh  A '>", "<img alt=''>", "<img>", "<li>", "<ul>",
+    "</ul>", "<table><tr><td>", "</td><td>", "</table>", "<section>", "</section>", "<span>", "</span>",
+    "<div class='related-news'>", "<div id='Comments'>", "<div class='most-read x'>", "<div class='Tags_x'>",
+    "<div class='menuitem'>", "<div class='nav\x1cbar'>", "<div class='ſhare'>", "<nav>", "</nav>",
+    "<script>x()</script>", "<style>p{}</style>", "<!-- c -->", "<math><section>m</section></math>",
+    "<template><p>t</p></template>", "<header>", "</header>", "<pre>a  b</pre>",
+    "Đồng chí", " Nguyễn  Văn\tA ", "\xa0", "\n", "x", "&amp;", "&#0;", "\x00", "  ", "\r\n",
+)  # fmt: skip
+
+
+@settings(max_examples=500)
+@given(_pieces(*_HTML_PIECES))
+def test_html_text_is_the_plain_walk(text):
+    from nghiquyet.ingestion.pipeline import html
+
+    assert html.extract_html(text) == _plain_extract_html(text)
+    assert html.extract_html("<html><body>" + text) == _plain_extract_html("<html><body>" + text)
+
+
+@given(
+    st.text(alphabet="ab -_\t\x1c\u2003NAVnavmostrdeſK\u212a", max_size=12),
+    st.text(alphabet="ab -_sharetgcomn\u0131", max_size=10),
+)
+def test_furniture_words_are_the_pattern(cls, ident):
+    from nghiquyet.ingestion.pipeline import html
+
+    want = html._DROP_CLASS.search(f"{cls} {ident}") is not None
+    assert html._is_furniture(cls, ident) == want
+    for word in html._DROP_WORDS:
+        assert html._is_furniture(word.upper(), "") and html._DROP_CLASS.search(word.upper())
+
+
+def test_html_corpus_page_is_the_plain_walk():
+    from nghiquyet.ingestion.pipeline import html
+    from nghiquyet.ingestion.pipeline.tests.conftest import CORPUS
+
+    page = (CORPUS / "07_trang_bao_dien_tu.html").read_text(encoding="utf-8")
+    assert html.extract_html(page) == _plain_extract_html(page)
+
+
+def test_html_text_holding_the_mark_is_walked(monkeypatch):
+    from selectolax.lexbor import LexborHTMLParser
+
+    from nghiquyet.ingestion.pipeline import html
+
+    tree = LexborHTMLParser("<p>a</p><p>b</p>")
+    assert tree.body is not None
+    tree.body.insert_child("x" + html._MARK)
+    assert html._lines_by_marks(tree.body) is None
+    page = "<h1>T</h1><div class=share>s</div><p>a <b>b</b></p>c<br>d"
+    monkeypatch.setattr(html, "_lines_by_marks", lambda root: None)
+    assert html.extract_html(page) == _plain_extract_html(page)
