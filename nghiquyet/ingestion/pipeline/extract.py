@@ -92,7 +92,8 @@ def _official_header(cleaned: str) -> tuple[str | None, str | None]:
     text does not open with one: the title is the kind line and the subject
     lines under it, up to a blank or a rule ("-----", "*")."""
     head = cleaned[:_HEADER_SPAN]
-    motto = _MOTTO.search(head)
+    # Both mottos end in "VIỆT NAM": a substring search spares the line scan.
+    motto = _MOTTO.search(head) if "VIỆT NAM" in head else None
     if not motto:
         return None, None
     published = None
