@@ -81,7 +81,10 @@ def test_exactness_digests_pure_and_compiled(pure):
         assert not got["compiled"] and got["reason"] == "NGHIQUYET_PURE is set"
         assert got["file"].endswith(".py")
     else:
-        assert got["compiled"] == pipeline.COMPILED, got["reason"]
+        # The child runs without NGHIQUYET_PURE: it loads the build whenever
+        # the build matches the sources, whatever this process was told.
+        current = pipeline.check_build(pipeline.compiled_dir())[0] is not None
+        assert got["compiled"] == current, got["reason"]
         assert got["file"].endswith(".py") != got["compiled"]
     assert sorted(got["digests"]) == sorted(want)
     assert [k for k in want if got["digests"][k] != want[k]] == []
