@@ -62,6 +62,21 @@ def extract_html(html: str) -> tuple[str, dict]:
     return text, hints
 
 
+def published_hint(tree: LexborHTMLParser) -> str | None:
+    """The publication time the page's markup gives (article meta tags,
+    ``<time datetime>``), as written, or None."""
+    for sel, attr in (
+        ('meta[property="article:published_time"]', "content"),
+        ('meta[itemprop="datePublished"]', "content"),
+        ('meta[name="pubdate"]', "content"),
+        ("time[datetime]", "datetime"),
+    ):
+        found = tree.css_first(sel)
+        if found is not None and found.attributes.get(attr):
+            return found.attributes[attr]
+    return None
+
+
 def _cleaned(html: str) -> tuple[LexborNode | None, dict, LexborNode | None]:
     """Parse ``html``; return the body (or root) with scripts, navigation and
     boxes of furniture removed, the hints, and the first <h1>."""
@@ -77,16 +92,9 @@ def _cleaned(html: str) -> tuple[LexborNode | None, dict, LexborNode | None]:
         title_node = tree.css_first("title")
         if title_node is not None:
             hints["title"] = " ".join(title_node.text().split())
-    for sel, attr in (
-        ('meta[property="article:published_time"]', "content"),
-        ('meta[itemprop="datePublished"]', "content"),
-        ('meta[name="pubdate"]', "content"),
-        ("time[datetime]", "datetime"),
-    ):
-        found = tree.css_first(sel)
-        if found is not None and found.attributes.get(attr):
-            hints["published"] = found.attributes[attr]
-            break
+    published = published_hint(tree)
+    if published:
+        hints["published"] = published
     root = tree.body or tree.root
     if root is None:
         return None, hints, node

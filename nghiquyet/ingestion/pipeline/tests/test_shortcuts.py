@@ -378,16 +378,10 @@ def _plain_extract_html(html_text: str) -> tuple[str, dict]:
         hints["title"] = " ".join(node.text().split())
     elif title_node is not None:
         hints["title"] = " ".join(title_node.text().split())
-    for sel, attr in (
-        ('meta[property="article:published_time"]', "content"),
-        ('meta[itemprop="datePublished"]', "content"),
-        ('meta[name="pubdate"]', "content"),
-        ("time[datetime]", "datetime"),
-    ):
-        found = tree.css_first(sel)
-        if found is not None and found.attributes.get(attr):
-            hints["published"] = found.attributes[attr]
-            break
+    # The meta tags are read as before (not a shortcut): the same helper.
+    published = html.published_hint(tree)
+    if published:
+        hints["published"] = published
     root = tree.body or tree.root
     if root is None:
         return "", hints
