@@ -102,10 +102,6 @@ def _vni_table() -> dict[str, str]:
 VNI_TO_UNICODE: dict[str, str] = _vni_table()
 
 
-# A trie, not a longest-first alternation of hundreds of sequences.
-_VNI_RE: Final = re.compile(trie_pattern(VNI_TO_UNICODE) + "|[" + "".join(_VNI_SINGLE) + "]")
-
-
 # The same as a 256-character decoding table, for ``codecs.charmap_decode``
 # (a table lookup per byte in C, where ``str.translate`` looks each
 # character up in a dict).
@@ -139,13 +135,13 @@ def unicode_to_tcvn3(text: str) -> bytes:
 
 # Every VNI spelling (sequences and single letters), reversed -> its letter.
 _VNI_REVERSED: Final[dict[str, str]] = {k[::-1]: v for k, v in {**_VNI_SINGLE, **VNI_TO_UNICODE}.items()}
-# The spellings of ``_VNI_RE`` reversed, in one capturing group. A spelling
+# Every VNI spelling, reversed, in one capturing group (a trie). A spelling
 # is a base vowel and one or two marks (or a letter of its own), and no
 # character is both a base and a mark: each spelling is found where its
 # base is, whichever way the text is read, so the matches in the reversed
-# text are those of ``_VNI_RE`` in the text. Read backwards, a match starts
-# on a mark, far rarer than a vowel, which is where the forward pattern
-# has to try.
+# text are those a forward scan finds in the text. Read backwards, a match
+# starts on a mark, far rarer than a vowel, which is where a forward
+# pattern has to try.
 _VNI_SPLIT_REVERSED: Final = re.compile("(" + trie_pattern(_VNI_REVERSED) + ")")
 
 

@@ -18,7 +18,7 @@ from nghiquyet.core.text import OLD_TO_NEW_TONES
 from nghiquyet.ingestion.pipeline import furniture, legacy, merges, people
 from nghiquyet.ingestion.pipeline.lexicon import CAP_WORD, LOWER, UPPER, expand_class
 from nghiquyet.ingestion.pipeline.normalize import _OLD_TONE
-from nghiquyet.ingestion.pipeline.scan import ends_with_label, has_any
+from nghiquyet.ingestion.pipeline.scan import ends_with_label, has_any, trie_pattern
 from nghiquyet.ingestion.pipeline.spans import SpanSet
 
 
@@ -297,10 +297,12 @@ _VNI_PIECES = (
 )  # fmt: skip
 
 
+# The forward scan ``vni_to_unicode`` first made: a trie of the spellings.
+_VNI_RE = re.compile(trie_pattern(legacy.VNI_TO_UNICODE) + "|[" + "".join(legacy._VNI_SINGLE) + "]")
+
+
 def _plain_vni_to_unicode(text: str) -> str:
-    return legacy._VNI_RE.sub(
-        lambda m: legacy.VNI_TO_UNICODE.get(m.group()) or legacy._VNI_SINGLE[m.group()], text
-    )
+    return _VNI_RE.sub(lambda m: legacy.VNI_TO_UNICODE.get(m.group()) or legacy._VNI_SINGLE[m.group()], text)
 
 
 def _plain_guess_legacy(text: str) -> tuple[str, str] | None:
