@@ -46,7 +46,9 @@ class SourceDetailOut(SourceOut):
 
 
 class IngestOut(Schema):
-    created: bool = Field(..., description="False khi cùng nội dung đã được thu nhận: trả về nguồn tin đã có")
+    created: bool = Field(
+        ..., description="False khi đơn vị này đã thu nhận cùng nội dung: trả về nguồn tin đã có"
+    )
     source: SourceOut
 
 
@@ -55,10 +57,19 @@ class AcceptIn(Schema):
         default_factory=dict, description="Sửa dữ kiện trước khi chấp nhận (chỉ các khóa của loại dữ kiện)."
     )
     unit: int | None = Field(
-        None, description="Đơn vị tổ chức (hội nghị), đơn vị của số liệu, hoặc cấp ủy có các đơn vị sắp xếp."
+        None,
+        description="Đơn vị tổ chức (hội nghị), đơn vị của số liệu, cấp ủy có các đơn vị sắp xếp, "
+        "hoặc đơn vị ban hành văn bản mới (mặc định: cấp ủy ghi trong ký hiệu, nếu thuộc phạm vi, "
+        "nếu không thì đơn vị tiếp nhận).",
     )
     target: int | None = Field(None, description="Chỉ tiêu (số liệu).")
     period: str | None = Field(None, description="Kỳ báo cáo (số liệu): 2026-Q2 hoặc “Quý II/2026”.")
+    expected_version: int | None = Field(
+        None,
+        ge=0,
+        description="Số liệu: phiên bản của kết quả đã xem (0 hoặc bỏ trống: chưa có kết quả). "
+        "Kết quả đã có hoặc đã đổi thì không ghi gì, trả 409 kèm giá trị hiện tại.",
+    )
     effective: dt.date | None = Field(None, description="Ngày hiệu lực (sắp xếp đơn vị).")
 
 
