@@ -119,3 +119,29 @@ def test_idle_connections_do_not_stop_the_server_answering(tmp_path):
                 s.close()
     assert status == 200 and body == b"ok"
     assert len(idle) == IDLE_CONNECTIONS
+
+
+def _postgres_url() -> str | None:
+    url = os.environ.get("DATABASE_URL", "")
+    return url if url.startswith(("postgres://", "postgresql://")) else None
+
+
+@pytest.mark.skipif(_postgres_url() is None, reason="needs DATABASE_URL on PostgreSQL")
+def test_healthz_answers_after_the_database_drops_its_connections(tmp_path):
+    # A restart of PostgreSQL kills every kept connection; without health checks
+    # the next request on each thread failed with a 500, /healthz included.
+    import psycopg
+
+    base = _postgres_url().rsplit("/", 1)[0]
+    name = "nq_server_serve_health"
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            admin.execute(f'CREATE DATABASE "{name}"')
+        with running_server(tmp_path, "--threads", "1", env={"DATABASE_URL": f"{base}/{name}"}) as port:
+            assert _get(port, "/healthz", timeout=ANSWER_TIMEOUT)[0] == 200
+            killed = admin.execute(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = %s", [name]
+            ).fetchone()[0]
+            assert killed >= 1
+            status, body = _get(port, "/healthz", timeout=ANSWER_TIMEOUT)
+    assert (status, body) == (200, b"ok")
