@@ -58,7 +58,7 @@ def test_wrong_passwords_lock_that_account_from_that_address(client, leader):
 
     response = login(client, "lanhdao", PASSWORD)
     assert response.status_code == 429
-    assert "Đăng nhập tạm bị khoá" in response.content.decode()
+    assert "Đăng nhập tạm bị khóa" in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 
@@ -106,7 +106,7 @@ def test_lock_ends_by_itself_after_the_cooloff(client, leader):
 def test_admin_command_unlocks_at_once(client, leader, command, capsys):
     lock(client)
     call_command(*command)
-    assert "Đã mở khoá" in capsys.readouterr().out
+    assert "Đã mở khóa" in capsys.readouterr().out
     assert logged_in(login(client, "lanhdao", PASSWORD))
 
 

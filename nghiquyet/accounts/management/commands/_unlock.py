@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand
 class UnlockCommand(BaseCommand):
     def report(self, count: int) -> None:
         if count:
-            self.stdout.write(f"Đã mở khoá: xoá {count} bản ghi đăng nhập sai.")
+            self.stdout.write(f"Đã mở khóa: xoá {count} bản ghi đăng nhập sai.")
         else:
             self.stdout.write("Không có bản ghi đăng nhập sai nào khớp.")
 

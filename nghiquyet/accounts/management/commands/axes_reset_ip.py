@@ -2,7 +2,7 @@ from ._unlock import UnlockCommand
 
 
 class Command(UnlockCommand):
-    help = "Mở khoá đăng nhập cho mọi tài khoản từ các địa chỉ IP đã nêu."
+    help = "Mở khóa đăng nhập cho mọi tài khoản từ các địa chỉ IP đã nêu."
 
     def add_arguments(self, parser):
         parser.add_argument("ip", nargs="+", help="Địa chỉ IP.")

@@ -2,7 +2,7 @@ from ._unlock import UnlockCommand
 
 
 class Command(UnlockCommand):
-    help = "Mở khoá đăng nhập cho một tài khoản từ một địa chỉ IP."
+    help = "Mở khóa đăng nhập cho một tài khoản từ một địa chỉ IP."
 
     def add_arguments(self, parser):
         parser.add_argument("ip", help="Địa chỉ IP.")

@@ -2,7 +2,7 @@ from ._unlock import UnlockCommand
 
 
 class Command(UnlockCommand):
-    help = "Mở khoá đăng nhập cho các tài khoản đã nêu, từ mọi địa chỉ."
+    help = "Mở khóa đăng nhập cho các tài khoản đã nêu, từ mọi địa chỉ."
 
     def add_arguments(self, parser):
         parser.add_argument("username", nargs="+", help="Tên đăng nhập.")
