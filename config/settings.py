@@ -11,6 +11,7 @@ NGHIQUYET_HTTPS, NGHIQUYET_*  security and login lockout: see the blocks below a
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -234,6 +235,13 @@ AXES_LOCKOUT_CALLABLE = "nghiquyet.accounts.lockout.lockout_response"
 # The client address: REMOTE_ADDR, or X-Forwarded-For only when it comes from
 # a proxy listed here (addresses or networks, e.g. 10.0.0.2,192.168.1.0/24).
 NGHIQUYET_TRUSTED_PROXIES = env_list("NGHIQUYET_TRUSTED_PROXIES", "")
+for _proxy in NGHIQUYET_TRUSTED_PROXIES:  # a typo must stop the start, not every login
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"NGHIQUYET_TRUSTED_PROXIES: “{_proxy}” không phải địa chỉ IP hay dải mạng (ví dụ 10.0.0.0/24)."
+        ) from None
 AXES_CLIENT_IP_CALLABLE = "nghiquyet.accounts.lockout.client_ip"
 AXES_RESET_ON_SUCCESS = True
 # Axes masks the account and address in its log lines by default; an office

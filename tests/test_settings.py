@@ -91,6 +91,11 @@ def test_malformed_boolean_stops_the_start(load, name, value):
     assert "1, true, yes, on" in str(info.value) and "0, false, no, off" in str(info.value)
 
 
+def test_malformed_trusted_proxy_stops_the_start(load):
+    with pytest.raises(ImproperlyConfigured, match="10.0.0.x"):
+        load(NGHIQUYET_TRUSTED_PROXIES="10.0.0.2,10.0.0.x")
+
+
 @pytest.mark.parametrize("value", ["tám", "-1", "0"])
 def test_malformed_number_stops_the_start(load, value):
     with pytest.raises(ImproperlyConfigured, match="NGHIQUYET_SESSION_HOURS"):
