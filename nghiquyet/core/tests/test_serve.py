@@ -121,6 +121,17 @@ def test_idle_connections_do_not_stop_the_server_answering(tmp_path):
     assert len(idle) == IDLE_CONNECTIONS
 
 
+def test_request_body_over_the_limit_is_refused_by_the_server(tmp_path):
+    with running_server(tmp_path, "--max-request-body", "1000") as port:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=ANSWER_TIMEOUT)
+        try:
+            conn.request("POST", "/healthz", body=b"x" * 5000)
+            status = conn.getresponse().status
+        finally:
+            conn.close()
+    assert status == 413
+
+
 def _postgres_url() -> str | None:
     url = os.environ.get("DATABASE_URL", "")
     return url if url.startswith(("postgres://", "postgresql://")) else None
