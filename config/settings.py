@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "nghiquyet.core.middleware.StorageErrorMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -155,6 +157,26 @@ LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
+
+# --- Content-Security-Policy (django-csp), enforced, not report-only ---
+# Every script is a static file served by the application: no inline <script>,
+# no on* attributes, no eval (htmx runs with allowEval off, see base.html).
+# style-src keeps 'unsafe-inline' for style attributes (bar widths, ECharts' SVG).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# --- end CSP ---
 
 LOGGING = {
     "version": 1,
