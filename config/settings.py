@@ -178,6 +178,10 @@ CONTENT_SECURITY_POLICY = {
 }
 # --- end CSP ---
 
+# PDF builds (LibreOffice, nghiquyet.reports.pdf): time limit of one build, builds at once.
+PDF_TIMEOUT_SECONDS = float(os.environ.get("NGHIQUYET_PDF_TIMEOUT", "120"))
+PDF_MAX_CONCURRENT = int(os.environ.get("NGHIQUYET_PDF_MAX_CONCURRENT", "2"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
