@@ -54,3 +54,24 @@ def test_pages_without_inline_handlers_still_work(new_page, live_server, users, 
     # The admin's own pages keep to the policy too.
     page.goto(live_server.url + "/quan-tri/login/")
     expect(page.locator("#id_username")).to_be_visible()
+
+
+def test_full_disk_message_replaces_the_form(new_page, live_server, users, resolution, tree, monkeypatch):
+    """htmx swaps the 503 in (responseHandling in base.html): the reporter sees why, under the policy."""
+    import errno
+
+    from nghiquyet.core.periods import Period
+    from nghiquyet.targets import actions
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    page = new_page()
+    sign_in(page, live_server.url, "bc_ductho", PASSWORD)
+    q3 = Period.quarter(2026, 3)
+    page.goto(f"{live_server.url}/so-lieu/bao-cao/?don_vi={tree.commune_a.pk}&ky={q3.key()}")
+    page.fill(f"#gia_tri_{resolution.poverty.pk}", "2,5")
+    monkeypatch.setattr(actions, "record", full)  # the live server runs in this process
+    page.get_by_role("button", name="Lưu nháp").click()
+    expect(page.get_by_role("heading", name="Chưa lưu được dữ liệu")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("ổ đĩa đầy hoặc chỉ cho đọc")
