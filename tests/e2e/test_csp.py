@@ -75,3 +75,62 @@ def test_full_disk_message_replaces_the_form(new_page, live_server, users, resol
     page.get_by_role("button", name="Lưu nháp").click()
     expect(page.get_by_role("heading", name="Chưa lưu được dữ liệu")).to_be_visible()
     expect(page.locator("main")).to_contain_text("ổ đĩa đầy hoặc chỉ cho đọc")
+
+
+def test_every_main_page_keeps_to_the_policy(
+    new_page, live_server, users, resolution, tree, django_user_model
+):
+    """A tour of the pages (charts included) as a province admin, then the admin site as a superuser;
+    the watch fails the test on any violation."""
+    from nghiquyet.core.periods import Period
+    from nghiquyet.core.tests.webhelpers import make_task
+    from nghiquyet.targets.actions import do_save_result
+
+    q2 = Period.quarter(2026, 2)
+    for unit, value in ((tree.commune_a, 90), (tree.commune_b, 60)):
+        do_save_result(resolution.new_members, unit, q2, value, acting_user=None, submit=True)
+    task = make_task(tree.commune_a, document=resolution.doc)
+    doc, target = resolution.doc.pk, resolution.new_members.pk
+    page = new_page()
+    sign_in(page, live_server.url, "qt_tinh", PASSWORD)
+    drawn = 0
+    for path in (
+        "/",
+        "/don-vi/",
+        f"/don-vi/{tree.province.pk}/",
+        "/van-ban/",
+        f"/van-ban/{doc}/?don_vi={tree.province.pk}&ky={q2.key()}",
+        f"/so-lieu/chi-tieu/{target}/?don_vi={tree.province.pk}&ky={q2.key()}",
+        "/so-lieu/duyet/",
+        "/nhiem-vu/",
+        f"/nhiem-vu/{task.pk}/",
+        "/hoi-nghi/",
+        "/hoi-nghi/tao-moi/",
+        "/bao-cao/",
+        f"/bao-cao/van-ban/{doc}/",
+        "/thu-nhan/",
+        "/thu-nhan/moi/",
+    ):
+        response = page.goto(live_server.url + path)
+        assert response.status == 200, path
+        page.wait_for_load_state("networkidle")
+        charts = page.locator("[data-chart]")
+        for i in range(charts.count()):
+            expect(charts.nth(i).locator("svg")).to_be_visible()
+            drawn += 1
+    assert drawn >= 2  # ECharts drew under the policy
+    admin = django_user_model.objects.create_superuser("quan_tri", password=PASSWORD)
+    page = new_page()
+    page.goto(live_server.url + "/quan-tri/login/")
+    page.fill("#id_username", admin.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    expect(page.locator("#site-name")).to_be_visible()
+    for path in (
+        "/quan-tri/",
+        "/quan-tri/orgs/orgunit/",
+        f"/quan-tri/orgs/orgunit/{tree.province.pk}/change/",
+    ):
+        response = page.goto(live_server.url + path)
+        assert response.status == 200, path
+        page.wait_for_load_state("networkidle")
