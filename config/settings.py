@@ -105,6 +105,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # outermost but one: error pages get the policy too
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -114,6 +115,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "nghiquyet.core.middleware.StorageErrorMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as axes requires: turns a lockout into the 429 page
 ]
 
@@ -191,6 +193,30 @@ LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
+
+# --- Content-Security-Policy (django-csp), enforced, not report-only ---
+# Every script is a static file served by the application: no inline <script>,
+# no on* attributes, no eval (htmx runs with allowEval off, see base.html).
+# style-src keeps 'unsafe-inline' for style attributes (bar widths, ECharts' SVG).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# --- end CSP ---
+
+# PDF builds (LibreOffice, nghiquyet.reports.pdf): time limit of one build, builds at once.
+PDF_TIMEOUT_SECONDS = float(os.environ.get("NGHIQUYET_PDF_TIMEOUT", "120"))
+PDF_MAX_CONCURRENT = int(os.environ.get("NGHIQUYET_PDF_MAX_CONCURRENT", "2"))
 
 LOGGING = {
     "version": 1,

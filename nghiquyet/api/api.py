@@ -3,11 +3,15 @@ no docs page (it would load its assets from a CDN; offices are offline)."""
 
 from __future__ import annotations
 
+import sqlite3
+
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DatabaseError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
+from nghiquyet.core.middleware import is_storage_error, storage_error_response
 from nghiquyet.targets.actions import StaleResultError
 
 from .auth import TokenAuth
@@ -46,6 +50,22 @@ def invalid(request, exc):
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request, exc):
     return api.create_response(request, {"detail": "Chưa xác thực: cần khóa API hợp lệ."}, status=401)
+
+
+def _storage_error(request, exc):
+    """A full or read-only disk: 503 with words (the write was rolled back).
+    Any other OSError or database error goes on to the catch-all handler if
+    one is registered, else to Django's 500."""
+    if is_storage_error(exc):
+        return storage_error_response(request, exc)
+    fallback = api._exception_handlers.get(Exception)  # ninja keeps no public lookup past a class
+    if fallback is None:
+        raise exc
+    return fallback(request, exc)
+
+
+for _cls in (OSError, DatabaseError, sqlite3.Error):
+    api.add_exception_handler(_cls, _storage_error)
 
 
 def _mount() -> None:
