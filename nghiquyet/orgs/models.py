@@ -13,7 +13,20 @@ from nghiquyet.core.text import fold, normalize_name, vn_collation_string
 # Paths are fixed-width hex ids joined by "/": a subtree is the range
 # [path, path + "~") on one index, on SQLite and PostgreSQL alike.
 PATH_SEGMENT_WIDTH = 8
-PATH_END = "~"  # sorts after every hex digit and "/"
+PATH_END = "~"  # sorts after every hex digit and "/" byte by byte (PathField)
+
+
+class PathField(models.CharField):
+    """A tree path, compared byte by byte. Under a database locale such as
+    vi-VN (ICU) "~" sorts before the digits and the subtree range would hold
+    the unit alone, so on PostgreSQL the column has the "C" collation.
+    SQLite compares text as bytes already (and knows no "C" collation)."""
+
+    def db_parameters(self, connection):
+        params = super().db_parameters(connection)
+        if connection.vendor == "postgresql":
+            params["collation"] = "C"
+        return params
 
 
 def fold_unit_name(name: str, short_name: str = "", code: str = "") -> str:
@@ -136,7 +149,7 @@ class OrgUnit(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
-    path = models.CharField(max_length=255, unique=True, editable=False)
+    path = PathField(max_length=255, unique=True, editable=False)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     code = models.CharField("mã", max_length=32, blank=True, db_index=True)
     area = models.ForeignKey(
