@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from django.db import models
-from django.db.models import Q
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import F, Q, Value
+from django.db.models.functions import Concat, Substr
 
 from nghiquyet.core.text import fold, normalize_name, vn_collation_string
 
@@ -190,8 +192,39 @@ class OrgUnit(models.Model):
             self.path = (self.parent.path if self.parent_id else "") + path_segment(self.pk)
             self.depth = self.parent.depth + 1 if self.parent_id else 0
             type(self).objects.filter(pk=self.pk).update(path=self.path, depth=self.depth)
-        else:
+            return
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "parent" not in update_fields and "parent_id" not in update_fields:
             super().save(*args, **kwargs)
+            return
+        # A new parent moves the whole subtree, whoever saves (the move
+        # action, a script): paths are what access and roll-ups read.
+        with transaction.atomic():
+            old = (
+                type(self)
+                .objects.select_for_update()
+                .filter(pk=self.pk)
+                .values_list("parent_id", "path", "depth")
+                .first()
+            )
+            if old is None or old[0] == self.parent_id:
+                super().save(*args, **kwargs)
+                return
+            _, old_path, old_depth = old
+            new_parent = self.parent
+            if new_parent is not None and new_parent.path.startswith(old_path):
+                raise ValidationError(
+                    f"Không thể chuyển “{self.name}” vào “{new_parent.name}”: "
+                    "đơn vị mới nằm trong chính đơn vị cần chuyển."
+                )
+            new_path = (new_parent.path if new_parent else "") + path_segment(self.pk)
+            new_depth = new_parent.depth + 1 if new_parent else 0
+            self.path, self.depth = new_path, new_depth
+            super().save(*args, **kwargs)
+            type(self).objects.filter(subtree_q(old_path)).exclude(pk=self.pk).update(
+                path=Concat(Value(new_path), Substr(F("path"), len(old_path) + 1)),
+                depth=F("depth") + (new_depth - old_depth),
+            )
 
     def refresh_keys(self) -> None:
         self.sort_key = vn_collation_string(self.name)
