@@ -220,6 +220,8 @@ class OrgUnit(models.Model):
             new_path = (new_parent.path if new_parent else "") + path_segment(self.pk)
             new_depth = new_parent.depth + 1 if new_parent else 0
             self.path, self.depth = new_path, new_depth
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "path", "depth"}
             super().save(*args, **kwargs)
             type(self).objects.filter(subtree_q(old_path)).exclude(pk=self.pk).update(
                 path=Concat(Value(new_path), Substr(F("path"), len(old_path) + 1)),
