@@ -12,6 +12,8 @@ from nghiquyet.core.backup import BackupError, restore_backup
 
 
 class Command(BaseCommand):
+    # The checks import every URL and view: a second of start-up for nothing this command uses.
+    requires_system_checks: list = []
     help = (
         "Khôi phục CSDL và tệp tải lên từ một bản sao lưu của `nghiquyet backup` vào một cài đặt trống "
         "(dừng máy chủ trước). Từ chối khi CSDL đích đã có dữ liệu hoặc bản sao lưu hỏng."
