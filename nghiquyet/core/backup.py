@@ -422,9 +422,17 @@ def _unpack(archive: Path, staging: Path) -> dict:
     try:
         manifest = json.loads((staging / MANIFEST).read_text(encoding="utf-8"))
         files = manifest["files"]
-        if manifest.get("format") != FORMAT or not isinstance(files, dict):
+        if not (
+            manifest.get("format") == FORMAT
+            and isinstance(files, dict)
+            and all(isinstance(entry, dict) for entry in files.values())
+            and isinstance(manifest.get("database"), dict)
+            and isinstance(manifest.get("migrations"), dict)
+            and all(isinstance(name, str) for name in manifest["migrations"].values())
+            and dt.datetime.fromisoformat(manifest["created"]).tzinfo is not None
+        ):
             raise ValueError
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, AttributeError):
         raise BackupError(f"{broken}: {MANIFEST} không đúng định dạng.") from None
     if set(files) != extracted - {MANIFEST}:
         missing = sorted(set(files) - extracted)
@@ -439,13 +447,15 @@ def _unpack(archive: Path, staging: Path) -> dict:
 
 def _check_manifest(manifest: dict, engine: str) -> None:
     version = manifest.get("format_version")
-    if not isinstance(version, int) or version > FORMAT_VERSION:
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise BackupError(f"Bản sao lưu ghi phiên bản định dạng không hợp lệ: “{version}”.")
+    if version > FORMAT_VERSION:
         raise BackupError(
             f"Bản sao lưu có định dạng {version}, phiên bản phần mềm này chỉ đọc được tới "
             f"{FORMAT_VERSION}: hãy cập nhật nghiquyet."
         )
-    source = (manifest.get("database") or {}).get("engine")
-    if source not in DB_MEMBER:
+    source = manifest["database"].get("engine")
+    if not isinstance(source, str) or source not in DB_MEMBER:
         raise BackupError(f"Bản sao lưu ghi loại CSDL không rõ: “{source}”.")
     if source != engine:
         raise BackupError(

@@ -21,10 +21,14 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
-from nghiquyet.core.backup import parse_pg_version
+from nghiquyet.core.backup import BackupError, _check_manifest, _unpack, parse_pg_version
 
 ENGINE = "postgresql" if "postgresql" in settings.DATABASES["default"]["ENGINE"] else "sqlite"
+DB_MEMBER = "database.sqlite3" if ENGINE == "sqlite" else "database.pgdump"
 PASSWORD = "mat-khau-thu-nghiem"
 MEDIA = {
     "ingestion/bao-cao-quy-1.docx": bytes(range(256)) * 40,
@@ -231,7 +235,7 @@ def _tar_members(path: Path) -> dict[str, bytes]:
 
 
 def _write_tar(path: Path, members: dict[str, bytes]) -> Path:
-    with tarfile.open(path, "w:gz") as tar:
+    with tarfile.open(path, "w:gz", compresslevel=1) as tar:
         for name, data in members.items():
             info = tarfile.TarInfo(name)
             info.size = len(data)
@@ -267,13 +271,12 @@ def test_backup_writes_one_archive_with_manifest(archive, source):
     assert "Tệp tải lên: 2 tệp" in stdout
     members = _tar_members(path)
     manifest = json.loads(members["manifest.json"])
-    db_member = "database.sqlite3" if ENGINE == "sqlite" else "database.pgdump"
     assert manifest["format"] == "nghiquyet-backup"
     assert manifest["format_version"] == 1
     assert manifest["database"]["engine"] == ENGINE
     assert set(manifest["migrations"]) >= {"orgs", "accounts", "documents", "targets", "auth"}
     assert all(re.fullmatch(r"\d{4}_\w+", name) for name in manifest["migrations"].values())
-    assert set(manifest["files"]) == {db_member} | {f"media/{name}" for name in MEDIA}
+    assert set(manifest["files"]) == {DB_MEMBER} | {f"media/{name}" for name in MEDIA}
     for name, data in MEDIA.items():
         assert members[f"media/{name}"] == data
     if ENGINE == "postgresql":
@@ -453,6 +456,60 @@ def test_backup_while_a_writer_holds_a_transaction(source, tmp_path):
         ).stdout
     assert "Tỉnh ủy Hà Tĩnh" in names
     assert "chưa ghi" not in names
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=10), inner, max_size=3),
+    max_leaves=8,
+)
+MANIFEST_PATHS = [
+    ("format",),
+    ("format_version",),
+    ("created",),
+    ("app_version",),
+    ("database",),
+    ("database", "engine"),
+    ("database", "file"),
+    ("migrations",),
+    ("migrations", "targets"),
+    ("files",),
+    ("files", DB_MEMBER),
+    ("files", DB_MEMBER, "size"),
+]
+
+
+@hsettings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(path=st.sampled_from(MANIFEST_PATHS), value=JSON, drop=st.booleans())
+def test_a_mangled_manifest_is_refused_or_read_never_crashes(archive_members, path, value, drop):
+    """Whatever the manifest holds, checking it gives a refusal (BackupError,
+    a Vietnamese message) or passes; never another exception (a traceback)."""
+    import tempfile
+
+    members = dict(archive_members)
+    manifest = json.loads(members["manifest.json"])
+    *parents, key = path
+    node = manifest
+    for name in parents:
+        node = node[name]
+    if drop:
+        del node[key]
+    else:
+        node[key] = value
+    members["manifest.json"] = json.dumps(manifest).encode()
+    with tempfile.TemporaryDirectory() as tmp:
+        bad = _write_tar(Path(tmp) / "x.tar.gz", members)
+        staging = Path(tmp) / "staging"
+        staging.mkdir()
+        try:
+            _check_manifest(_unpack(bad, staging), ENGINE)
+        except BackupError as exc:
+            assert str(exc)
+
+
+@pytest.fixture(scope="module")
+def archive_members(archive) -> dict[str, bytes]:
+    return _tar_members(archive[0])
 
 
 @pytest.mark.parametrize(
