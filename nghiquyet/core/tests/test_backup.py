@@ -313,6 +313,22 @@ def test_round_trip_into_a_migrated_empty_installation(archive, source, installa
     target.python(WRITE_AFTER)
 
 
+def test_an_older_backup_restores_and_asks_for_migrate(installations, tmp_path):
+    """A backup taken before the latest migrations (an earlier version) comes
+    back into this version; the command says to run `migrate`, which works."""
+    older = installations.new()
+    older.run("migrate", "targets", "0002", "--noinput", "-v0")
+    path = tmp_path / "cu.tar.gz"
+    older.run("backup", str(path))
+    manifest = json.loads(_tar_members(path)["manifest.json"])
+    assert manifest["migrations"]["targets"] == "0002_result_rollup_cover"
+    target = installations.new()
+    proc = target.run("restore", str(path))
+    assert "chạy `nghiquyet migrate`" in proc.stdout
+    target.run("migrate", "--noinput", "-v0")
+    assert "targets_result" in _tables(target)
+
+
 def test_restore_refuses_an_installation_with_data(archive, source):
     path, _ = archive
     before = source.snapshot()

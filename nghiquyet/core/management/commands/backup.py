@@ -42,6 +42,8 @@ class Command(BaseCommand):
             self._refuse(str(exc))
         except DatabaseError as exc:
             self._refuse(f"Không đọc được CSDL: {exc}")
+        except OSError as exc:  # a full disk, a folder without permission
+            self._refuse(f"Không ghi được bản sao lưu: {exc}")
         self.stdout.write("\n".join(summary.lines()))
 
     def _refuse(self, message: str):

@@ -31,6 +31,8 @@ class Command(BaseCommand):
             self._refuse(
                 f"Không kết nối được CSDL đích (với PostgreSQL, tạo CSDL trống trước bằng createdb): {exc}"
             )
+        except OSError as exc:  # a full disk, a folder without permission
+            self._refuse(f"Không khôi phục được: {exc}")
         self.stdout.write("\n".join(summary.lines()))
 
     def _refuse(self, message: str):
