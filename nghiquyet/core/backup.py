@@ -250,7 +250,10 @@ def create_backup(dest: Path | None = None, *, keep: int | None = None) -> Backu
         raise BackupError(f"Không có thư mục {dest.parent}.")
     connection = connections[DEFAULT_DB_ALIAS]
     if "django_migrations" not in connection.introspection.table_names():
-        raise BackupError("CSDL chưa được khởi tạo (chưa chạy `nghiquyet migrate`): không có gì để sao lưu.")
+        raise BackupError(
+            f"CSDL {connection.settings_dict['NAME']} chưa được khởi tạo (chưa chạy `nghiquyet migrate`; "
+            "kiểm tra NGHIQUYET_DATA_DIR, DATABASE_URL): không có gì để sao lưu."
+        )
 
     manifest: dict = {
         "format": FORMAT,
