@@ -81,7 +81,6 @@ bench: setup-test $(VENV)/.stamp-bench
 	$(BIN)/python bench/extract.py
 	$(BIN)/python bench/extract_instructions.py
 	$(BIN)/python bench/serve.py
-
 	$(BIN)/python bench/backup.py
 
 $(VENV)/.stamp-bench: pyproject.toml
