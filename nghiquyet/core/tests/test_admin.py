@@ -174,3 +174,52 @@ def test_cached_rollup_is_not_stale_after_a_move(tree, users, resolution):
         assert province_total() == Decimal(270)
         do_move_unit(tree.commune_a, tree.other_province, effective=dt.date(2026, 1, 1), acting_user=None)
         assert province_total() == Decimal(120)
+
+
+# -- users: written in the admin, each write audited -------------------------
+
+
+def test_making_a_superuser_in_the_admin_is_audited(admin_client_, users):
+    u = users.viewer
+    r = admin_client_.post(
+        f"/quan-tri/auth/user/{u.pk}/change/",
+        {
+            "username": u.username,
+            "is_active": "on",
+            "is_staff": "on",
+            "is_superuser": "on",
+            "last_login_0": "",
+            "last_login_1": "",
+            "date_joined_0": "01/01/2026",
+            "date_joined_1": "00:00:00",
+        },
+    )
+    assert r.status_code == 302, r.content.decode()[:3000]
+    u.refresh_from_db()
+    assert u.is_superuser
+    row = AuditEntry.objects.get(action="admin_change_user", object_id=str(u.pk))
+    assert row.actor == users.superuser
+    assert row.before["is_superuser"] is False and row.after["is_superuser"] is True
+    assert "password" not in row.after
+
+
+def test_deleting_a_user_in_the_admin_keeps_their_roles_in_the_audit(admin_client_, users, tree):
+    u = users.reporter
+    r = admin_client_.post(f"/quan-tri/auth/user/{u.pk}/delete/", {"post": "yes"})
+    assert r.status_code == 302
+    row = AuditEntry.objects.get(action="admin_delete_user", object_id=str(u.pk))
+    assert row.before["username"] == "bc_ductho"
+    assert row.before["roles"] == [{"unit_id": tree.commune_a.pk, "role": Role.REPORTER}]
+
+
+def test_a_password_set_in_the_admin_is_audited(admin_client_, users):
+    u = users.viewer
+    r = admin_client_.post(
+        f"/quan-tri/auth/user/{u.pk}/password/",
+        {"password1": "mot-mat-khau-moi-dai", "password2": "mot-mat-khau-moi-dai", "usable_password": "true"},
+    )
+    assert r.status_code == 302, r.content.decode()[:3000]
+    u.refresh_from_db()
+    assert u.check_password("mot-mat-khau-moi-dai")
+    row = AuditEntry.objects.get(action="admin_set_password", object_id=str(u.pk))
+    assert row.actor == users.superuser and "password" not in row.after
