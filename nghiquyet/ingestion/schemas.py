@@ -5,6 +5,8 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from nghiquyet.api.fields import Date, Id, JsonObject, Note, Word
+
 
 class SourceOut(Schema):
     id: int
@@ -51,16 +53,16 @@ class IngestOut(Schema):
 
 
 class AcceptIn(Schema):
-    edits: dict[str, Any] = Field(
+    edits: JsonObject = Field(
         default_factory=dict, description="Sửa dữ kiện trước khi chấp nhận (chỉ các khóa của loại dữ kiện)."
     )
-    unit: int | None = Field(
+    unit: Id | None = Field(
         None, description="Đơn vị tổ chức (hội nghị), đơn vị của số liệu, hoặc cấp ủy có các đơn vị sắp xếp."
     )
-    target: int | None = Field(None, description="Chỉ tiêu (số liệu).")
-    period: str | None = Field(None, description="Kỳ báo cáo (số liệu): 2026-Q2 hoặc “Quý II/2026”.")
-    effective: dt.date | None = Field(None, description="Ngày hiệu lực (sắp xếp đơn vị).")
+    target: Id | None = Field(None, description="Chỉ tiêu (số liệu).")
+    period: Word | None = Field(None, description="Kỳ báo cáo (số liệu): 2026-Q2 hoặc “Quý II/2026”.")
+    effective: Date | None = Field(None, description="Ngày hiệu lực (sắp xếp đơn vị).")
 
 
 class RejectIn(Schema):
-    reason: str
+    reason: Note

@@ -1,0 +1,32 @@
+"""The error body every API answer other than a success carries, and the
+answers each route declares, so the OpenAPI document lists every status a
+client can meet (schemathesis holds the served API to it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ninja import Field, Schema
+
+
+class FieldErrorOut(Schema):
+    loc: list[str | int] = Field(..., description="Vị trí: nguồn (query, path, body, form) rồi tên trường.")
+    type: str = Field(..., description="Mã lỗi (pydantic), ví dụ missing, less_than_equal.")
+    msg: str = Field(..., description="Lỗi bằng tiếng Việt.")
+
+
+class ErrorOut(Schema):
+    detail: str = Field(..., description="Lỗi bằng tiếng Việt, đọc được ngay.")
+    errors: list[FieldErrorOut] | None = Field(
+        None, description="Với 422 do tham số sai: từng trường sai và lý do."
+    )
+
+
+# Every authenticated route: no token (401), nothing the caller may see (404), bad input (422).
+COMMON = (401, 404, 422)
+
+
+def answers(success: dict[int, Any], *codes: int) -> dict[int, Any]:
+    """``success`` plus ErrorOut for 401, 404, 422 and ``codes`` (400 for a
+    body that is not JSON, 403 for a role too low, 409 for a stale version…)."""
+    return {**success, **dict.fromkeys(sorted({*COMMON, *codes}), ErrorOut)}
