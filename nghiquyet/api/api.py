@@ -14,10 +14,11 @@ from __future__ import annotations
 import logging
 
 import pydantic
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation, ValidationError
 from django.core.signals import got_request_exception
 from django.db import DataError
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from django.utils.log import log_response
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -75,6 +76,18 @@ def http_error(request, exc):
     if exc.status_code == 400:
         return _error(request, 400, "Không đọc được nội dung gửi lên (cần JSON hợp lệ).")
     return _error(request, exc.status_code, str(exc))
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_big(request, exc):
+    return _error(request, 413, "Nội dung gửi lên quá lớn.")
+
+
+@api.exception_handler(MultiPartParserError)
+@api.exception_handler(SuspiciousOperation)
+def unreadable(request, exc):
+    # What Django itself answers 400 to: a broken multipart body, too many fields…
+    return _error(request, 400, "Không đọc được nội dung gửi lên.")
 
 
 # Pydantic's error types, in Vietnamese; the rest keep pydantic's message.

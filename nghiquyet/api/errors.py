@@ -26,7 +26,11 @@ class ErrorOut(Schema):
 COMMON = (401, 404, 422)
 
 
-def answers(success: dict[int, Any], *codes: int) -> dict[int, Any]:
-    """``success`` plus ErrorOut for 401, 404, 422 and ``codes`` (400 for a
-    body that is not JSON, 403 for a role too low, 409 for a stale version…)."""
-    return {**success, **dict.fromkeys(sorted({*COMMON, *codes}), ErrorOut)}
+# A route that reads a body: unreadable (400), past the upload limit (413).
+BODY = (400, 413)
+
+
+def answers(success: dict[int, Any], *codes: int, body: bool = False) -> dict[int, Any]:
+    """``success`` plus ErrorOut for 401, 404, 422, ``codes`` (403 for a
+    role too low, 409 for a stale version…) and BODY when ``body``."""
+    return {**success, **dict.fromkeys(sorted({*COMMON, *codes, *(BODY if body else ())}), ErrorOut)}

@@ -75,7 +75,7 @@ def list_sources(request, status: Word = "", limit: Limit = 100, offset: Offset 
     return [_source_out(s) for s in qs.order_by("-created_at", "-id")[offset : offset + limit]]
 
 
-@router.post("/sources", response=answers({200: IngestOut}, 400, 403))
+@router.post("/sources", response=answers({200: IngestOut}, 403, body=True))
 def ingest(
     request,
     unit: Id = Form(..., description="Đơn vị tiếp nhận (cần quyền báo cáo)"),
@@ -127,7 +127,7 @@ def _period(text: str):
             raise ValidationError(f"Kỳ “{text}” không hợp lệ.") from None
 
 
-@router.post("/suggestions/{suggestion_id}/accept", response=answers({200: SuggestionOut}, 400, 403))
+@router.post("/suggestions/{suggestion_id}/accept", response=answers({200: SuggestionOut}, 403, body=True))
 def accept(request, suggestion_id: Id, payload: AcceptIn):
     """Accept a suggestion (reporter or above on the source's unit), with
     edits and what its kind needs: a meeting's organiser, a figure's
@@ -160,7 +160,7 @@ def accept(request, suggestion_id: Id, payload: AcceptIn):
     return _suggestion_out(s)
 
 
-@router.post("/suggestions/{suggestion_id}/reject", response=answers({200: SuggestionOut}, 400, 403))
+@router.post("/suggestions/{suggestion_id}/reject", response=answers({200: SuggestionOut}, 403, body=True))
 def reject(request, suggestion_id: Id, payload: RejectIn):
     """Reject a suggestion with a reason (reporter or above on the source's unit)."""
     s = access_suggestion(request.user, suggestion_id)

@@ -50,7 +50,7 @@ def get_meeting(request, meeting_id: Id):
     }
 
 
-@router.post("", response=answers({201: MeetingDetailOut}, 400, 403))
+@router.post("", response=answers({201: MeetingDetailOut}, 403, body=True))
 def create_meeting(request, payload: MeetingIn):
     """Create a meeting with its participants, the documents it reviewed and
     its conclusions, each conclusion's tasks created with it (all or

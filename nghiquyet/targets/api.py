@@ -77,7 +77,7 @@ def list_results(request, unit: Id, period: Word):
     return list(Result.objects.filter(unit=scope, period_key=p.key()).order_by("target_id"))
 
 
-@router.post("/results", response=answers({200: ResultOut}, 400, 403, 409))
+@router.post("/results", response=answers({200: ResultOut}, 403, 409, body=True))
 def save_result(request, payload: ResultIn):
     """Write one cell through the same action as the reporting form: reporter
     role over the unit, the target assigned to it, no lost update."""
@@ -98,7 +98,7 @@ def save_result(request, payload: ResultIn):
     return get_object_or_404(Result, pk=result.pk)
 
 
-@router.post("/results/approve", response=answers({200: list[ResultOut]}, 400, 403, 409))
+@router.post("/results/approve", response=answers({200: list[ResultOut]}, 403, 409, body=True))
 def approve_results(request, payload: ApproveIn):
     """Approve submitted results (all or nothing): approver role (or admin)
     over each result's unit. ``versions`` pins what the caller checked: a
@@ -118,7 +118,7 @@ def approve_result(request, result_id: Id, expected_version: Version | None = No
     return Result.objects.get(pk=result.pk)
 
 
-@router.post("/results/{result_id}/return", response=answers({200: ResultOut}, 400, 403, 409))
+@router.post("/results/{result_id}/return", response=answers({200: ResultOut}, 403, 409, body=True))
 def return_result(request, result_id: Id, payload: ReturnIn):
     """Send a result back to its unit as a draft, with a reason (required)."""
     result = access_result(request.user, result_id, Role.APPROVER)

@@ -43,7 +43,7 @@ def get_task(request, task_id: Id):
     return access_task(request.user, task_id)
 
 
-@router.post("/{task_id}/status", response=answers({200: TaskOut}, 400, 403))
+@router.post("/{task_id}/status", response=answers({200: TaskOut}, 403, body=True))
 def set_status(request, task_id: Id, payload: TaskStatusIn):
     """Move a task's status (reporter role over its lead unit)."""
     task = access_task(request.user, task_id, for_update=True)
