@@ -12,6 +12,7 @@ validator. Anything else is a bug: logged and re-signalled like Django's own
 from __future__ import annotations
 
 import logging
+import re
 
 import pydantic
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation, ValidationError
@@ -118,6 +119,9 @@ _MESSAGES = {
 }
 
 
+_UNION_TAG = re.compile(r"^(function-\w+\[.*\]|constrained-\w+|str|int|float|decimal|bool|none)$")
+
+
 def _vietnamese(error: dict) -> str:
     ctx = error.get("ctx") or {}
     if error["type"] == "value_error" and "error" in ctx:
@@ -136,10 +140,11 @@ def bad_params(request, exc):
     errors = []
     for e in exc.errors:
         loc = [p if isinstance(p, int) else str(p) for p in e.get("loc", ())]
-        # "payload" is the Python name of the body argument, not something the client sent.
-        shown = [p for p in loc[1:] if p != "payload"] or loc
+        # "payload" is the Python name of the body argument, not something the
+        # client sent; union members ("value": text or number) are pydantic's tags.
+        shown = [p for p in loc[1:] if p != "payload" and not _UNION_TAG.match(str(p))] or loc
         errors.append({"loc": loc, "type": str(e.get("type", "")), "msg": _vietnamese(e), "shown": shown})
-    parts = [".".join(map(str, e.pop("shown"))) + ": " + e["msg"] for e in errors]
+    parts = list(dict.fromkeys(".".join(map(str, e.pop("shown"))) + ": " + e["msg"] for e in errors))
     detail = "Tham số không hợp lệ: " + "; ".join(parts[:5]) + ("; …" if len(parts) > 5 else "") + "."
     return _error(request, 422, detail, errors=errors)
 
