@@ -11,8 +11,11 @@ validator. Anything else is a bug: logged and re-signalled like Django's own
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import logging
 import re
+from decimal import Decimal
 
 import pydantic
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation, ValidationError
@@ -25,6 +28,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as ParamsError
 
+from nghiquyet.core.numbers import format_number
 from nghiquyet.targets.actions import StaleResultError
 
 from .auth import TokenAuth
@@ -122,6 +126,19 @@ _MESSAGES = {
 _UNION_TAG = re.compile(r"^(function-\w+\[.*\]|constrained-\w+|str|int|float|decimal|bool|none)$")
 
 
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _shown(value) -> str:
+    # Bounds in Vietnamese form: 1.000.000, not 1000000.
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return format_number(value)
+    if isinstance(value, str) and _ISO_DATE.match(value):  # pydantic gives date bounds as text
+        with contextlib.suppress(ValueError):
+            value = dt.date.fromisoformat(value)
+    return str(value.strftime("%d/%m/%Y") if isinstance(value, dt.date) else value)
+
+
 def _vietnamese(error: dict) -> str:
     ctx = error.get("ctx") or {}
     if error["type"] == "value_error" and "error" in ctx:
@@ -130,7 +147,7 @@ def _vietnamese(error: dict) -> str:
     if template is None:
         return str(error.get("msg", ""))
     try:
-        return template.format(**{k: str(v) for k, v in ctx.items()})
+        return template.format(**{k: _shown(v) for k, v in ctx.items()})
     except (KeyError, IndexError):
         return template
 

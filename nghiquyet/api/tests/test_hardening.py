@@ -229,7 +229,11 @@ def test_validation_errors_are_vietnamese_with_their_fields(client, users, tree)
     assert r.status_code == 422 and body["detail"].startswith("Tham số không hợp lệ")
     assert {tuple(e["loc"]) for e in body["errors"]} == {("query", "year"), ("query", "offset")}
     msgs = {e["loc"][-1]: e["msg"] for e in body["errors"]}
-    assert msgs == {"year": "phải nhỏ hơn hoặc bằng 2100", "offset": "phải lớn hơn hoặc bằng 0"}
+    assert msgs == {"year": "phải nhỏ hơn hoặc bằng 2.100", "offset": "phải lớn hơn hoặc bằng 0"}
+    r = client.get("/api/units?offset=2000000", **bearer(users.viewer))
+    assert "offset: phải nhỏ hơn hoặc bằng 1.000.000" in r.json()["detail"]
+    r = post(client, "/api/meetings", {"date": "1900-01-01"}, users.province_admin)
+    assert "date: phải lớn hơn hoặc bằng 01/01/1945" in r.json()["detail"]
     r = post(client, "/api/results", {"unit": 1}, users.reporter)
     assert "target: bắt buộc" in r.json()["detail"]
 
