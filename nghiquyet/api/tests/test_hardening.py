@@ -13,6 +13,7 @@ import logging
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DataError
 from django.test import Client
 
@@ -285,3 +286,14 @@ def test_every_operation_declares_its_errors(client):
         if "/results" in p and "post" in item
     }
     assert writes and all("409" in r for r in writes.values())
+
+
+def test_uploaded_file_with_nul_is_refused_or_cleaned(client, users, tree):
+    h = bearer(users.reporter)
+    f = SimpleUploadedFile("tin.txt", b"Tin\x00bai", content_type="text/plain")
+    r = client.post("/api/ingestion/sources", {"file": f, "unit": tree.commune_a.pk}, **h)
+    assert r.status_code == 422
+    # Django drops the NUL from an uploaded file's name before it becomes the origin.
+    f = SimpleUploadedFile("tin\x00.txt", ARTICLE.encode(), content_type="text/plain")
+    r = client.post("/api/ingestion/sources", {"file": f, "unit": tree.commune_a.pk}, **h)
+    assert r.status_code == 200 and r.json()["source"]["origin"] == "tin.txt"
