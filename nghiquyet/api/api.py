@@ -15,12 +15,13 @@ import contextlib
 import datetime as dt
 import logging
 import re
+import sqlite3
 from decimal import Decimal
 
 import pydantic
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation, ValidationError
 from django.core.signals import got_request_exception
-from django.db import DataError
+from django.db import DatabaseError, DataError
 from django.http import Http404
 from django.http.multipartparser import MultiPartParserError
 from django.utils.log import log_response
@@ -28,6 +29,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as ParamsError
 
+from nghiquyet.core.middleware import is_storage_error, storage_error_response
 from nghiquyet.core.numbers import format_number
 from nghiquyet.targets.actions import StaleResultError
 
@@ -172,6 +174,8 @@ def bad_params(request, exc):
 def out_of_range(request, exc):
     # The last net: a value the schema let through but the database or
     # Python cannot hold. Logged, so it gets its own validator.
+    if is_storage_error(exc):
+        return storage_error_response(request, exc)
     logger.warning("API: giá trị không xử lý được ở %s: %r", request.path, exc, exc_info=True)
     return _error(request, 422, "Giá trị gửi lên nằm ngoài giới hạn cho phép hoặc không hợp lệ.")
 
@@ -185,6 +189,22 @@ def server_error(request, exc):
     response = _error(request, 500, "Lỗi máy chủ. Xin thử lại sau; nếu vẫn lỗi, báo quản trị hệ thống.")
     log_response("Internal Server Error: %s", request.path, response=response, request=request, exception=exc)
     return response
+
+
+def _storage_error(request, exc):
+    """A full or read-only disk: 503 with words (the write was rolled back).
+    Any other OSError or database error goes on to the catch-all handler if
+    one is registered, else to Django's 500."""
+    if is_storage_error(exc):
+        return storage_error_response(request, exc)
+    fallback = api._exception_handlers.get(Exception)  # ninja keeps no public lookup past a class
+    if fallback is None:
+        raise exc
+    return fallback(request, exc)
+
+
+for _cls in (OSError, DatabaseError, sqlite3.Error):
+    api.add_exception_handler(_cls, _storage_error)
 
 
 def _mount() -> None:

@@ -22,8 +22,9 @@ class ErrorOut(Schema):
     )
 
 
-# Every authenticated route: no token (401), nothing the caller may see (404), bad input (422).
-COMMON = (401, 404, 422)
+# Every authenticated route: no token (401), nothing the caller may see (404),
+# bad input (422), a full or read-only disk (503, core.middleware).
+COMMON = (401, 404, 422, 503)
 
 
 # A route that reads a body: unreadable (400), past the upload limit (413).
@@ -31,6 +32,6 @@ BODY = (400, 413)
 
 
 def answers(success: dict[int, Any], *codes: int, body: bool = False) -> dict[int, Any]:
-    """``success`` plus ErrorOut for 401, 404, 422, ``codes`` (403 for a
+    """``success`` plus ErrorOut for COMMON, ``codes`` (403 for a
     role too low, 409 for a stale version…) and BODY when ``body``."""
     return {**success, **dict.fromkeys(sorted({*COMMON, *codes, *(BODY if body else ())}), ErrorOut)}

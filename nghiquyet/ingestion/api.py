@@ -17,6 +17,7 @@ from nghiquyet.targets.access import access_reporting_unit, access_target
 from .access import access_source, access_suggestion, visible_sources
 from .actions import MAX_BYTES, do_accept_suggestion, do_ingest, do_reject_suggestion
 from .models import Source, Suggestion
+from .records import records_for
 from .schemas import AcceptIn, IngestOut, RejectIn, SourceDetailOut, SourceOut, SuggestionOut
 from .views import with_counts
 
@@ -46,7 +47,10 @@ def _source_out(source: Source, counts: dict | None = None) -> dict:
     return {**SourceOut.from_orm(source).dict(), **counts}
 
 
-def _suggestion_out(s: Suggestion) -> dict:
+def _suggestion_out(s: Suggestion, records: dict | None = None) -> dict:
+    """A suggestion as the API gives it; with ``records`` (those the caller
+    may see), a linked record outside them is not named, not even its id."""
+    shown = records is None or (s.record_type, s.record_id) in records
     return {
         "id": s.pk,
         "source_id": s.source_id,
@@ -59,8 +63,8 @@ def _suggestion_out(s: Suggestion) -> dict:
         "span_end": s.span_end,
         "quote": s.quote,
         "reason": s.reason,
-        "record_type": s.record_type,
-        "record_id": s.record_id,
+        "record_type": s.record_type if shown else "",
+        "record_id": s.record_id if shown else "",
         "created_record": s.created_record,
         "decided_at": s.decided_at,
     }
@@ -83,8 +87,9 @@ def ingest(
     origin: Origin = Form("", description="Địa chỉ trang hoặc tên tệp"),
     file: UploadedFile | None = File(None, description="Văn bản, trang web (.html) hoặc Word (.docx)"),
 ):
-    """Read a text or a file into a source with its suggestions. The same
-    text twice is one source: ``created`` says which happened."""
+    """Read a text or a file into a source of the unit with its suggestions.
+    The same text twice for one unit is one source: ``created`` says which
+    happened. Another unit receiving the same text gets its own source."""
     receiving = access_reporting_unit(request.user, unit)
     if bool(text.strip()) == (file is not None):
         raise ValidationError("Gửi nội dung (text) hoặc một tệp (file), không cả hai, không bỏ trống.")
@@ -94,9 +99,8 @@ def ingest(
         data, name = file.read(), file.name or ""
     else:
         data, name = text.encode("utf-8"), "van-ban-dan.txt"
+    # Sources are per receiving unit: an existing one is this unit's own.
     source, created = do_ingest(data, name=name, origin=origin, unit=receiving, acting_user=request.user)
-    if not visible_sources(request.user).filter(pk=source.pk).exists():
-        raise ValidationError("Nội dung này đã được một đơn vị khác thu nhận.")
     source = with_counts(Source.objects.filter(pk=source.pk)).get()
     return {"created": created, "source": _source_out(source)}
 
@@ -106,6 +110,7 @@ def get_source(request, source_id: Id):
     """A source with its text and every suggestion (spans index the text)."""
     source = access_source(request.user, source_id)
     suggestions = list(source.suggestions.all())
+    records = records_for(suggestions, request.user)
     counts = {"pending": 0, "accepted": 0, "rejected": 0}
     for s in suggestions:
         s.source = source
@@ -113,7 +118,7 @@ def get_source(request, source_id: Id):
     return {
         **_source_out(source, counts),
         "text": source.text,
-        "suggestions": [_suggestion_out(s) for s in suggestions],
+        "suggestions": [_suggestion_out(s, records) for s in suggestions],
     }
 
 
@@ -127,11 +132,15 @@ def _period(text: str):
             raise ValidationError(f"Kỳ “{text}” không hợp lệ.") from None
 
 
-@router.post("/suggestions/{suggestion_id}/accept", response=answers({200: SuggestionOut}, 403, body=True))
+@router.post(
+    "/suggestions/{suggestion_id}/accept", response=answers({200: SuggestionOut}, 403, 409, body=True)
+)
 def accept(request, suggestion_id: Id, payload: AcceptIn):
     """Accept a suggestion (reporter or above on the source's unit), with
     edits and what its kind needs: a meeting's organiser, a figure's
-    target, unit and period, a merge's scope (administrator) and date."""
+    target, unit, period and the version of the result the caller read
+    (409 with the current value if it differs), a merge's scope
+    (administrator) and date, a new document's issuing unit (optional)."""
     s = access_suggestion(request.user, suggestion_id)
     if s.status != Suggestion.Status.PENDING:
         raise ValidationError(f"Dữ kiện này đã được xử lý ({s.get_status_display().lower()}).")
@@ -146,7 +155,12 @@ def accept(request, suggestion_id: Id, payload: AcceptIn):
         target = access_target(request.user, payload.target)
         if not target.assignments.filter(unit=unit).exists():
             raise Http404("Không tìm thấy chỉ tiêu.")
-        kwargs.update(unit=unit, target=target, period=_period(payload.period))
+        kwargs.update(
+            unit=unit,
+            target=target,
+            period=_period(payload.period),
+            expected_version=payload.expected_version or 0,
+        )
     elif s.kind == Suggestion.Kind.MERGE:
         # Restructuring the tree is an administrator's decision, in their subtree.
         scope_id = payload.unit if payload.unit is not None else s.source.unit_id
