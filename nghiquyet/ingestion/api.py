@@ -9,6 +9,8 @@ from ninja.files import UploadedFile
 
 from nghiquyet.accounts.access import access_unit
 from nghiquyet.accounts.models import Role
+from nghiquyet.api.errors import answers
+from nghiquyet.api.fields import Id, Limit, Offset, Word, text
 from nghiquyet.core.periods import PeriodError, parse_period, parse_period_key
 from nghiquyet.targets.access import access_reporting_unit, access_target
 
@@ -20,6 +22,10 @@ from .schemas import AcceptIn, IngestOut, RejectIn, SourceDetailOut, SourceOut, 
 from .views import with_counts
 
 router = Router(tags=["Thu nhận tin bài"])
+
+# Source.origin's length; pasted text is bounded by the request size (settings).
+Origin = text(1000)
+PastedText = text(MAX_BYTES)
 
 # What a person may change in a suggestion's data before accepting it.
 EDITABLE = {
@@ -64,22 +70,21 @@ def _suggestion_out(s: Suggestion, records: dict | None = None) -> dict:
     }
 
 
-@router.get("/sources", response=list[SourceOut])
-def list_sources(request, status: str = "", limit: int = 100, offset: int = 0):
+@router.get("/sources", response=answers({200: list[SourceOut]}))
+def list_sources(request, status: Word = "", limit: Limit = 100, offset: Offset = 0):
     """Sources the caller may see, newest first, with their suggestions counted by status."""
-    limit = max(1, min(limit, 500))
     qs = with_counts(visible_sources(request.user).defer("text"))
     if status:
         qs = qs.filter(status=status)
     return [_source_out(s) for s in qs.order_by("-created_at", "-id")[offset : offset + limit]]
 
 
-@router.post("/sources", response=IngestOut)
+@router.post("/sources", response=answers({200: IngestOut}, 403, body=True))
 def ingest(
     request,
-    unit: int = Form(..., description="Đơn vị tiếp nhận (cần quyền báo cáo)"),
-    text: str = Form("", description="Nội dung dán vào; hoặc gửi tệp"),
-    origin: str = Form(""),
+    unit: Id = Form(..., description="Đơn vị tiếp nhận (cần quyền báo cáo)"),
+    text: PastedText = Form("", description="Nội dung dán vào; hoặc gửi tệp"),
+    origin: Origin = Form("", description="Địa chỉ trang hoặc tên tệp"),
     file: UploadedFile | None = File(None, description="Văn bản, trang web (.html) hoặc Word (.docx)"),
 ):
     """Read a text or a file into a source of the unit with its suggestions.
@@ -100,8 +105,8 @@ def ingest(
     return {"created": created, "source": _source_out(source)}
 
 
-@router.get("/sources/{source_id}", response=SourceDetailOut)
-def get_source(request, source_id: int):
+@router.get("/sources/{source_id}", response=answers({200: SourceDetailOut}))
+def get_source(request, source_id: Id):
     """A source with its text and every suggestion (spans index the text)."""
     source = access_source(request.user, source_id)
     suggestions = list(source.suggestions.all())
@@ -127,8 +132,10 @@ def _period(text: str):
             raise ValidationError(f"Kỳ “{text}” không hợp lệ.") from None
 
 
-@router.post("/suggestions/{suggestion_id}/accept", response=SuggestionOut)
-def accept(request, suggestion_id: int, payload: AcceptIn):
+@router.post(
+    "/suggestions/{suggestion_id}/accept", response=answers({200: SuggestionOut}, 403, 409, body=True)
+)
+def accept(request, suggestion_id: Id, payload: AcceptIn):
     """Accept a suggestion (reporter or above on the source's unit), with
     edits and what its kind needs: a meeting's organiser, a figure's
     target, unit, period and the version of the result the caller read
@@ -167,8 +174,8 @@ def accept(request, suggestion_id: int, payload: AcceptIn):
     return _suggestion_out(s)
 
 
-@router.post("/suggestions/{suggestion_id}/reject", response=SuggestionOut)
-def reject(request, suggestion_id: int, payload: RejectIn):
+@router.post("/suggestions/{suggestion_id}/reject", response=answers({200: SuggestionOut}, 403, body=True))
+def reject(request, suggestion_id: Id, payload: RejectIn):
     """Reject a suggestion with a reason (reporter or above on the source's unit)."""
     s = access_suggestion(request.user, suggestion_id)
     do_reject_suggestion(s, reason=payload.reason, acting_user=request.user)
