@@ -149,9 +149,9 @@ def test_same_file_twice_changes_nothing(unit_template, users):
 
 def test_changed_value_keeps_a_revision(unit_template, users, tree, review):
     do_import_results(fill(unit_template, {f"F{TARGETS_FIRST_ROW}": 10}), acting_user=users.reporter)
-    summary = do_import_results(
-        fill(unit_template, {f"F{TARGETS_FIRST_ROW}": "12"}), acting_user=users.reporter
-    )
+    # A template downloaded after the first import (it carries version 1).
+    fresh = build_unit_template(review.doc, tree.commune_a, Q3)
+    summary = do_import_results(fill(fresh, {f"F{TARGETS_FIRST_ROW}": "12"}), acting_user=users.reporter)
     assert summary.updated == 1
     res = Result.objects.get(target=review.new_members, unit=tree.commune_a, period_key="2026-Q3")
     assert (res.value, res.version) == (Decimal(12), 2)
@@ -177,10 +177,10 @@ def test_approved_figure_stays_approved_unless_the_sheet_changes_it(
     assert again.unchanged == 1
     res.refresh_from_db()
     assert (res.status, res.approved_by) == (ResultStatus.APPROVED, approver)
-    # Changed, even in a draft import: back to submitted for the approver, approval dropped.
-    do_import_results(
-        fill(unit_template, {f"F{TARGETS_FIRST_ROW}": 11}), acting_user=users.reporter, submit=False
-    )
+    # Changed (in a template made after the approval), even in a draft
+    # import: back to submitted for the approver, approval dropped.
+    fresh = build_unit_template(review.doc, tree.commune_a, Q3)
+    do_import_results(fill(fresh, {f"F{TARGETS_FIRST_ROW}": 11}), acting_user=users.reporter, submit=False)
     res.refresh_from_db()
     assert (res.status, res.value, res.approved_by, res.approved_at) == (
         ResultStatus.SUBMITTED,
