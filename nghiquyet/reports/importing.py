@@ -417,10 +417,11 @@ def _write(parsed: _Parsed, data: bytes, acting_user, submit: bool) -> ImportSum
     if parsed.period.end < timezone.localdate():
         summary.period_ended = parsed.period.end
     shown = parsed.meta.versions_by_cell()
-    cells = [
-        CellWrite(c.target, c.unit, c.value, c.note, shown.get((c.target.pk, c.unit.pk), 0), ref=c)
-        for c in parsed.cells
-    ]
+    cells = []
+    for c in parsed.cells:
+        cell = CellWrite(c.target, c.unit, c.value, c.note, ref=c)
+        cell.expected_version = shown.get(cell.key, 0)
+        cells.append(cell)
     with transaction.atomic():
         try:
             # New cells are listed in the import's own audit row below, not
