@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import functools
 from typing import Any
 
 from django.db import models, transaction
@@ -35,10 +36,46 @@ def snapshot(obj: models.Model | None, fields: list[str] | None = None) -> dict[
     return data
 
 
+_PLAIN = {
+    "AutoField", "BigAutoField", "ForeignKey", "CharField", "TextField", "BooleanField",
+    "PositiveIntegerField", "PositiveSmallIntegerField", "IntegerField", "BigIntegerField",
+}  # fmt: skip
+
+
+def _iso(value):
+    return None if value is None else value.isoformat()
+
+
+def _dec(value):
+    return None if value is None else str(value)
+
+
+@functools.cache
+def _converters(model: type[models.Model]) -> list[tuple[str, str, Any]]:
+    """(name, attname, converter or None) per concrete field: a bulk write
+    snapshots tens of thousands of rows, so the type is looked at once."""
+    out = []
+    for f in model._meta.concrete_fields:
+        kind = f.get_internal_type()
+        conv = (
+            None
+            if kind in _PLAIN
+            else _dec
+            if kind == "DecimalField"
+            else _iso
+            if kind in ("DateField", "DateTimeField")
+            else _jsonable
+        )
+        out.append((f.name, f.attname, conv))
+    return out
+
+
 def snapshot_values(model: type[models.Model], values: dict[str, Any]) -> dict[str, Any]:
     """``snapshot`` of a row given as {attname: value}, as a bulk write holds
     it (no model instance): the same keys and the same JSON-ready values."""
-    return {f.name: _jsonable(values[f.attname]) for f in model._meta.concrete_fields}
+    return {
+        name: values[att] if conv is None else conv(values[att]) for name, att, conv in _converters(model)
+    }
 
 
 def record(

@@ -269,3 +269,18 @@ def test_the_bulk_import_form_may_leave_new_cells_to_the_callers_audit(tree, res
     assert len(saved.created) == 1 and not AuditEntry.objects.exists()
     r = Result.objects.get()
     assert (r.value, r.status, r.version) == (Decimal(4), ResultStatus.SUBMITTED, 1)
+
+
+def test_bulk_audit_rows_are_the_snapshots_every_other_action_writes(tree, users, resolution):
+    from nghiquyet.audit.actions import snapshot
+
+    r = do_save_result(
+        resolution.new_members, tree.commune_a, Q3, "2.989", acting_user=users.reporter, submit=True
+    )
+    r = do_save_result(
+        resolution.new_members, tree.commune_a, Q3, 3000, acting_user=users.reporter, expected_version=1
+    )
+    entry = AuditEntry.objects.filter(action="save_result").latest("id")
+    assert entry.after == snapshot(Result.objects.get(pk=r.pk))
+    assert entry.before["value"] == "2989.0000" and entry.before["status"] == ResultStatus.SUBMITTED
+    assert entry.object_repr == str(r) and entry.actor == users.reporter and entry.unit == tree.commune_a
