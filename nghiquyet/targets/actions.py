@@ -3,7 +3,13 @@
 A result moves draft → submitted → approved. An approver (or admin) over
 the result's unit approves it, or returns it to draft with a reason; a
 reporter who changes an approved figure sends it back to submitted, so the
-approver sees it again."""
+approver sees it again.
+
+Results have one writer: ``do_save_results`` (a bulk form for the Excel
+import and the reporting form) and ``do_save_result`` (one cell, for the
+API and scripts) are the same code and the same state machine (``_plan``).
+Every writer states the version it read; a cell changed since is refused
+(StaleResultError, listing each cell), never overwritten unseen."""
 
 from __future__ import annotations
 
