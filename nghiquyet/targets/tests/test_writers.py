@@ -284,3 +284,26 @@ def test_bulk_audit_rows_are_the_snapshots_every_other_action_writes(tree, users
     assert entry.after == snapshot(Result.objects.get(pk=r.pk))
     assert entry.before["value"] == "2989.0000" and entry.before["status"] == ResultStatus.SUBMITTED
     assert entry.object_repr == str(r) and entry.actor == users.reporter and entry.unit == tree.commune_a
+
+
+def test_a_cell_created_by_someone_else_between_read_and_insert_is_a_conflict(tree, resolution, monkeypatch):
+    """The unique constraint catches the insert; the cell is listed with the
+    figure now stored, like any stale version, and nothing is written."""
+    from nghiquyet.targets import actions
+
+    t, u = resolution.new_members, tree.commune_a
+    do_save_result(t, u, Q3, 5, acting_user=None)
+    read = actions._current_rows
+    monkeypatch.setattr(
+        actions, "_current_rows", lambda cells, key, lock: {} if lock else read(cells, key, lock=lock)
+    )
+    with pytest.raises(StaleResultError) as exc:
+        do_save_results(
+            [CellWrite(t, u, 6, expected_version=0), CellWrite(resolution.poverty, u, 2, expected_version=0)],
+            Q3,
+            acting_user=None,
+            submit=False,
+        )
+    ((conflict),) = exc.value.conflicts
+    assert (conflict.cell.target, conflict.current_value, conflict.current_version) == (t, 5, 1)
+    assert list(Result.objects.values_list("target", "value")) == [(t.pk, 5)]
