@@ -215,6 +215,11 @@ class _Plan(NamedTuple):  # a tuple: made once per cell of a 66,000-cell sheet
     stamp: bool = False  # (re)submitted now: submitted_at set, a return answered
 
 
+# The plans most cells of a sheet get, made once.
+_SAME, _STALE = _Plan("same"), _Plan("stale")
+_CREATE_DRAFT, _CREATE_SUBMITTED = _Plan("create", "", _DRAFT, False), _Plan("create", "", _SUBMITTED, True)
+
+
 def _plan(
     row: tuple | None, value: Decimal | None, note: str | None, submit: bool | None, expected, cell, period
 ) -> _Plan:
@@ -234,21 +239,19 @@ def _plan(
     Raises ValidationError for a rule broken; a stale cell is a "stale" plan."""
     if row is None:
         if expected is not ANY_VERSION and expected not in (None, 0):
-            return _Plan("stale")
+            return _STALE
         if submit and value is None:
             raise ValidationError(f"Chưa nhập giá trị cho chỉ tiêu “{cell.target.name}”.")
-        return (
-            _Plan("create", note or "", _SUBMITTED, True)
-            if submit
-            else _Plan("create", note or "", _DRAFT, False)
-        )
+        if not note:
+            return _CREATE_SUBMITTED if submit else _CREATE_DRAFT
+        return _Plan("create", note, _SUBMITTED, True) if submit else _Plan("create", note, _DRAFT, False)
     note = row[_NOTE] if note is None else note
     current = row[_STATUS]
     status = current if submit is None else _SUBMITTED if submit else _DRAFT
     if row[_VALUE] == value and row[_NOTE] == note and current in (status, _APPROVED):
-        return _Plan("same", note, current)
+        return _SAME
     if expected is not ANY_VERSION and (expected or 0) != row[_VERSION]:
-        return _Plan("stale")
+        return _STALE
     if current == _APPROVED:
         if value is None:
             raise ValidationError(
