@@ -349,7 +349,7 @@ def do_save_results(
     saved = SavedCells()
     if not cells:
         return saved
-    targets = {c.target.pk: c.target for c in cells}
+    targets = {c.key[0]: c.target for c in cells}
     for t in targets.values():
         period = check_period(t, period)
     assert isinstance(period, Period)
