@@ -16,8 +16,10 @@ Cells to type in are unlocked and yellow; everything else is locked under
 sheet protection (no password: it prevents slips, not determined edits,
 which the checksum catches). A very hidden sheet holds the template
 version, document, unit, period, layout, the target and unit ids in order,
-and an HMAC of all of it, so that an older template, a sheet of another
-unit or an edited identity is refused with a reason.
+the version of every result the sheet was pre-filled from, and an HMAC of
+all of it, so that an older template, a sheet of another unit or an edited
+identity is refused with a reason, and a figure changed since the download
+is not overwritten unseen (``importing``).
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from nghiquyet.targets.models import Assignment, Result, Target, ValueType
 
 from . import xlsxkit as x
 
-TEMPLATE_VERSION = 2  # bump when the layout changes: older files are refused
+TEMPLATE_VERSION = 3  # bump when the layout changes: older files are refused
 META_SHEET = "_nq"
 DATA_SHEET = "Nhập số liệu"
 HEAD_ROW = 5
@@ -47,6 +49,7 @@ UNITS_FIRST_ROW = HEAD_ROW + 2  # a second header row gives the units of measure
 TARGETS_HEAD = ["STT", "Mã chỉ tiêu", "Chỉ tiêu", "Đơn vị tính", "Kỳ trước", "Kỳ này", "Ghi chú"]
 UNITS_FIXED_HEAD = ["STT", "Mã đơn vị", "Đơn vị"]
 UNLOCKED = Protection(locked=False)
+META_CHUNK = 30000  # an Excel cell holds at most 32,767 characters
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,25 @@ class TemplateMeta:
     layout: str  # "targets" | "units"
     target_ids: tuple[int, ...]
     unit_ids: tuple[int, ...]
+    # (target id, unit id, version) of every result the sheet was made
+    # with: a cell not listed had no result then.
+    result_versions: tuple[tuple[int, int, int], ...] = ()
+
+    def versions_text(self) -> str:
+        return ",".join(f"{t}.{u}:{v}" for t, u, v in self.result_versions)
+
+    @staticmethod
+    def parse_versions(text: str) -> tuple[tuple[int, int, int], ...]:
+        """``versions_text`` read back; ValueError if malformed."""
+        out = []
+        for item in filter(None, text.split(",")):
+            cell, version = item.split(":")
+            t, u = cell.split(".")
+            out.append((int(t), int(u), int(version)))
+        return tuple(out)
+
+    def versions_by_cell(self) -> dict[tuple[int, int], int]:
+        return {(t, u): v for t, u, v in self.result_versions}
 
     def payload(self) -> str:
         return "|".join(
@@ -71,6 +93,7 @@ class TemplateMeta:
                 self.layout,
                 ",".join(map(str, self.target_ids)),
                 ",".join(map(str, self.unit_ids)),
+                self.versions_text(),
             ]
         )
 
@@ -87,6 +110,7 @@ class TemplateMeta:
             ("layout", self.layout),
             ("targets", ",".join(map(str, self.target_ids))),
             ("units", ",".join(map(str, self.unit_ids))),
+            ("result_versions", self.versions_text()),
             ("checksum", self.checksum()),
         ]
 
@@ -100,7 +124,10 @@ def _write_meta(wb, meta: TemplateMeta) -> None:
     ws = wb.create_sheet(META_SHEET)
     for i, (k, v) in enumerate(meta.rows(), start=1):
         ws.cell(row=i, column=1, value=k)
-        ws.cell(row=i, column=2, value=v)
+        # A long value (a province's result versions) runs on over the next
+        # columns; the import joins them.
+        for j in range(0, max(len(v), 1), META_CHUNK):
+            ws.cell(row=i, column=2 + j // META_CHUNK, value=v[j : j + META_CHUNK])
     ws.sheet_state = "veryHidden"  # not listed under Unhide in Excel
     ws.protection.sheet = True
 
@@ -164,12 +191,14 @@ def build_unit_template(document, unit: OrgUnit, period: Period) -> bytes:
         prev_key = period.previous().key()
     except PeriodError:
         prev_key = ""
-    values = dict(
-        ((tid, key), (value, note))
-        for tid, key, value, note in Result.objects.filter(
-            unit=unit, target_id__in=ids, period_key__in=[period.key(), prev_key]
-        ).values_list("target_id", "period_key", "value", "note")
-    )
+    values = {}
+    versions = []
+    for tid, key, value, note, version in Result.objects.filter(
+        unit=unit, target_id__in=ids, period_key__in=[period.key(), prev_key]
+    ).values_list("target_id", "period_key", "value", "note", "version"):
+        values[(tid, key)] = (value, note)
+        if key == period.key():
+            versions.append((tid, unit.pk, version))
     wb = Workbook()
     ws = wb.active
     ws.title = DATA_SHEET
@@ -203,7 +232,14 @@ def build_unit_template(document, unit: OrgUnit, period: Period) -> bytes:
     _protect(ws)
     x.print_a4_landscape(ws, f"{HEAD_ROW}:{HEAD_ROW}")
     meta = TemplateMeta(
-        TEMPLATE_VERSION, document.pk, unit.pk, period.key(), "targets", tuple(ids), (unit.pk,)
+        TEMPLATE_VERSION,
+        document.pk,
+        unit.pk,
+        period.key(),
+        "targets",
+        tuple(ids),
+        (unit.pk,),
+        tuple(sorted(versions)),
     )
     _write_meta(wb, meta)
     return x.to_bytes(wb)
@@ -234,14 +270,17 @@ def build_children_template(document, unit: OrgUnit, period: Period) -> bytes:
             f"Không có đơn vị nào thuộc {unit.name} được giao chỉ tiêu báo cáo theo kỳ “{period.label}”."
         )
     targets = [t for t in targets if any(tid == t.pk for tid, _ in pairs)]
-    current = dict(
-        ((tid, uid), value)
-        for tid, uid, value in Result.objects.filter(
-            subtree_q(unit, "unit__path", include_self=False),
-            target__in=targets,
-            period_key=period.key(),
-        ).values_list("target_id", "unit_id", "value")
-    )
+    # Values and versions in one read: the sheet shows what its versions say.
+    current = {}
+    versions = []
+    for tid, uid, value, version in Result.objects.filter(
+        subtree_q(unit, "unit__path", include_self=False),
+        target__in=targets,
+        period_key=period.key(),
+    ).values_list("target_id", "unit_id", "value", "version"):
+        current[(tid, uid)] = value
+        if (tid, uid) in pairs:
+            versions.append((tid, uid, version))
     wb = Workbook()
     ws = wb.active
     ws.title = DATA_SHEET
@@ -285,6 +324,7 @@ def build_children_template(document, unit: OrgUnit, period: Period) -> bytes:
         "units",
         tuple(t.pk for t in targets),
         tuple(u.pk for u in units),
+        tuple(sorted(versions)),
     )
     _write_meta(wb, meta)
     return x.to_bytes(wb)

@@ -5,15 +5,25 @@ checksum, document, unit, period), headers, the reporter role on every
 unit, every cell's value (``targets.actions.clean_value``: Vietnamese
 separators, text, a unit in the cell). Any error and nothing is written;
 the errors come back listed by sheet, row and column (Excel letters).
-Then one transaction writes with ``do_save_result``'s rules, in bulk: a
-cell with the same value and note is left alone (so the same file uploaded
+Then one transaction writes through ``targets.actions.do_save_results``,
+the one writer of results (the bulk form of ``do_save_result``): a cell
+with the same value and note is left alone (so the same file uploaded
 twice changes nothing), a changed cell keeps its old value as a revision
 and gets a new version with its own audit row (before and after); the
 new cells are listed, with the file's hash, in the import's one audit row.
+
+Every cell states what the user saw: the template records the version of
+each result it was pre-filled with. A cell whose result changed since the
+download (or was entered since, where the template was empty) is refused
+with the file's value and the current one, even if the user left the
+pre-filled value as it was; a cell holding exactly the stored value is
+fine. A period that has ended is still written (locking periods is
+another issue), and the summary says it has ended.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import zipfile
@@ -21,7 +31,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
@@ -29,12 +39,20 @@ from openpyxl.utils.exceptions import InvalidFileException
 from nghiquyet.accounts.access import has_role
 from nghiquyet.accounts.models import Role
 from nghiquyet.audit.actions import record
-from nghiquyet.audit.models import AuditEntry
+from nghiquyet.core.dates import format_date
+from nghiquyet.core.numbers import format_number
 from nghiquyet.core.periods import Period, PeriodError, parse_period_key
 from nghiquyet.documents.models import Document
 from nghiquyet.orgs.models import OrgUnit
-from nghiquyet.targets.actions import check_period, clean_value
-from nghiquyet.targets.models import Assignment, Result, ResultRevision, ResultStatus, Target
+from nghiquyet.targets.actions import (
+    CellWrite,
+    Conflict,
+    StaleResultError,
+    check_period,
+    clean_value,
+    do_save_results,
+)
+from nghiquyet.targets.models import Assignment, Target
 
 from .entry import (
     DATA_SHEET,
@@ -87,15 +105,20 @@ class ImportSummary:
     unchanged: int = 0
     empty: int = 0
     units: int = 0
+    period_ended: dt.date | None = None  # the period is over (still writable for now)
 
     @property
     def message(self) -> str:
         if not self.created and not self.updated:
-            return f"Không có thay đổi: {self.unchanged} ô trùng với số liệu đã có, {self.empty} ô để trống."
-        return (
-            f"Đã nhận số liệu {self.period.label} của {self.units} đơn vị: {self.created} ô mới, "
-            f"{self.updated} ô cập nhật, {self.unchanged} ô không đổi, {self.empty} ô để trống."
-        )
+            text = f"Không có thay đổi: {self.unchanged} ô trùng với số liệu đã có, {self.empty} ô để trống."
+        else:
+            text = (
+                f"Đã nhận số liệu {self.period.label} của {self.units} đơn vị: {self.created} ô mới, "
+                f"{self.updated} ô cập nhật, {self.unchanged} ô không đổi, {self.empty} ô để trống."
+            )
+        if self.period_ended:
+            text += f" Lưu ý: kỳ {self.period.label} đã kết thúc ngày {format_date(self.period_ended)}."
+        return text
 
 
 @dataclass
@@ -104,6 +127,8 @@ class _Cell:
     unit: OrgUnit
     value: Decimal
     note: str | None  # None: the sheet has no note for it; keep the stored one
+    row: int = 0
+    col: int = 0
 
 
 @dataclass
@@ -142,8 +167,11 @@ def _read_meta(wb) -> TemplateMeta:
             "Tệp không phải mẫu nhập số liệu của hệ thống (thiếu thông tin nhận dạng mẫu). "
             "Vui lòng tải mẫu mới và nhập lại."
         )
+    # A long value runs on over the row's next columns (``entry._write_meta``).
     raw = {
-        str(k): "" if v is None else str(v) for k, v, *_ in wb[META_SHEET].iter_rows(values_only=True) if k
+        str(k): "".join("" if v is None else str(v) for v in rest)
+        for k, *rest in wb[META_SHEET].iter_rows(values_only=True)
+        if k
     }
     try:
         version = int(raw.get("template_version", "0"))
@@ -163,6 +191,7 @@ def _read_meta(wb) -> TemplateMeta:
             raw["layout"],
             tuple(int(v) for v in raw["targets"].split(",") if v),
             tuple(int(v) for v in raw["units"].split(",") if v),
+            TemplateMeta.parse_versions(raw["result_versions"]),
         )
     except (KeyError, ValueError):
         raise _refuse("Thông tin nhận dạng mẫu bị hỏng; vui lòng tải mẫu mới.") from None
@@ -287,7 +316,7 @@ def _parse(wb, meta: TemplateMeta, acting_user, document, unit, period, data: by
             except ValidationError as exc:
                 err(row, col, f"“{_text(raw)}”: {exc.messages[0]}")
                 return
-        out.cells.append(_Cell(t, u, value, note))
+        out.cells.append(_Cell(t, u, value, note, row, col))
         out.units.add(uid)
 
     if meta.layout == "targets":
@@ -378,254 +407,72 @@ def do_import_results(
 
 
 def _write(parsed: _Parsed, data: bytes, acting_user, submit: bool) -> ImportSummary:
+    """Every cell through ``targets.actions.do_save_results`` (the one
+    writer of results), each stating the version the template was made
+    with (0: the template had no result there). A cell changed since the
+    download is refused with both values, unless the file holds exactly
+    what is stored now (nothing to lose)."""
     summary = ImportSummary(parsed.document, parsed.unit, parsed.period, empty=parsed.empty)
     summary.units = len(parsed.units)
-    p = parsed.period
-    key = p.key()
-    status = ResultStatus.SUBMITTED if submit else ResultStatus.DRAFT
-    user = acting_user if getattr(acting_user, "is_authenticated", False) else None
-    user_id = user.pk if user else None
-    now = timezone.now()
-    target_ids = {c.target.pk for c in parsed.cells}
-    unit_ids = {c.unit.pk for c in parsed.cells}
+    if parsed.period.end < timezone.localdate():
+        summary.period_ended = parsed.period.end
+    shown = parsed.meta.versions_by_cell()
+    cells = []
+    for c in parsed.cells:
+        cell = CellWrite(c.target, c.unit, c.value, c.note, ref=c)
+        cell.expected_version = shown.get(cell.key, 0)
+        cells.append(cell)
     with transaction.atomic():
-        # Rows, not model instances: a province's sheet is tens of thousands of cells.
-        existing = {
-            (row[1], row[2]): row
-            for row in Result.objects.select_for_update()
-            .filter(target_id__in=target_ids, unit_id__in=unit_ids, period_key=key)
-            .values_list("id", "target_id", "unit_id", "value", "note", "status", "version", "reported_by_id")
-            .iterator(chunk_size=10000)
-        }
-        new: list[_Cell] = []
-        changed: list[tuple[_Cell, tuple, str]] = []
-        for c in parsed.cells:
-            row = existing.get((c.target.pk, c.unit.pk))
-            if row is None:
-                new.append(c)
-                continue
-            note = row[4] if c.note is None else c.note
-            if row[3] == c.value and row[4] == note and row[5] in (status, ResultStatus.APPROVED):
-                summary.unchanged += 1  # an approved figure sent again unchanged stays approved
-                continue
-            changed.append((c, row, note))
-        if not new and not changed:
-            return summary
-        w = _Writer(now)
         try:
-            with transaction.atomic():
-                w.insert(
-                    Result,
-                    [
-                        "target",
-                        "unit",
-                        "period_key",
-                        "period_kind",
-                        "period_start",
-                        "period_end",
-                        "value",
-                        "note",
-                        "status",
-                        "reported_by",
-                        "reported_at",
-                        "submitted_at",
-                        "version",
-                    ],
-                    [
-                        (
-                            c.target.pk,
-                            c.unit.pk,
-                            key,
-                            p.kind.value,
-                            p.start,
-                            p.end,
-                            c.value,
-                            c.note or "",
-                            status,
-                            user_id,
-                            now,
-                            now if submit else None,
-                            1,
-                        )
-                        for c in new
-                    ],
-                )
-        except IntegrityError:
-            raise _refuse("Có số liệu vừa được người khác nhập cùng lúc; vui lòng tải lên lại.") from None
-        new_ids = {}
-        if new:
-            new_ids = {
-                (t, u): pk
-                for pk, t, u in Result.objects.filter(
-                    target_id__in=target_ids, unit_id__in=unit_ids, period_key=key
-                ).values_list("id", "target_id", "unit_id")
-            }
-        # The old value of each changed cell becomes a revision, as do_save_result keeps it.
-        w.insert(
-            ResultRevision,
-            ["result", "version", "value", "note", "status", "changed_by", "changed_at"],
-            [(row[0], row[6], row[3], row[4], row[5], row[7], now) for _, row, _ in changed],
-        )
-
-        # do_save_result sets submitted_at only on a submit; a draft keeps it.
-        # As there, a changed approved figure goes back to submitted (the
-        # approver sees it again), any change drops the approval, and a
-        # submit answers a return.
-        def new_status(row) -> str:
-            return ResultStatus.SUBMITTED if row[5] == ResultStatus.APPROVED else status
-
-        names = [
-            "value",
-            "note",
-            "status",
-            "version",
-            "reported_by",
-            "reported_at",
-            "approved_by",
-            "approved_at",
-        ]
-        names += ["submitted_at", "returned_reason", "returned_by", "returned_at"] if submit else []
-        w.update(
-            Result,
-            names,
-            [
-                (
-                    c.value,
-                    note,
-                    new_status(row),
-                    row[6] + 1,
-                    user_id,
-                    now,
-                    None,
-                    None,
-                    *([now, "", None, None] if submit else []),
-                    row[0],
-                )
-                for c, row, note in changed
-            ],
-        )
-        # Audit. A changed cell gets its own row with before and after, as
-        # do_save_result writes it: overwriting a figure is what an auditor
-        # looks for. New cells are listed (result id, value) in the one row
-        # recorded for the import, with the file's hash: a province's first
-        # filing is 66,000 cells, and 66,000 audit rows would double the
-        # time of the import for no more information.
-        audit = []
-        for c, row, note in changed:
-            before = _after(row[0], c, key, p, row[4], row[5], row[6], row[7], now, False, value=row[3])
-            after = _after(row[0], c, key, p, note, new_status(row), row[6] + 1, user_id, now, submit)
-            audit.append(_audit_row(row[0], c, key, before, after, user_id, now))
-        w.insert(
-            AuditEntry,
-            ["at", "actor", "action", "object_type", "object_id", "object_repr", "unit", "before", "after"],
-            audit,
-        )
-        created = [[new_ids[(c.target.pk, c.unit.pk)], str(c.value)] for c in new]
-        summary.created, summary.updated = len(new), len(changed)
+            # New cells are listed in the import's own audit row below, not
+            # one row each: a province's first filing is 66,000 cells.
+            saved = do_save_results(
+                cells, parsed.period, acting_user=acting_user, submit=submit, audit_created=False
+            )
+        except StaleResultError as exc:
+            if not exc.conflicts:
+                raise _refuse(" ".join(exc.messages)) from None
+            raise ImportRejected([_conflict_error(k) for k in exc.conflicts[:MAX_ERRORS]]) from None
+        except ValidationError as exc:
+            raise ImportRejected([CellError("", None, None, m) for m in exc.messages]) from None
+        summary.created, summary.updated = len(saved.created), len(saved.updated)
+        summary.unchanged = len(saved.unchanged)
+        if not saved.created and not saved.updated:
+            return summary
         record(
             "import_results",
             parsed.document,
             acting_user=acting_user,
             unit=parsed.unit,
             after={
-                "period": key,
+                "period": parsed.period.key(),
                 "sha256": hashlib.sha256(data).hexdigest(),
                 "created": summary.created,
                 "updated": summary.updated,
                 "unchanged": summary.unchanged,
-                "created_results": created,
+                "created_results": [[pk, str(c.value)] for c, pk in saved.created],
             },
         )
     return summary
 
 
-def _after(pk, c: _Cell, key, p, note, status, version, user_id, now, submit, value=None) -> dict:
-    """The audit snapshot of a result row (the fields ``audit.snapshot`` writes)."""
-    v = c.value if value is None else value
-    return {
-        "id": pk,
-        "target": c.target.pk,
-        "unit": c.unit.pk,
-        "period_key": key,
-        "period_kind": p.kind.value,
-        "period_start": p.start.isoformat(),
-        "period_end": p.end.isoformat(),
-        "value": None if v is None else str(v),
-        "note": note,
-        "status": status,
-        "reported_by": user_id,
-        "reported_at": now.isoformat(),
-        "submitted_at": now.isoformat() if submit else None,
-        "version": version,
-    }
-
-
-def _audit_row(pk, c: _Cell, key, before, after, user_id, now) -> tuple:
-    text = f"{c.target.code} – {c.unit.name} – {key}: {after['value']}"[:255]
-    return (now, user_id, "save_result", "targets.result", str(pk), text, c.unit.pk, before, after)
-
-
-class _Writer:
-    """Plain INSERT/UPDATE with executemany, values adapted by each field for
-    the database in use (SQLite, PostgreSQL). The ORM's bulk_create spends
-    most of its time per object; at 66,000 cells that is a minute, this is
-    a second. Runs inside the caller's transaction."""
-
-    def __init__(self, now):
-        self.now = now
-
-    # Values of these fields are already what the database takes (ids,
-    # text, integers); the others are adapted by their field.
-    _AS_IS = {
-        "AutoField", "BigAutoField", "ForeignKey", "CharField", "TextField",
-        "PositiveIntegerField", "PositiveSmallIntegerField", "IntegerField", "BigIntegerField",
-    }  # fmt: skip
-
-    def _adapt(self, model, names, rows) -> tuple[object, list, list[tuple]]:
-        """The rows adapted for the database, column by column: a column's
-        distinct values (dates, figures repeat across a sheet) once each."""
-        from django.db import connection
-
-        fields = [model._meta.get_field(n) for n in names]
-        if not rows:
-            return connection, fields, []
-        cols = [list(c) for c in zip(*rows, strict=True)]
-        for i, f in enumerate(fields):
-            if f.get_internal_type() in self._AS_IS:
-                continue
-            if f.get_internal_type() == "JSONField":  # dicts: not hashable, rarely repeated
-                cols[i] = [f.get_db_prep_save(v, connection) for v in cols[i]]
-                continue
-            cache: dict = {}
-            out = []
-            for v in cols[i]:
-                try:
-                    out.append(cache[v])
-                except KeyError:
-                    out.append(cache.setdefault(v, f.get_db_prep_save(v, connection)))
-            cols[i] = out
-        return connection, fields, list(zip(*cols, strict=True))
-
-    def insert(self, model, names, rows) -> None:
-        if not rows:
-            return
-        connection, fields, adapted = self._adapt(model, names, rows)
-        qn = connection.ops.quote_name
-        sql = (
-            f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
-            f"VALUES ({', '.join(['%s'] * len(fields))})"
-        )
-        with connection.cursor() as cursor:
-            for i in range(0, len(adapted), 5000):
-                cursor.executemany(sql, adapted[i : i + 5000])
-
-    def update(self, model, names, rows) -> None:
-        """``rows``: the new values of ``names``, then the primary key."""
-        if not rows:
-            return
-        connection, fields, adapted = self._adapt(model, names, [r[:-1] for r in rows])
-        qn = connection.ops.quote_name
-        sets = ", ".join(f"{qn(f.column)} = %s" for f in fields)
-        sql = f"UPDATE {qn(model._meta.db_table)} SET {sets} WHERE {qn(model._meta.pk.column)} = %s"
-        with connection.cursor() as cursor:
-            cursor.executemany(sql, [(*a, r[-1]) for a, r in zip(adapted, rows, strict=True)])
+def _conflict_error(k: Conflict) -> CellError:
+    """A cell changed since the download, by sheet, row and column, with
+    the file's value and the one stored now."""
+    c: _Cell = k.cell.ref  # type: ignore[assignment]
+    mine = format_number(k.value) or "trống"
+    now = format_number(k.current_value) or "trống"
+    if k.result_id is None:
+        why = "Số liệu có trong mẫu đã bị xóa khỏi hệ thống sau khi tải mẫu"
+    elif k.cell.expected_version == 0:
+        why = "Ô này đã được nhập số liệu sau khi tải mẫu (lúc tải mẫu còn trống)"
+    else:
+        why = "Số liệu ô này đã được cập nhật sau khi tải mẫu"
+    same = " (giá trị trùng, ghi chú khác)" if k.value == k.current_value and k.result_id else ""
+    return CellError(
+        DATA_SHEET,
+        c.row,
+        column(c.col),
+        f"{why}: trong tệp {mine}, hiện tại {now}{same}. "
+        "Không ghi đè; vui lòng tải mẫu mới, đối chiếu rồi nhập lại.",
+    )

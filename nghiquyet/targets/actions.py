@@ -3,13 +3,21 @@
 A result moves draft → submitted → approved. An approver (or admin) over
 the result's unit approves it, or returns it to draft with a reason; a
 reporter who changes an approved figure sends it back to submitted, so the
-approver sees it again."""
+approver sees it again.
+
+Results have one writer: ``do_save_results`` (a bulk form for the Excel
+import and the reporting form) and ``do_save_result`` (one cell, for the
+API and scripts) are the same code and the same state machine (``_plan``).
+Every writer states the version it read; a cell changed since is refused
+(StaleResultError, listing each cell), never overwritten unseen."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import Final, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -17,7 +25,8 @@ from django.utils import timezone
 
 from nghiquyet.accounts.access import has_role
 from nghiquyet.accounts.models import Role
-from nghiquyet.audit.actions import record, snapshot
+from nghiquyet.audit.actions import record, record_many, snapshot, snapshot_values
+from nghiquyet.core import bulksql
 from nghiquyet.core.numbers import NumberError, format_number, parse_number
 from nghiquyet.core.periods import Period, PeriodError, parse_period
 from nghiquyet.orgs.models import OrgUnit, UnitKind
@@ -25,10 +34,6 @@ from nghiquyet.orgs.models import OrgUnit, UnitKind
 from .models import COUNTED_STATUSES, Assignment, Result, ResultRevision, ResultStatus, Target, ValueType
 
 REASON_MAX = 2000
-
-
-class StaleResultError(ValidationError):
-    """Someone else changed the result after the form was opened."""
 
 
 def do_assign_target(
@@ -128,6 +133,440 @@ def check_period(target: Target, period: Period | str, today: dt.date | None = N
     return period
 
 
+class _AnyVersion:
+    """The default of ``expected_version``: the caller read nothing to
+    compare with (the demo, a test fixture). Pages, the API and the import
+    always pass the version they showed."""
+
+    def __repr__(self) -> str:
+        return "ANY_VERSION"
+
+
+ANY_VERSION: Final = _AnyVersion()
+
+
+@dataclass
+class CellWrite:
+    """One cell (target, unit) to write for a period, and what its writer
+    read. ``expected_version``: the version shown; 0 or None when the
+    writer saw no result (the cell must not exist yet); ANY_VERSION to
+    skip the check. ``note`` None keeps the stored note. ``ref`` is the
+    caller's handle (a form row, a sheet cell), given back in conflicts."""
+
+    target: Target
+    unit: OrgUnit
+    value: object
+    note: str | None = None
+    expected_version: int | None | _AnyVersion = ANY_VERSION
+    ref: object = None
+    key: tuple[int, int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.key = (self.target.pk, self.unit.pk)  # read 66,000 times by a sheet's import
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A cell refused because the stored result is not the one its writer read."""
+
+    cell: CellWrite
+    value: Decimal | None  # what the writer sent, cleaned
+    result_id: int | None  # None: the result is gone
+    current_value: Decimal | None
+    current_version: int
+    message: str
+
+
+class StaleResultError(ValidationError):
+    """Someone else changed the result after the form (sheet, API client)
+    read it. ``conflicts`` lists every such cell; nothing was written."""
+
+    def __init__(self, message, conflicts: Iterable[Conflict] = ()):
+        super().__init__(message)
+        self.conflicts = list(conflicts)
+
+
+@dataclass
+class SavedCells:
+    """What ``do_save_results`` did, cell by cell: (cell, result id)."""
+
+    created: list[tuple[CellWrite, int]] = field(default_factory=list)
+    updated: list[tuple[CellWrite, int]] = field(default_factory=list)
+    unchanged: list[tuple[CellWrite, int]] = field(default_factory=list)
+
+
+# The columns a write decides from: (id, target, unit, value, note, status,
+# version, reported_by). Rows, not model instances: a province's sheet is
+# tens of thousands of cells.
+_STATE = ("id", "target_id", "unit_id", "value", "note", "status", "version", "reported_by_id")
+_ID, _TARGET, _UNIT, _VALUE, _NOTE, _STATUS, _VERSION, _REPORTED_BY = range(8)
+
+
+# Plain strings: compared and written 66,000 times by a sheet's import.
+_DRAFT, _SUBMITTED, _APPROVED = (
+    str(s.value) for s in (ResultStatus.DRAFT, ResultStatus.SUBMITTED, ResultStatus.APPROVED)
+)
+
+
+class _Plan(NamedTuple):  # a tuple: made once per cell of a 66,000-cell sheet
+    kind: str  # "create" | "update" | "same" | "stale"
+    note: str = ""
+    status: str = ""
+    stamp: bool = False  # (re)submitted now: submitted_at set, a return answered
+
+
+# The plans most cells of a sheet get, made once.
+_SAME, _STALE = _Plan("same"), _Plan("stale")
+_CREATE_DRAFT, _CREATE_SUBMITTED = _Plan("create", "", _DRAFT, False), _Plan("create", "", _SUBMITTED, True)
+
+
+def _plan(
+    row: tuple | None, value: Decimal | None, note: str | None, submit: bool | None, expected, cell, period
+) -> _Plan:
+    """The state machine of one cell, for every writer. ``row`` is the stored
+    state (``_STATE``) or None. ``submit``: True sends, False keeps a draft,
+    None keeps the current status (a new cell is a draft).
+
+    - A write that changes nothing (same value and note, and the status it
+      asks for, or an approved figure sent again) is never refused as stale:
+      nothing can be lost by it, and a retried request stays harmless.
+    - Otherwise the stored version must be the one the writer read (0/None:
+      no result yet), unless the writer read nothing (ANY_VERSION).
+    - A changed approved figure goes back to submitted (still counted) for
+      the approver to see again, and cannot be emptied; a submitted figure
+      needs a value. Submitting answers a return.
+
+    Raises ValidationError for a rule broken; a stale cell is a "stale" plan."""
+    if row is None:
+        if expected is not ANY_VERSION and expected not in (None, 0):
+            return _STALE
+        if submit and value is None:
+            raise ValidationError(f"Chưa nhập giá trị cho chỉ tiêu “{cell.target.name}”.")
+        if not note:
+            return _CREATE_SUBMITTED if submit else _CREATE_DRAFT
+        return _Plan("create", note, _SUBMITTED, True) if submit else _Plan("create", note, _DRAFT, False)
+    note = row[_NOTE] if note is None else note
+    current = row[_STATUS]
+    status = current if submit is None else _SUBMITTED if submit else _DRAFT
+    if row[_VALUE] == value and row[_NOTE] == note and current in (status, _APPROVED):
+        return _SAME
+    if expected is not ANY_VERSION and (expected or 0) != row[_VERSION]:
+        return _STALE
+    if current == _APPROVED:
+        if value is None:
+            raise ValidationError(
+                f"Số liệu “{cell.target.name}” kỳ {period.label} đã được duyệt, không thể để trống."
+            )
+        status = _SUBMITTED
+    if status == _SUBMITTED and value is None:
+        raise ValidationError(f"Chưa nhập giá trị cho chỉ tiêu “{cell.target.name}”.")
+    return _Plan("update", note, status, stamp=status == _SUBMITTED)
+
+
+def _stale_message(cell: CellWrite, row: tuple | None, period: Period) -> str:
+    what = f"Số liệu “{cell.target.name}” kỳ {period.label}"
+    if row is None:
+        return f"{what} đã bị xóa hoặc thay đổi; vui lòng tải lại."
+    shown = format_number(row[_VALUE]) or "trống"
+    if cell.expected_version is None:
+        return (
+            f"{what} đã có (giá trị hiện tại: {shown}, phiên bản {row[_VERSION]}); "
+            "muốn sửa cần nêu phiên bản đã đọc."
+        )
+    return f"{what} vừa được người khác cập nhật (giá trị hiện tại: {shown}); vui lòng xem lại trước khi lưu."
+
+
+def _clean_all(cells: list[CellWrite]) -> list[Decimal | None]:
+    """Every cell's value through ``clean_value``; a figure repeated for many
+    units (a sheet's column) is read once per target."""
+    cache: dict = {}
+    out: list[Decimal | None] = []
+    errors: list[str] = []
+    for c in cells:
+        key = (c.key[0], type(c.value), c.value)
+        try:
+            out.append(cache[key])
+            continue
+        except (KeyError, TypeError):
+            pass
+        try:
+            value = clean_value(c.target, c.value)
+        except ValidationError as exc:
+            errors.append(
+                exc.messages[0]
+                if len(cells) == 1
+                else f"“{c.target.name}” của {c.unit.name}: {exc.messages[0]}"
+            )
+            value = None
+        try:
+            cache[key] = value
+        except TypeError:
+            pass
+        out.append(value)
+    if errors:
+        raise ValidationError(errors[:50])
+    return out
+
+
+def _chunks(items: list, size: int = 5000):
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _current_rows(cells: list[CellWrite], key: str, *, lock: bool) -> dict[tuple[int, int], tuple]:
+    target_ids = {c.key[0] for c in cells}
+    unit_ids = sorted({c.key[1] for c in cells})
+    qs = Result.objects.select_for_update() if lock else Result.objects.all()
+    out = {}
+    for units in _chunks(unit_ids):
+        for row in (
+            qs.filter(target_id__in=target_ids, unit_id__in=units, period_key=key)
+            .values_list(*_STATE)
+            .iterator(chunk_size=10000)
+        ):
+            out[(row[_TARGET], row[_UNIT])] = row
+    return out
+
+
+def do_save_results(
+    cells: Iterable[CellWrite],
+    period: Period | str,
+    *,
+    acting_user,
+    submit: bool | None,
+    audit_created: bool = True,
+) -> SavedCells:
+    """Write many cells of one period, all or nothing, by the rules of
+    ``_plan`` (the one state machine of a result; ``do_save_result`` is
+    this with one cell). Each changed cell keeps its old state as a
+    revision, moves its version on and gets an audit row (before, after);
+    a new cell gets an audit row too unless ``audit_created`` is False (the
+    import lists them in its own row). Every cell stale against the version
+    its writer read is listed in one StaleResultError; any rule broken is a
+    ValidationError. The writes are plain SQL in bulk (``core.bulksql``):
+    a province's sheet is 66,000 cells."""
+    cells = list(cells)
+    saved = SavedCells()
+    if not cells:
+        return saved
+    targets = {c.key[0]: c.target for c in cells}
+    for t in targets.values():
+        period = check_period(t, period)
+    assert isinstance(period, Period)
+    key = period.key()
+    if len({c.key for c in cells}) != len(cells):
+        raise ValidationError("Một ô số liệu được ghi hai lần trong cùng một lần lưu.")
+    values = _clean_all(cells)
+    if submit:
+        for c, v in zip(cells, values, strict=True):
+            if v is None:
+                raise ValidationError(f"Chưa nhập giá trị cho chỉ tiêu “{c.target.name}”.")
+    assigned: set[tuple[int, int]] = set()
+    for units in _chunks(sorted({c.key[1] for c in cells})):
+        assigned.update(
+            Assignment.objects.filter(target_id__in=targets, unit_id__in=units).values_list(
+                "target_id", "unit_id"
+            )
+        )
+    missing = [c for c in cells if c.key not in assigned]
+    if missing:
+        raise ValidationError(
+            [f"Chỉ tiêu “{c.target.name}” không được giao cho {c.unit.name}." for c in missing[:50]]
+        )
+    user = (
+        acting_user if acting_user is not None and getattr(acting_user, "is_authenticated", False) else None
+    )
+    user_id = user.pk if user else None
+    now = timezone.now()
+    with transaction.atomic():
+        rows = _current_rows(cells, key, lock=True)
+        creates: list[tuple[CellWrite, Decimal | None, _Plan]] = []
+        updates: list[tuple[CellWrite, Decimal | None, tuple, _Plan]] = []
+        conflicts: list[Conflict] = []
+        for c, v in zip(cells, values, strict=True):
+            row = rows.get(c.key)
+            plan = _plan(row, v, c.note, submit, c.expected_version, c, period)
+            if plan.kind == "stale":
+                conflicts.append(_conflict(c, v, row, period))
+            elif plan.kind == "create":
+                creates.append((c, v, plan))
+            elif plan.kind == "update":
+                updates.append((c, v, row, plan))
+            else:
+                saved.unchanged.append((c, row[_ID]))
+        if conflicts:
+            raise StaleResultError([k.message for k in conflicts[:50]], conflicts)
+        audit: list[tuple] = []
+        if creates:
+            ids = _insert_new(creates, period, user_id, now)
+            for c, v, plan in creates:
+                pk = ids[c.key]
+                saved.created.append((c, pk))
+                if audit_created:
+                    audit.append(
+                        _audit_row(c, period, None, _new_state(pk, c, v, plan, period, user_id, now))
+                    )
+        if updates:
+            # The whole old row, for the audit's "before" (the plan needed only a few columns).
+            old: dict[int, dict] = {}
+            for ids_ in _chunks([row[_ID] for _, _, row, _ in updates]):
+                old.update((r["id"], r) for r in Result.objects.filter(pk__in=ids_).values(*_attnames()))
+            _write_updates(updates, user_id, now)
+            for c, v, row, plan in updates:
+                saved.updated.append((c, row[_ID]))
+                before = old[row[_ID]]
+                audit.append(_audit_row(c, period, before, _updated_state(before, v, plan, user_id, now)))
+        record_many("save_result", Result, audit, acting_user=acting_user, at=now)
+    return saved
+
+
+def _attnames() -> list[str]:
+    return [f.attname for f in Result._meta.concrete_fields]
+
+
+def _conflict(cell: CellWrite, value, row: tuple | None, period: Period) -> Conflict:
+    return Conflict(
+        cell=cell,
+        value=value,
+        result_id=row[_ID] if row else None,
+        current_value=row[_VALUE] if row else None,
+        current_version=row[_VERSION] if row else 0,
+        message=_stale_message(cell, row, period),
+    )
+
+
+_NEW_COLUMNS = [
+    "target", "unit", "period_key", "period_kind", "period_start", "period_end", "value", "note",
+    "status", "reported_by", "reported_at", "submitted_at", "returned_reason", "version",
+]  # fmt: skip
+
+
+def _insert_new(creates, period: Period, user_id, now) -> dict[tuple[int, int], int]:
+    """Insert the new cells; their ids by (target, unit). A cell created by
+    someone else meanwhile (the unique constraint) is a conflict like a
+    stale version: the cells now present are listed, nothing is written."""
+    key, kind = period.key(), period.kind.value
+    new_rows = [
+        (
+            *c.key, key, kind, period.start, period.end, v, plan.note,
+            plan.status, user_id, now, now if plan.stamp else None, "", 1,
+        )
+        for c, v, plan in creates
+    ]  # fmt: skip
+    cells = [c for c, _, _ in creates]
+    try:
+        with transaction.atomic():
+            bulksql.insert(Result, _NEW_COLUMNS, new_rows)
+    except IntegrityError:
+        now_there = _current_rows(cells, key, lock=False)
+        conflicts = [
+            Conflict(c, v, row[_ID], row[_VALUE], row[_VERSION], _stale_message(c, row, period))
+            for c, v, _ in creates
+            if (row := now_there.get(c.key)) is not None
+        ]
+        raise StaleResultError(
+            [k.message for k in conflicts[:50]]
+            or ["Có số liệu vừa được người khác nhập cùng lúc; vui lòng thử lại."],
+            conflicts,
+        ) from None
+    ids: dict[tuple[int, int], int] = {}
+    target_ids = {c.key[0] for c in cells}
+    for units in _chunks(sorted({c.key[1] for c in cells})):
+        ids.update(
+            ((t, u), pk)
+            for pk, t, u in Result.objects.filter(
+                target_id__in=target_ids, unit_id__in=units, period_key=key
+            ).values_list("id", "target_id", "unit_id")
+        )
+    return ids
+
+
+def _write_updates(updates, user_id, now) -> None:
+    """Each changed cell: its old state becomes a revision, then the new
+    state with the next version. Any change drops the approval; a stamp
+    (submitted now) sets submitted_at and answers a return."""
+    bulksql.insert(
+        ResultRevision,
+        ["result", "version", "value", "note", "status", "changed_by", "changed_at"],
+        [
+            (row[_ID], row[_VERSION], row[_VALUE], row[_NOTE], row[_STATUS], row[_REPORTED_BY], now)
+            for _, _, row, _ in updates
+        ],
+    )
+    names = ["value", "note", "status", "version", "reported_by", "reported_at", "approved_by", "approved_at"]
+    for stamp in (False, True):
+        extra = ["submitted_at", "returned_reason", "returned_by", "returned_at"] if stamp else []
+        bulksql.update(
+            Result,
+            names + extra,
+            [
+                (
+                    v, plan.note, plan.status, row[_VERSION] + 1, user_id, now, None, None,
+                    *([now, "", None, None] if stamp else []),
+                    row[_ID],
+                )
+                for _, v, row, plan in updates
+                if plan.stamp == stamp
+            ],
+        )  # fmt: skip
+
+
+def _new_state(pk, c: CellWrite, v, plan: _Plan, period: Period, user_id, now) -> dict:
+    """A created result's row, as ``_insert_new`` wrote it (by attname)."""
+    return {
+        "id": pk,
+        "target_id": c.target.pk,
+        "unit_id": c.unit.pk,
+        "period_key": period.key(),
+        "period_kind": period.kind.value,
+        "period_start": period.start,
+        "period_end": period.end,
+        "value": v,
+        "note": plan.note,
+        "status": plan.status,
+        "reported_by_id": user_id,
+        "reported_at": now,
+        "submitted_at": now if plan.stamp else None,
+        "approved_by_id": None,
+        "approved_at": None,
+        "returned_reason": "",
+        "returned_by_id": None,
+        "returned_at": None,
+        "version": 1,
+    }
+
+
+def _updated_state(before: dict, v, plan: _Plan, user_id, now) -> dict:
+    """An updated result's row, as ``_write_updates`` left it (by attname)."""
+    after = dict(before)
+    after.update(
+        value=v,
+        note=plan.note,
+        status=plan.status,
+        version=before["version"] + 1,
+        reported_by_id=user_id,
+        reported_at=now,
+        approved_by_id=None,
+        approved_at=None,
+    )
+    if plan.stamp:
+        after.update(submitted_at=now, returned_reason="", returned_by_id=None, returned_at=None)
+    return after
+
+
+def _audit_row(c: CellWrite, period: Period, before: dict | None, after: dict) -> tuple:
+    """(pk, repr, unit, before, after) for ``audit.record_many``; the repr is
+    ``Result.__str__``'s."""
+    text = f"{c.target.code} – {c.unit} – {period.label}: {after['value']}"
+    return (
+        after["id"],
+        text,
+        c.unit.pk,
+        None if before is None else snapshot_values(Result, before),
+        snapshot_values(Result, after),
+    )
+
+
 def do_save_result(
     target: Target,
     unit: OrgUnit,
@@ -135,101 +574,26 @@ def do_save_result(
     value,
     *,
     acting_user,
-    note: str = "",
-    submit: bool = False,
-    expected_version: int | None = None,
+    note: str | None = "",
+    submit: bool | None = False,
+    expected_version: int | None | _AnyVersion = ANY_VERSION,
 ) -> Result:
     """Write one cell (target, unit, period): create it or update it with a
-    revision. ``expected_version`` is the version the form showed; if the
-    cell has moved on since, nothing is written and StaleResultError says
-    so (no lost update). A unit reports only targets assigned to it.
-    An approved cell written again unchanged stays approved; changed (even
-    as a draft) it goes back to submitted, still counted, for the approver
-    to see again, and cannot be emptied. Submitting answers a return (the
-    reason is cleared)."""
-    period = check_period(target, period)
-    cleaned = clean_value(target, value)
-    if submit and cleaned is None:
-        raise ValidationError(f"Chưa nhập giá trị cho chỉ tiêu “{target.name}”.")
-    if not Assignment.objects.filter(target=target, unit=unit).exists():
-        raise ValidationError(f"Chỉ tiêu “{target.name}” không được giao cho {unit.name}.")
-    status: str = ResultStatus.SUBMITTED if submit else ResultStatus.DRAFT
-    now = timezone.now()
-    with transaction.atomic():
-        result = (
-            Result.objects.select_for_update()
-            .filter(target=target, unit=unit, period_key=period.key())
-            .first()
-        )
-        if result is None:
-            if expected_version not in (None, 0):
-                raise StaleResultError(
-                    f"Số liệu “{target.name}” kỳ {period.label} đã bị xóa hoặc thay đổi; vui lòng tải lại."
-                )
-            try:
-                with transaction.atomic():
-                    result = Result.objects.create(
-                        target=target,
-                        unit=unit,
-                        period_key=period.key(),
-                        period_kind=period.kind,
-                        period_start=period.start,
-                        period_end=period.end,
-                        value=cleaned,
-                        note=note,
-                        status=status,
-                        reported_by=acting_user if acting_user and acting_user.is_authenticated else None,
-                        submitted_at=now if submit else None,
-                    )
-            except IntegrityError:
-                # Another request created the same cell between our read and
-                # write: that is the same conflict as a stale version.
-                raise StaleResultError(
-                    f"Số liệu “{target.name}” kỳ {period.label} vừa được người khác nhập; vui lòng tải lại."
-                ) from None
-            record("save_result", result, acting_user=acting_user, unit=unit)
-            return result
-        if expected_version is not None and expected_version != result.version:
-            raise StaleResultError(
-                f"Số liệu “{target.name}” kỳ {period.label} vừa được người khác cập nhật "
-                f"(giá trị hiện tại: {format_number(result.value) or 'trống'}); vui lòng xem lại trước khi lưu."
-            )
-        if result.value == cleaned and result.note == note:
-            if result.status == status:
-                return result  # the same cell written again: nothing changes
-            if result.status == ResultStatus.APPROVED:
-                return result  # an approved figure sent again unchanged stays approved
-        if result.status == ResultStatus.APPROVED:
-            # A changed approved figure goes back to the approver, still counted.
-            if cleaned is None:
-                raise ValidationError(
-                    f"Số liệu “{target.name}” kỳ {period.label} đã được duyệt, không thể để trống."
-                )
-            status = ResultStatus.SUBMITTED
-            submit = True
-        before = snapshot(result)
-        ResultRevision.objects.create(
-            result=result,
-            version=result.version,
-            value=result.value,
-            note=result.note,
-            status=result.status,
-            changed_by=result.reported_by,
-        )
-        result.value = cleaned
-        result.note = note
-        result.status = status
-        result.version += 1
-        result.reported_by = acting_user if acting_user and acting_user.is_authenticated else None
-        result.approved_by = None
-        result.approved_at = None
-        if submit:
-            result.submitted_at = now
-            result.returned_reason = ""  # answered by submitting again
-            result.returned_by = None
-            result.returned_at = None
-        result.save()
-        record("save_result", result, acting_user=acting_user, before=before, unit=unit)
+    revision; ``do_save_results`` with one cell, so the same rules.
+    ``expected_version`` is the version the writer read (0 or None: no
+    result yet); if the cell has moved on since, nothing is written and
+    StaleResultError says so (no lost update). ``submit`` None keeps the
+    current status; ``note`` None keeps the stored note. A unit reports
+    only targets assigned to it."""
+    saved = do_save_results(
+        [CellWrite(target, unit, value, note, expected_version)],
+        period,
+        acting_user=acting_user,
+        submit=submit,
+    )
+    ((_, pk),) = saved.created or saved.updated or saved.unchanged
+    result = Result.objects.get(pk=pk)
+    result.target, result.unit = target, unit  # the caller's objects: no query to reach them
     return result
 
 

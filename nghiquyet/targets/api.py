@@ -5,7 +5,7 @@ import dataclasses
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Router
+from ninja import Router, Status
 
 from nghiquyet.accounts.access import access_unit
 from nghiquyet.accounts.models import Role
@@ -15,10 +15,10 @@ from nghiquyet.core.periods import PeriodError, parse_period, parse_period_key
 from nghiquyet.documents.access import access_document
 
 from .access import access_reporting_unit, access_result, access_results, access_target
-from .actions import do_approve_results, do_return_result, do_save_result
+from .actions import StaleResultError, do_approve_results, do_return_result, do_save_result
 from .models import Result, Target
 from .rollup import Outcome, rollup
-from .schemas import ApproveIn, ResultIn, ResultOut, ReturnIn, RollupOut, TargetOut
+from .schemas import ApproveIn, ResultConflictOut, ResultIn, ResultOut, ReturnIn, RollupOut, TargetOut
 
 router = Router(tags=["Chỉ tiêu và kết quả"])
 
@@ -77,24 +77,32 @@ def list_results(request, unit: Id, period: Word):
     return list(Result.objects.filter(unit=scope, period_key=p.key()).order_by("target_id"))
 
 
-@router.post("/results", response=answers({200: ResultOut}, 403, 409, body=True))
+@router.post("/results", response=answers({200: ResultOut, 409: ResultConflictOut}, 403, body=True))
 def save_result(request, payload: ResultIn):
     """Write one cell through the same action as the reporting form: reporter
-    role over the unit, the target assigned to it, no lost update."""
+    role over the unit, the target assigned to it, no lost update. Changing
+    an existing result needs the ``expected_version`` read; without it, or
+    with another one, the answer is 409 with the current result. An omitted
+    ``submit`` keeps the current status."""
     unit = access_reporting_unit(request.user, payload.unit)
     target = access_target(request.user, payload.target)
     if not target.assignments.filter(unit=unit).exists():
         raise Http404("Không tìm thấy chỉ tiêu.")
-    result = do_save_result(
-        target,
-        unit,
-        _period(payload.period),
-        payload.value,
-        acting_user=request.user,
-        note=payload.note,
-        submit=payload.submit,
-        expected_version=payload.expected_version,
-    )
+    period = _period(payload.period)
+    try:
+        result = do_save_result(
+            target,
+            unit,
+            period,
+            payload.value,
+            acting_user=request.user,
+            note=payload.note,
+            submit=payload.submit,
+            expected_version=payload.expected_version,
+        )
+    except StaleResultError as exc:
+        current = Result.objects.filter(target=target, unit=unit, period_key=period.key()).first()
+        return Status(409, {"detail": " ".join(exc.messages), "current": current})
     return get_object_or_404(Result, pk=result.pk)
 
 

@@ -3,7 +3,8 @@
 Not a Django formset: each row is (value, note, version) read from
 ``gia_tri_<id>``, ``ghi_chu_<id>``, ``phien_ban_<id>``; values are read the
 Vietnamese way by ``clean_value``; the version is the one the form showed,
-so a row changed meanwhile by someone else is refused (no lost update).
+so a row changed meanwhile by someone else is refused (no lost update):
+the page answers 409 with the current value beside the user's.
 """
 
 from __future__ import annotations
@@ -12,14 +13,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from nghiquyet.core.numbers import format_number
 from nghiquyet.core.periods import Period
 from nghiquyet.documents.models import Document
 from nghiquyet.orgs.models import OrgUnit
 
-from .actions import StaleResultError, clean_value, do_save_result
+from .actions import CellWrite, StaleResultError, clean_value, do_save_results
 from .models import COUNTED_STATUSES, Result, Target
 
 # A value that moved more than this share away from last period's is flagged.
@@ -111,6 +111,7 @@ class ReportForm:
             self.rows.append(row)
         self.errors: list[str] = []
         self.needs_confirmation = False
+        self.stale = False
 
     # -- validation -------------------------------------------------------
 
@@ -154,61 +155,55 @@ class ReportForm:
                 out.append(row)
         return out
 
-    def _check_versions(self, rows: list[Row]) -> bool:
-        """Every row to write still at the version the form showed."""
-        live = dict(
-            Result.objects.filter(
-                unit=self.unit, period_key=self.period.key(), target_id__in=[r.target.pk for r in rows]
-            ).values_list("target_id", "version")
-        )
-        stale = False
+    def _show_conflicts(self, exc: StaleResultError) -> None:
+        """Rows someone else changed since the form was opened: each shows the
+        current value beside the user's (kept in its box), and from now on
+        carries the current version, so the next save is a decision made
+        knowingly, after the user has seen it."""
+        self.stale = True
+        rows = {id(k.cell.ref): k for k in exc.conflicts}
         fresh = {
             r.target_id: r
-            for r in Result.objects.filter(unit=self.unit, period_key=self.period.key(), target_id__in=live)
+            for r in Result.objects.filter(
+                unit=self.unit,
+                period_key=self.period.key(),
+                target_id__in=[k.cell.target.pk for k in exc.conflicts],
+            )
         }
-        for row in rows:
-            if live.get(row.target.pk, 0) != row.version:
-                stale = True
-                now = fresh.get(row.target.pk)
-                shown = format_number(now.value) if now and now.value is not None else "trống"
-                row.conflict = (
-                    f"Số liệu này vừa được người khác cập nhật (giá trị hiện tại: {shown}). "
-                    "Giá trị của đồng chí chưa được lưu; đề nghị xem lại rồi lưu lại."
-                )
-                row.result = now
-                row.version = now.version if now else 0  # the next save is a decision made knowingly
-        if stale:
-            n = sum(1 for r in rows if r.conflict)
+        for row in self.rows:
+            k = rows.get(id(row))
+            if k is None:
+                continue
+            now = fresh.get(row.target.pk)
+            shown = format_number(now.value) if now and now.value is not None else "trống"
+            mine = format_number(row.cleaned) if row.cleaned is not None else "trống"
+            row.conflict = (
+                f"Số liệu này vừa được người khác cập nhật (giá trị hiện tại: {shown}). "
+                f"Giá trị đồng chí nhập ({mine}) chưa được lưu; đề nghị xem lại rồi lưu lại."
+            )
+            row.result = now
+            row.version = now.version if now else 0
+        n = sum(1 for r in self.rows if r.conflict)
+        if n:
             self.errors.append(
                 f"Chưa lưu: {n} ô số liệu vừa được người khác thay đổi. Không có số liệu nào bị ghi đè."
             )
-        return not stale
+        else:
+            self.errors.append(" ".join(exc.messages) + " Không có số liệu nào bị ghi đè.")
 
     def save(self, *, acting_user, submit: bool, confirmed: bool = False) -> tuple[int, int] | None:
-        """Validate and write all rows in one transaction (all or nothing).
-        Returns (rows written, rows left empty on submit), or None when the
-        form must be shown again with its messages."""
+        """Validate and write all rows in one transaction (all or nothing),
+        each stating the version the form showed. Returns (rows written,
+        rows left empty on submit), or None when the form must be shown
+        again with its messages (``stale`` when someone else wrote first)."""
         if not self.validate(submit, confirmed):
             return None
         rows = self._writes(submit)
-        if not self._check_versions(rows):
-            return None
+        cells = [CellWrite(r.target, self.unit, r.cleaned, r.note, r.version, ref=r) for r in rows]
         try:
-            with transaction.atomic():
-                for row in rows:
-                    row.result = do_save_result(
-                        row.target,
-                        self.unit,
-                        self.period,
-                        row.cleaned,
-                        acting_user=acting_user,
-                        note=row.note,
-                        submit=submit,
-                        expected_version=row.version,
-                    )
+            do_save_results(cells, self.period, acting_user=acting_user, submit=submit)
         except StaleResultError as exc:
-            # Someone wrote between our check and our write: nothing was kept.
-            self.errors.append(" ".join(exc.messages) + " Không có số liệu nào bị ghi đè.")
+            self._show_conflicts(exc)
             return None
         except ValidationError as exc:
             self.errors.append(" ".join(exc.messages))

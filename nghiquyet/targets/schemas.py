@@ -73,11 +73,22 @@ class ResultIn(Schema):
     value: Word | Decimal | None = Field(
         None, description="Số; chuỗi theo cách viết tiếng Việt được chấp nhận (2.989; 48,93)."
     )
-    note: Note = ""
-    submit: bool = False
-    expected_version: Version | None = Field(
-        None, description="Phiên bản đã đọc (0 nếu chưa có); lệch phiên bản thì bị từ chối (409)."
+    note: Note | None = Field(None, description="Ghi chú; bỏ trống thì giữ ghi chú đã có.")
+    submit: bool | None = Field(
+        None,
+        description="true: gửi báo cáo; false: lưu nháp; bỏ trống: giữ trạng thái hiện tại "
+        "(số liệu mới là nháp).",
     )
+    expected_version: Version | None = Field(
+        None,
+        description="Phiên bản đã đọc (0 hoặc bỏ trống nếu chưa có số liệu). Bắt buộc khi sửa số liệu "
+        "đã có: bỏ trống hoặc lệch phiên bản thì bị từ chối (409) kèm số liệu hiện tại.",
+    )
+
+
+class ResultConflictOut(Schema):
+    detail: str
+    current: ResultOut | None = Field(None, description="Số liệu hiện tại (null nếu không còn).")
 
 
 class ApproveIn(Schema):

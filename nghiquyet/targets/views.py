@@ -110,13 +110,12 @@ def report(request):
                 response["HX-Push-Url"] = url
                 return response
             return redirect(url)
-        status = 409 if any(r.conflict for r in form.rows) else 200
+        # Lost a race: 409, the form showing the current values (static/js/app.js
+        # lets htmx swap a 409 in).
+        status = 409 if form.stale else 200
         template = "targets/partials/report_form.html" if request.htmx else "targets/report.html"
         ctx = _report_context(request, unit, period, periods, form, units)
-        response = render(request, template, ctx, status=status)
-        if request.htmx and status == 409:
-            response.status_code = 200  # htmx swaps only 2xx; the conflict is in the page
-        return response
+        return render(request, template, ctx, status=status)
     form = ReportForm(unit, period, targets)
     template = "targets/partials/report_form.html" if request.htmx else "targets/report.html"
     return render(request, template, _report_context(request, unit, period, periods, form, units))

@@ -68,6 +68,14 @@
     var sel = e.detail.elt && e.detail.elt.getAttribute("data-row-index");
     if (sel) e.detail.parameters.i = document.querySelectorAll(sel).length + 1;
   });
+  // 409: the reporting form lost a race; the answer is the form showing the
+  // current values beside the user's, to be swapped in like a 200.
+  document.addEventListener("htmx:beforeSwap", function (e) {
+    if (e.detail.xhr && e.detail.xhr.status === 409) {
+      e.detail.shouldSwap = true;
+      e.detail.isError = false;
+    }
+  });
   // A plain (non-htmx) form post reloads the page: show the bar meanwhile.
   document.addEventListener("submit", function (e) {
     var form = e.target;

@@ -19,6 +19,7 @@ from nghiquyet.reports.entry import (
     build_children_template,
     build_unit_template,
 )
+from nghiquyet.targets.actions import do_save_result
 from nghiquyet.targets.models import Result, ResultRevision, ResultStatus
 
 pytestmark = pytest.mark.django_db
@@ -149,9 +150,9 @@ def test_same_file_twice_changes_nothing(unit_template, users):
 
 def test_changed_value_keeps_a_revision(unit_template, users, tree, review):
     do_import_results(fill(unit_template, {f"F{TARGETS_FIRST_ROW}": 10}), acting_user=users.reporter)
-    summary = do_import_results(
-        fill(unit_template, {f"F{TARGETS_FIRST_ROW}": "12"}), acting_user=users.reporter
-    )
+    # A template downloaded after the first import (it carries version 1).
+    fresh = build_unit_template(review.doc, tree.commune_a, Q3)
+    summary = do_import_results(fill(fresh, {f"F{TARGETS_FIRST_ROW}": "12"}), acting_user=users.reporter)
     assert summary.updated == 1
     res = Result.objects.get(target=review.new_members, unit=tree.commune_a, period_key="2026-Q3")
     assert (res.value, res.version) == (Decimal(12), 2)
@@ -177,10 +178,10 @@ def test_approved_figure_stays_approved_unless_the_sheet_changes_it(
     assert again.unchanged == 1
     res.refresh_from_db()
     assert (res.status, res.approved_by) == (ResultStatus.APPROVED, approver)
-    # Changed, even in a draft import: back to submitted for the approver, approval dropped.
-    do_import_results(
-        fill(unit_template, {f"F{TARGETS_FIRST_ROW}": 11}), acting_user=users.reporter, submit=False
-    )
+    # Changed (in a template made after the approval), even in a draft
+    # import: back to submitted for the approver, approval dropped.
+    fresh = build_unit_template(review.doc, tree.commune_a, Q3)
+    do_import_results(fill(fresh, {f"F{TARGETS_FIRST_ROW}": 11}), acting_user=users.reporter, submit=False)
     res.refresh_from_db()
     assert (res.status, res.value, res.approved_by, res.approved_at) == (
         ResultStatus.SUBMITTED,
@@ -298,3 +299,120 @@ def test_value_in_a_grey_cell_is_refused(review, tree, users):
         f"Trang “{DATA_SHEET}”, dòng {UNITS_FIRST_ROW + 1}, cột F: "
         "Chỉ tiêu “Tỷ lệ che phủ rừng” không được giao cho Đảng ủy xã Tùng Ảnh."
     ]
+
+
+# -- no silent overwrite: every cell states the version its template was made with --
+
+
+def test_figure_corrected_after_the_download_is_not_put_back(review, tree, users):
+    """The testers' case: the province downloads its sheet pre-filled with a
+    commune's 21,88; the commune corrects it to 24,88; the province uploads
+    the sheet as it was. Refused, with both values by sheet, row and column."""
+    first = do_save_result(
+        review.forest, tree.commune_a, Q3, "21,88", acting_user=users.reporter, submit=True
+    )
+    template = build_children_template(review.doc, tree.province, Q3)
+    do_save_result(
+        review.forest,
+        tree.commune_a,
+        Q3,
+        "24,88",
+        acting_user=users.reporter,
+        submit=True,
+        expected_version=first.version,
+    )
+    r = UNITS_FIRST_ROW
+    # Đức Thọ's row, the forest column (F) left as downloaded; another cell typed.
+    errors = rejected(fill(template, {f"D{r}": 12}), users.province_admin, unit=tree.province)
+    assert errors == [
+        f"Trang “{DATA_SHEET}”, dòng {r}, cột F: Số liệu ô này đã được cập nhật sau khi tải mẫu: "
+        "trong tệp 21,88, hiện tại 24,88. Không ghi đè; vui lòng tải mẫu mới, đối chiếu rồi nhập lại."
+    ]
+    assert Result.objects.get(
+        target=review.forest, unit=tree.commune_a, period_key="2026-Q3"
+    ).value == Decimal("24.88")
+    # A sheet downloaded now carries version 2 and goes through.
+    fresh = fill(build_children_template(review.doc, tree.province, Q3), {f"D{r}": 12})
+    summary = do_import_results(fresh, acting_user=users.province_admin, unit=tree.province)
+    assert (summary.created, summary.updated) == (1, 0)
+
+
+def test_cell_entered_after_an_empty_download_is_refused(unit_template, users, tree, review):
+    do_save_result(review.new_members, tree.commune_a, Q3, 7, acting_user=None)
+    errors = rejected(fill(unit_template, {f"F{TARGETS_FIRST_ROW}": 9}), users.reporter)
+    assert errors == [
+        f"Trang “{DATA_SHEET}”, dòng {TARGETS_FIRST_ROW}, cột F: Ô này đã được nhập số liệu sau khi tải mẫu "
+        "(lúc tải mẫu còn trống): trong tệp 9, hiện tại 7. Không ghi đè; vui lòng tải mẫu mới, đối chiếu rồi nhập lại."
+    ]
+
+
+def test_the_same_value_as_stored_now_is_not_a_conflict(unit_template, users, tree, review):
+    """Written meanwhile, but exactly what the file holds: nothing to lose."""
+    do_save_result(review.new_members, tree.commune_a, Q3, 7, acting_user=users.reporter, submit=True)
+    summary = do_import_results(fill(unit_template, {f"F{TARGETS_FIRST_ROW}": 7}), acting_user=users.reporter)
+    assert (summary.created, summary.updated, summary.unchanged) == (0, 0, 1)
+
+
+def test_every_changed_cell_is_listed_and_nothing_is_written(review, tree, users):
+    template = build_children_template(review.doc, tree.province, Q3)
+    for unit in (tree.commune_a, tree.commune_b):
+        do_save_result(review.new_members, unit, Q3, 3, acting_user=None)
+    r = UNITS_FIRST_ROW
+    errors = rejected(fill(template, {f"D{r}": 4, f"D{r + 1}": 5, f"E{r}": "2,5"}), users.province_admin)
+    assert [e.split(":")[0] for e in errors] == [
+        f"Trang “{DATA_SHEET}”, dòng {r}, cột D",
+        f"Trang “{DATA_SHEET}”, dòng {r + 1}, cột D",
+    ]
+
+
+def test_versions_are_covered_by_the_checksum(review, tree, users):
+    do_save_result(review.new_members, tree.commune_a, Q3, 3, acting_user=None)
+    template = build_children_template(review.doc, tree.province, Q3)
+    wb = openpyxl.load_workbook(io.BytesIO(template))
+    rows = {r[0].value: r[0].row for r in wb[META_SHEET].iter_rows()}
+    cell = f"B{rows['result_versions']}"
+    stored = wb[META_SHEET][cell].value
+    assert stored == f"{review.new_members.pk}.{tree.commune_a.pk}:1"
+    data = fill(template, {f"D{UNITS_FIRST_ROW}": 4}, meta={cell: stored.replace(":1", ":9")})
+    assert "không khớp" in rejected(data, users.province_admin)[0]
+
+
+def test_a_long_version_list_runs_over_several_cells_and_reads_back(review, tree):
+    from nghiquyet.reports.entry import TEMPLATE_VERSION, TemplateMeta, _write_meta
+    from nghiquyet.reports.importing import _read_meta
+
+    versions = tuple((t, u, 1 + u % 7) for t in range(1000, 1020) for u in range(100000, 103321))
+    meta = TemplateMeta(TEMPLATE_VERSION, 1, 2, "2026-Q3", "units", (1000,), (100000,), versions)
+    wb = openpyxl.Workbook()
+    _write_meta(wb, meta)
+    buf = io.BytesIO()
+    wb.save(buf)
+    back = openpyxl.load_workbook(io.BytesIO(buf.getvalue()), read_only=True)
+    lengths = [
+        len(c.value or "")
+        for c in next(r for r in back[META_SHEET].iter_rows() if r[0].value == "result_versions")
+    ]
+    assert max(lengths) <= 32767 and len(lengths) > 10
+    assert _read_meta(back) == meta
+
+
+def test_a_version_2_template_is_refused_as_old(review, tree, users, unit_template):
+    errors = rejected(fill(unit_template, {f"F{TARGETS_FIRST_ROW}": 5}, meta={"B1": "2"}), users.reporter)
+    assert "Mẫu biểu này đã cũ (phiên bản 2, hiện dùng phiên bản 3)" in errors[0]
+
+
+def test_an_ended_period_is_written_and_the_summary_says_it_has_ended(review, tree, users):
+    q1 = Period.quarter(2026, 1)
+    template = build_unit_template(review.doc, tree.commune_a, q1)  # pre-filled with Q1's 30
+    summary = do_import_results(
+        fill(template, {f"F{TARGETS_FIRST_ROW + 1}": "2,9"}), acting_user=users.reporter, period=q1
+    )
+    assert summary.created == 1
+    assert summary.message.endswith("Lưu ý: kỳ Quý I/2026 đã kết thúc ngày 31/03/2026.")
+    assert (
+        "đã kết thúc"
+        not in do_import_results(
+            fill(build_unit_template(review.doc, tree.commune_a, Q3), {f"F{TARGETS_FIRST_ROW}": 1}),
+            acting_user=users.reporter,
+        ).message
+    )

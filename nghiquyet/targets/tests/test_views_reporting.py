@@ -233,3 +233,50 @@ def test_a_rollup_read_before_a_submit_is_not_served_after_it(client, users, res
     client.post(url(tree.commune_a), {**form_data(resolution, v1="150"), "gui": "1"})
     client.force_login(users.viewer)
     assert ">150<" in client.get(page).content.decode()
+
+
+@pytest.fixture
+def race(monkeypatch, resolution, tree):
+    """A colleague saves 20 after the form was read from the request and
+    before it writes (the window the version check closes)."""
+    from nghiquyet.targets.forms import ReportForm
+
+    validate = ReportForm.validate
+
+    def colleague_first(self, *args, **kwargs):
+        current = Result.objects.get(target=resolution.new_members, unit=tree.commune_a)
+        do_save_result(
+            resolution.new_members, tree.commune_a, Q3, 20, acting_user=None, expected_version=current.version
+        )
+        return validate(self, *args, **kwargs)
+
+    monkeypatch.setattr(ReportForm, "validate", colleague_first)
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_form_that_loses_a_race_is_409_shows_both_values_and_writes_nothing(
+    client, users, resolution, tree, race, htmx
+):
+    client.force_login(users.reporter)
+    first = do_save_result(resolution.new_members, tree.commune_a, Q3, 10, acting_user=None)
+    extra = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    r = client.post(
+        url(tree.commune_a), {**form_data(resolution, v1="30", ver1=str(first.version)), "luu": "1"}, **extra
+    )
+    html = r.content.decode()
+    assert r.status_code == 409
+    assert "giá trị hiện tại: 20" in html and "Giá trị đồng chí nhập (30) chưa được lưu" in html
+    assert "Không có số liệu nào bị ghi đè" in html
+    # The user's figure stays in its box; the version moves on only now that they have seen it.
+    pk = resolution.new_members.pk
+    assert f'name="gia_tri_{pk}" value="30"' in html
+    assert f'name="phien_ban_{pk}" value="2"' in html
+    assert Result.objects.get(target=resolution.new_members, unit=tree.commune_a).value == 20
+
+
+def test_saving_again_after_seeing_the_conflict_is_a_decision_made_knowingly(client, users, resolution, tree):
+    client.force_login(users.reporter)
+    do_save_result(resolution.new_members, tree.commune_a, Q3, 20, acting_user=None)
+    r = client.post(url(tree.commune_a), {**form_data(resolution, v1="30", ver1="1"), "luu": "1"})
+    assert r.status_code == 302
+    assert Result.objects.get(target=resolution.new_members, unit=tree.commune_a).value == 30
