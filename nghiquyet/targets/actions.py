@@ -585,14 +585,17 @@ def do_save_result(
     StaleResultError says so (no lost update). ``submit`` None keeps the
     current status; ``note`` None keeps the stored note. A unit reports
     only targets assigned to it."""
-    saved = do_save_results(
-        [CellWrite(target, unit, value, note, expected_version)],
-        period,
-        acting_user=acting_user,
-        submit=submit,
-    )
-    ((_, pk),) = saved.created or saved.updated or saved.unchanged
-    result = Result.objects.get(pk=pk)
+    # The row is read back in the writing transaction: after it, another
+    # writer's newer version could be returned as this one's.
+    with transaction.atomic():
+        saved = do_save_results(
+            [CellWrite(target, unit, value, note, expected_version)],
+            period,
+            acting_user=acting_user,
+            submit=submit,
+        )
+        ((_, pk),) = saved.created or saved.updated or saved.unchanged
+        result = Result.objects.get(pk=pk)
     result.target, result.unit = target, unit  # the caller's objects: no query to reach them
     return result
 
