@@ -71,7 +71,7 @@ def test_full_disk_message_replaces_the_form(new_page, live_server, users, resol
     q3 = Period.quarter(2026, 3)
     page.goto(f"{live_server.url}/so-lieu/bao-cao/?don_vi={tree.commune_a.pk}&ky={q3.key()}")
     page.fill(f"#gia_tri_{resolution.poverty.pk}", "2,5")
-    monkeypatch.setattr(actions, "record", full)  # the live server runs in this process
+    monkeypatch.setattr(actions, "record_many", full)  # the live server runs in this process
     page.get_by_role("button", name="Lưu nháp").click()
     expect(page.get_by_role("heading", name="Chưa lưu được dữ liệu")).to_be_visible()
     expect(page.locator("main")).to_contain_text("ổ đĩa đầy hoặc chỉ cho đọc")

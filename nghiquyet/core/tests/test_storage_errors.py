@@ -29,17 +29,16 @@ def _today():
 
 
 def fail_on_second_audit(monkeypatch, exc):
-    """The first cell and its audit row are written, then the disk gives out."""
-    real = actions.record
+    """The cells are written, then the disk gives out as their audit rows go
+    in (the writer inserts every cell, then its audit rows). ``calls`` gets
+    the results present in the transaction when it failed."""
     calls = []
 
-    def record(*args, **kwargs):
-        calls.append(args[0])
-        if len(calls) == 2:
-            raise exc
-        return real(*args, **kwargs)
+    def record_many(*args, **kwargs):
+        calls.append(Result.objects.count())
+        raise exc
 
-    monkeypatch.setattr(actions, "record", record)
+    monkeypatch.setattr(actions, "record_many", record_many)
     return calls
 
 
@@ -69,7 +68,7 @@ def test_full_disk_during_a_post_is_a_vietnamese_503_and_nothing_is_kept(
     assert response.status_code == 503
     html = response.content.decode()
     assert WORDS in html and "<main" in html  # the full page, with the site's frame
-    assert len(calls) == 2  # the failure came after a first cell was written...
+    assert calls == [2]  # the failure came after both cells were written...
     assert not Result.objects.exists()  # ...and that cell was rolled back with it
     assert AuditEntry.objects.count() == audit_before
     assert any(r.name == "nghiquyet.storage" and r.levelname == "ERROR" for r in caplog.records)
@@ -90,7 +89,7 @@ def test_api_write_on_a_full_disk_is_json_503(client, users, resolution, tree, m
     from nghiquyet.accounts.models import ApiToken
 
     _, key = ApiToken.issue(users.reporter, "thử nghiệm")
-    monkeypatch.setattr(actions, "record", _raise(sqlite3.OperationalError("database or disk is full")))
+    monkeypatch.setattr(actions, "record_many", _raise(sqlite3.OperationalError("database or disk is full")))
     body = {
         "target": resolution.new_members.pk,
         "unit": tree.commune_a.pk,
