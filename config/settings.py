@@ -5,6 +5,7 @@ DATABASE_URL         e.g. postgres://postgres@127.0.0.1:5432/nghiquyet (default:
 SECRET_KEY           generated once and kept in the data dir when not given
 DEBUG                "1" for development pages
 ALLOWED_HOSTS        comma-separated (default 127.0.0.1,localhost)
+NGHIQUYET_MAX_UPLOAD_MB  largest file a user may upload, in MB (default 20)
 """
 
 from __future__ import annotations
@@ -162,3 +163,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Uploads (nghiquyet.core.uploads): one limit for any file sent. The
+# middleware, first, answers 413 in Vietnamese before the body is parsed;
+# Waitress (serve) refuses a body over twice the limit at its headers.
+NGHIQUYET_MAX_UPLOAD_BYTES = int(float(os.environ.get("NGHIQUYET_MAX_UPLOAD_MB", "20")) * 1024 * 1024)
+NGHIQUYET_MAX_REQUEST_BYTES = 2 * NGHIQUYET_MAX_UPLOAD_BYTES + 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # form fields other than files (a pasted article)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # a larger file is spooled to a temporary file
+MIDDLEWARE.insert(0, "nghiquyet.core.uploads.UploadLimitMiddleware")

@@ -30,6 +30,14 @@ class Command(BaseCommand):
         self.stdout.write(f"Đang phục vụ tại http://{shown}:{port} (Ctrl+C để dừng)")
         self.stdout.flush()
         try:
-            serve(application, host=host, port=port, threads=threads, ident="nghiquyet", _quiet=True)
+            serve(
+                application,
+                host=host,
+                port=port,
+                threads=threads,
+                ident="nghiquyet",
+                max_request_body_size=settings.NGHIQUYET_MAX_REQUEST_BYTES,  # refused at the headers
+                _quiet=True,
+            )
         except KeyboardInterrupt:
             self.stdout.write("Đã dừng.")

@@ -1,0 +1,230 @@
+"""Office files (.xlsx, .docx) checked as zip archives before any reader opens them.
+
+A 7 KB .xlsx can declare a cell at XFD1048576 and a 1 MB entry can inflate to
+a gigabyte; the readers (calamine, openpyxl, python-docx) trust both and
+allocate accordingly. Here every entry is inflated by our own loop over its
+compressed bytes, counting what comes out and stopping at a cap: the sizes a
+zip header declares are compared with what the data really gives, never
+believed. The XML parts are then streamed through a parser that refuses a
+DTD (the "billion laughs" entity expansion) and builds no tree: callers see
+each start tag and its attributes, and memory stays flat whatever the size.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import DefusedXMLParser
+from django.core.exceptions import ValidationError
+
+CHUNK = 64 * 1024
+MiB = 1024 * 1024
+
+
+class ZipRefused(ValidationError):
+    """The archive is unsafe or broken; the message is for the user
+    (Vietnamese). ``broken``: not a readable archive at all (callers may
+    say it in their own words)."""
+
+    def __init__(self, message: str, *, broken: bool = False):
+        super().__init__(message)
+        self.broken = broken
+
+
+@dataclass(frozen=True)
+class ZipLimits:
+    """Bounds on an archive. Office files compress XML about 5–20 times; a
+    ratio of a hundred or more on a large entry is a bomb, not a document."""
+
+    max_entries: int = 500
+    max_entry_bytes: int = 64 * MiB  # inflated size of any one entry
+    max_total_bytes: int = 160 * MiB  # inflated size of all entries together
+    max_ratio: int = 100  # inflated / compressed, for entries above ratio_floor
+    ratio_floor: int = 1 * MiB  # small parts (a sheet of few cells) compress far better
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    compressed: int
+    size: int  # checked: the bytes the entry really inflates to
+
+
+class GuardedZip:
+    """A zip archive whose entries have all been inflated once and measured.
+
+    ``open(name)`` gives a stream of an entry's bytes, inflated again by the
+    same capped loop (nothing is kept in memory between the passes)."""
+
+    def __init__(self, data: bytes, limits: ZipLimits, what: str):
+        self.data = data
+        self.limits = limits
+        self.what = what  # "tệp Excel", "tệp Word": for messages
+        self.What = what[:1].upper() + what[1:]
+        try:
+            self.zip = zipfile.ZipFile(io.BytesIO(data))
+            infos = self.zip.infolist()
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+            raise self.broken() from None
+        if len(infos) > limits.max_entries:
+            raise ZipRefused(
+                f"{self.What} có {len(infos)} thành phần nén, vượt giới hạn {limits.max_entries}; "
+                "đây không phải tệp văn phòng bình thường."
+            )
+        names = [i.filename for i in infos]
+        if len(set(names)) != len(names):
+            raise self.broken()  # two entries of one name: readers would disagree on which is read
+        self.infos = {i.filename: i for i in infos}
+        declared = 0
+        for info in infos:
+            if info.flag_bits & 0x1:
+                raise ZipRefused(f"{self.What} có phần được đặt mật khẩu; vui lòng bỏ mật khẩu rồi tải lên.")
+            if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                raise self.broken()
+            declared += info.file_size
+            if info.file_size > limits.max_entry_bytes or declared > limits.max_total_bytes:
+                raise self.too_big()
+        self.entries: dict[str, Entry] = {}
+        total = 0
+        for info in infos:
+            size = sum(len(chunk) for chunk in self._inflate(info))
+            total += size
+            if total > limits.max_total_bytes:
+                raise self.too_big()
+            self.entries[info.filename] = Entry(info.filename, info.compress_size, size)
+
+    def broken(self) -> ZipRefused:
+        return ZipRefused(f"Không mở được {self.what}: tệp hỏng hoặc không đúng định dạng.", broken=True)
+
+    def too_big(self) -> ZipRefused:
+        return ZipRefused(
+            f"{self.What} khi giải nén quá lớn (tối đa {self.limits.max_total_bytes // MiB} MB, "
+            f"mỗi phần {self.limits.max_entry_bytes // MiB} MB) hoặc nén bất thường; "
+            "vui lòng kiểm tra lại tệp."
+        )
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.entries
+
+    def names(self) -> list[str]:
+        return list(self.entries)
+
+    def open(self, name: str) -> io.RawIOBase:
+        return _ChunkStream(self._inflate(self.infos[name]))
+
+    def read(self, name: str, cap: int) -> bytes:
+        """A small part (workbook.xml, relationships) read whole, up to ``cap``."""
+        if self.entries[name].size > cap:
+            raise self.too_big()
+        return b"".join(self._inflate(self.infos[name]))
+
+    def _raw(self, info: zipfile.ZipInfo) -> tuple[int, int]:
+        """Where the entry's compressed bytes start, read from its local header
+        (whose name and extra lengths may differ from the central directory's)."""
+        start = info.header_offset
+        head = self.data[start : start + 30]
+        if len(head) != 30 or head[:4] != b"PK\x03\x04":
+            raise self.broken()
+        name_len, extra_len = struct.unpack("<HH", head[26:30])
+        begin = start + 30 + name_len + extra_len
+        end = begin + info.compress_size
+        if end > len(self.data):
+            raise self.broken()
+        return begin, end
+
+    def _inflate(self, info: zipfile.ZipInfo) -> Iterator[bytes]:
+        """The entry's bytes in chunks; refuses as soon as it gives more than
+        it declared, more than the cap, or more than the ratio allows."""
+        limits = self.limits
+        begin, end = self._raw(info)
+        cap = min(info.file_size, limits.max_entry_bytes)
+        if info.file_size > limits.ratio_floor:
+            cap = min(cap, max(limits.ratio_floor, info.compress_size * limits.max_ratio))
+        if info.file_size > cap:
+            raise self.too_big()
+        out = 0
+        crc = 0
+        if info.compress_type == zipfile.ZIP_STORED:
+            if info.compress_size != info.file_size:
+                raise self.broken()
+            for pos in range(begin, end, CHUNK):
+                chunk = self.data[pos : min(pos + CHUNK, end)]
+                crc = zlib.crc32(chunk, crc)
+                yield chunk
+            out = info.file_size
+        else:
+            d = zlib.decompressobj(-15)
+            pos = begin
+            while not d.eof:
+                if d.unconsumed_tail:
+                    feed = d.unconsumed_tail
+                elif pos < end:
+                    feed = self.data[pos : min(pos + CHUNK, end)]
+                    pos += len(feed)
+                else:
+                    raise self.broken()  # the compressed data stops before its stream ends
+                chunk = d.decompress(feed, CHUNK)
+                out += len(chunk)
+                if out > cap:
+                    # More than the header said (a liar), or than the caps allow.
+                    raise self.too_big() if out > limits.ratio_floor else self.broken()
+                if chunk:
+                    crc = zlib.crc32(chunk, crc)
+                    yield chunk
+        if out != info.file_size or crc != info.CRC:
+            raise self.broken()
+
+
+class _ChunkStream(io.RawIOBase):
+    """A file object over an iterator of byte chunks."""
+
+    def __init__(self, chunks: Iterator[bytes]):
+        self.chunks = chunks
+        self.rest = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        while not self.rest:
+            try:
+                self.rest = next(self.chunks)
+            except StopIteration:
+                return 0
+        n = min(len(b), len(self.rest))
+        b[:n] = self.rest[:n]
+        self.rest = self.rest[n:]
+        return n
+
+
+class _Target:
+    """An ElementTree parser target that builds nothing: start tags only."""
+
+    def __init__(self, on_start: Callable[[str, dict], None]):
+        self.start = on_start
+
+    def close(self) -> None:
+        return None
+
+
+def scan_xml(stream: io.RawIOBase, on_start: Callable[[str, dict], None], broken: Callable[[], Exception]):
+    """Stream an XML part through ``on_start(tag, attributes)`` (tags as
+    ``{namespace}local``). A DTD, an entity or malformed XML raises
+    ``broken()``; ``on_start`` may raise its own refusal to stop early."""
+    parser = DefusedXMLParser(target=_Target(on_start), forbid_dtd=True)
+    try:
+        while chunk := stream.read(CHUNK):
+            parser.feed(chunk)
+        parser.close()
+    except (DefusedXmlException, SyntaxError):  # ParseError is a SyntaxError
+        raise broken() from None
+
+
+def local(tag: str) -> str:
+    return tag.rpartition("}")[2]

@@ -1,0 +1,278 @@
+"""An .xlsx proven safe to lay out before calamine or openpyxl reads a cell.
+
+Both readers size a sheet's grid from what the file says: one cell at
+XFD1048576 in a 7 KB file made calamine ask for 8 GB and abort the server.
+So the archive goes through ``core.zipguard`` (inflated sizes, ratios,
+entries counted, never believed from headers), then every worksheet's XML is
+streamed and each cell reference, row number, ``<dimension>`` and merged
+range is checked against the area the sheet may have — the declared
+dimension can lie, so the cells themselves are counted too. The shared
+strings are counted as well (each is an allocation in the reader).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+
+from nghiquyet.core.numbers import format_number
+from nghiquyet.core.zipguard import GuardedZip, MiB, ZipLimits, local, scan_xml
+
+# Any sheet, whatever its role: far above a province's sheet (3,321 communes
+# by some 20 targets), far below what would hurt once laid out.
+MAX_ROWS = 100_000
+MAX_COLS = 1_000
+MAX_CELLS = 2_000_000  # <c> elements in one sheet
+MAX_STRINGS = 2_000_000  # shared strings
+XLSX_LIMITS = ZipLimits(max_entries=500, max_entry_bytes=64 * MiB, max_total_bytes=160 * MiB)
+
+_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+class XlsxRefused(ValidationError):
+    """The workbook may not be read. ``sheet``, ``row`` and ``column`` (Excel
+    letters) say where, when a cell is the reason."""
+
+    def __init__(self, message: str, sheet: str = "", row: int | None = None, column: str | None = None):
+        super().__init__(message)
+        self.sheet, self.row, self.column = sheet, row, column
+
+
+@dataclass
+class Extent:
+    """How far a sheet's cells, rows and ranges reach, and which reference
+    reached furthest (for the message)."""
+
+    rows: int = 0  # of cells and rows
+    cols: int = 0
+    cells: int = 0
+    row_hit: tuple[str, int, str | None] = ("", 0, None)  # ("ô G12" or "dòng 12", row, column letters)
+    col_hit: tuple[str, int, str | None] = ("", 0, None)
+    range_rows: int = 0  # of <dimension> and merged ranges
+    range_cols: int = 0
+    range_row_hit: tuple[str, int, str | None] = ("", 0, None)
+    range_col_hit: tuple[str, int, str | None] = ("", 0, None)
+
+
+@dataclass(frozen=True)
+class Area:
+    """How many rows and columns a sheet may use, from A1."""
+
+    rows: int
+    cols: int
+    cells: int = 0  # 0: rows × cols
+    template: bool = True  # the template's own area (else: the reading limit)
+
+    def max_cells(self) -> int:
+        return self.cells or self.rows * self.cols
+
+
+ANY_SHEET = Area(MAX_ROWS, MAX_COLS, MAX_CELLS, template=False)
+
+
+def column_number(letters: str) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _outside(sheet: str, hit: tuple[str, int, str | None], area: Area) -> XlsxRefused:
+    what, row, col_letters = hit
+    size = f"{format_number(area.rows)} dòng, {format_number(area.cols)} cột"
+    if area.template:
+        message = (
+            f"{what} nằm ngoài vùng của mẫu (mẫu có {size}); vui lòng xóa nội dung và định dạng "
+            "ở các ô thừa hoặc dùng lại mẫu tải từ hệ thống."
+        )
+    else:
+        message = f"{what} vượt quá giới hạn đọc của hệ thống (tối đa {size}); vui lòng xóa các ô thừa."
+    return XlsxRefused(message[0].upper() + message[1:], sheet, row, col_letters)
+
+
+def _too_many(sheet: str, area: Area) -> XlsxRefused:
+    return XlsxRefused(
+        f"Trang có hơn {format_number(area.max_cells())} ô, nhiều hơn vùng của mẫu; tệp bị hỏng hoặc đã bị sửa.",
+        sheet,
+    )
+
+
+class _SheetScan:
+    """Start-tag handler for one worksheet's XML. A cell beyond the area
+    stops the scan at once; a row or a range (``<dimension>``, a merge)
+    beyond it is reported at the end unless a cell was, so that the message
+    names a cell when there is one."""
+
+    def __init__(self, sheet: str, area: Area):
+        self.sheet = sheet
+        self.area = area
+        self.max_cells = area.max_cells()
+        self.ext = Extent()
+        self.row = 0
+        self.col = 0
+        self.kinds: dict[str, str] = {}
+
+    def refuse_ref(self, ref: str) -> XlsxRefused:
+        return XlsxRefused(f"Địa chỉ ô “{ref[:40]}” không hợp lệ; tệp bị hỏng.", self.sheet)
+
+    def parse(self, ref: str) -> tuple[int, int]:
+        m = _REF.fullmatch(ref)
+        if m is None:
+            raise self.refuse_ref(ref)
+        return int(m.group(2)), column_number(m.group(1))
+
+    def cell(self, row: int, col: int, ref: str) -> None:
+        ext = self.ext
+        hit = (f"ô {ref}", row, _letters(col))
+        if row > self.area.rows or col > self.area.cols:
+            raise _outside(self.sheet, hit, self.area)
+        if row >= ext.rows:
+            ext.rows, ext.row_hit = row, hit
+        if col > ext.cols:
+            ext.cols, ext.col_hit = col, hit
+
+    def __call__(self, tag: str, attrib: dict) -> None:
+        kind = self.kinds.get(tag)
+        if kind is None:
+            kind = self.kinds[tag] = local(tag)
+        if kind == "c":
+            ref = attrib.get("r")
+            if ref:
+                row, col = self.parse(ref)
+            else:  # no reference: the next cell of the row
+                row, col = self.row, self.col + 1
+                ref = f"{_letters(col)}{row}"
+            self.col = col
+            self.ext.cells += 1
+            if self.ext.cells > self.max_cells:
+                raise _too_many(self.sheet, self.area)
+            self.cell(row, col, ref)
+        elif kind == "row":
+            r = attrib.get("r")
+            if r:
+                if not r.isdigit() or len(r) > 7:
+                    raise self.refuse_ref(r)
+                row = int(r)
+            else:
+                row = self.row + 1
+            if self.row > self.area.rows:
+                raise _outside(self.sheet, (f"dòng {self.row}", self.row, None), self.area)  # the last, empty
+            self.row, self.col = row, 0
+            if row > self.ext.rows:
+                self.ext.rows, self.ext.row_hit = row, (f"dòng {row}", row, None)
+        elif kind in ("dimension", "mergeCell"):
+            ref = attrib.get("ref") or ""
+            what = "kích thước khai báo" if kind == "dimension" else "vùng gộp ô"
+            for corner in ref.split(":"):
+                if corner:
+                    row, col = self.parse(corner)
+                    ext = self.ext
+                    hit = (f"{what} {ref[:40]}", row, _letters(col))
+                    if row > ext.range_rows:
+                        ext.range_rows, ext.range_row_hit = row, hit
+                    if col > ext.range_cols:
+                        ext.range_cols, ext.range_col_hit = col, hit
+
+    def finish(self) -> Extent:
+        check_area(self.sheet, self.ext, self.area)
+        return self.ext
+
+
+def _letters(col: int) -> str:
+    out = ""
+    while col > 0:
+        col, rem = divmod(col - 1, 26)
+        out = chr(65 + rem) + out
+    return out or "A"
+
+
+class _Counter:
+    """Counts one element (a shared string) and stops at a bound."""
+
+    def __init__(self, name: str, bound: int, message: str):
+        self.name, self.bound, self.message, self.n = name, bound, message, 0
+
+    def __call__(self, tag: str, attrib: dict) -> None:
+        if tag.endswith("}" + self.name) or tag == self.name:
+            self.n += 1
+            if self.n > self.bound:
+                raise XlsxRefused(self.message)
+
+
+def _sheet_parts(z: GuardedZip) -> dict[str, str]:
+    """Sheet name → its part in the archive, from the workbook and its relationships."""
+    wb_part = "xl/workbook.xml"
+    rels_part = "xl/_rels/workbook.xml.rels"
+    if wb_part not in z or rels_part not in z:
+        raise XlsxRefused("Tệp không phải là tệp Excel (.xlsx) đọc được.")
+    targets: dict[str, str] = {}
+
+    def on_rel(tag, attrib):
+        if local(tag) == "Relationship" and attrib.get("Id") and attrib.get("Target"):
+            targets[attrib["Id"]] = attrib["Target"]
+
+    sheets: list[tuple[str, str]] = []
+
+    def on_sheet(tag, attrib):
+        if local(tag) == "sheet":
+            sheets.append((attrib.get("name", ""), attrib.get(f"{{{_REL_NS}}}id", "")))
+
+    broken = lambda: XlsxRefused("Tệp Excel bị hỏng (cấu trúc bảng tính không đọc được).")  # noqa: E731
+    scan_xml(z.open(rels_part), on_rel, broken)
+    scan_xml(z.open(wb_part), on_sheet, broken)
+    parts: dict[str, str] = {}
+    for name, rid in sheets:
+        target = targets.get(rid, "")
+        if not target:
+            continue  # a sheet without a part: the readers refuse it themselves
+        path = (
+            target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+        )
+        parts[name] = path
+    return parts
+
+
+def check_xlsx(data: bytes, areas: dict[str, Area]) -> dict[str, Extent]:
+    """Check an .xlsx before any reader lays it out; give each sheet's
+    extent. A sheet named in ``areas`` may not reach beyond its area; any
+    other sheet is held to MAX_ROWS × MAX_COLS. Raises ZipRefused or
+    XlsxRefused (Vietnamese messages)."""
+    z = GuardedZip(data, XLSX_LIMITS, "tệp Excel")
+    broken = lambda: XlsxRefused("Tệp Excel bị hỏng (nội dung XML không đọc được).")  # noqa: E731
+    extents: dict[str, Extent] = {}
+    cells = 0
+    for name, part in _sheet_parts(z).items():
+        if part not in z:
+            raise XlsxRefused(f"Tệp Excel bị hỏng (thiếu nội dung trang “{name}”).")
+        scan = _SheetScan(name, areas.get(name) or ANY_SHEET)
+        scan_xml(z.open(part), scan, broken)
+        extents[name] = scan.finish()
+        cells += scan.ext.cells
+    if "xl/sharedStrings.xml" in z:
+        # Excel keeps a string per distinct text; more strings than cells is a bomb.
+        bound = min(MAX_STRINGS, cells + 10_000)
+        counter = _Counter("si", bound, "Tệp Excel có số chuỗi ký tự bất thường so với số ô; tệp bị hỏng.")
+        scan_xml(z.open("xl/sharedStrings.xml"), counter, broken)
+    return extents
+
+
+def check_area(sheet: str, extent: Extent | None, area: Area) -> None:
+    """A sheet already scanned, held to an area known only later (from the
+    template's identity sheet)."""
+    if extent is None:
+        return
+    # Cells first: a message that names a cell is the one a person can act on.
+    if extent.cols > area.cols:
+        raise _outside(sheet, extent.col_hit, area)
+    if extent.rows > area.rows:
+        raise _outside(sheet, extent.row_hit, area)
+    if extent.range_cols > area.cols:
+        raise _outside(sheet, extent.range_col_hit, area)
+    if extent.range_rows > area.rows:
+        raise _outside(sheet, extent.range_row_hit, area)
+    if extent.cells > area.max_cells():
+        raise _too_many(sheet, area)
