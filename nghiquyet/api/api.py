@@ -8,6 +8,7 @@ from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
+from nghiquyet.core.uploads import UploadTooLarge
 from nghiquyet.targets.actions import StaleResultError
 
 from .auth import TokenAuth
@@ -41,6 +42,11 @@ def stale(request, exc):
 @api.exception_handler(ValidationError)
 def invalid(request, exc):
     return api.create_response(request, {"detail": " ".join(exc.messages)}, status=422)
+
+
+@api.exception_handler(UploadTooLarge)
+def too_large(request, exc):
+    return api.create_response(request, {"detail": " ".join(exc.messages)}, status=413)
 
 
 @api.exception_handler(AuthenticationError)

@@ -67,16 +67,17 @@ class GuardedZip:
         self.limits = limits
         self.what = what  # "tệp Excel", "tệp Word": for messages
         self.What = what[:1].upper() + what[1:]
+        # zipfile makes an object of every central directory entry: bound the
+        # directory first (20 MB of it would be 400,000 entries).
+        if _directory_size(data) > limits.max_entries * MAX_DIRECTORY_ENTRY:
+            raise self.too_many()
         try:
             self.zip = zipfile.ZipFile(io.BytesIO(data))
             infos = self.zip.infolist()
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
             raise self.broken() from None
         if len(infos) > limits.max_entries:
-            raise ZipRefused(
-                f"{self.What} có {len(infos)} thành phần nén, vượt giới hạn {limits.max_entries}; "
-                "đây không phải tệp văn phòng bình thường."
-            )
+            raise self.too_many()
         names = [i.filename for i in infos]
         if len(set(names)) != len(names):
             raise self.broken()  # two entries of one name: readers would disagree on which is read
@@ -98,6 +99,12 @@ class GuardedZip:
             if total > limits.max_total_bytes:
                 raise self.too_big()
             self.entries[info.filename] = Entry(info.filename, info.compress_size, size)
+
+    def too_many(self) -> ZipRefused:
+        return ZipRefused(
+            f"{self.What} có quá nhiều thành phần nén (tối đa {self.limits.max_entries}); "
+            "đây không phải tệp văn phòng bình thường."
+        )
 
     def broken(self) -> ZipRefused:
         return ZipRefused(f"Không mở được {self.what}: tệp hỏng hoặc không đúng định dạng.", broken=True)
@@ -181,6 +188,24 @@ class GuardedZip:
             raise self.broken()
 
 
+MAX_DIRECTORY_ENTRY = 512  # bytes of central directory per entry: a header, a name, an extra field
+
+
+def _directory_size(data: bytes) -> int:
+    """The central directory's size as the end record states it (zip64 too);
+    0 when there is no end record (zipfile then refuses the file)."""
+    eocd = data.rfind(b"PK\x05\x06", max(0, len(data) - 22 - 65535))
+    if eocd < 0 or len(data) < eocd + 22:
+        return 0
+    size = struct.unpack("<I", data[eocd + 12 : eocd + 16])[0]
+    if size == 0xFFFFFFFF and eocd >= 20 and data[eocd - 20 : eocd - 16] == b"PK\x06\x07":
+        offset = struct.unpack("<Q", data[eocd - 12 : eocd - 4])[0]
+        record = data[offset : offset + 56]
+        if len(record) == 56 and record[:4] == b"PK\x06\x06":
+            size = struct.unpack("<Q", record[40:48])[0]
+    return size
+
+
 class _ChunkStream(io.RawIOBase):
     """A file object over an iterator of byte chunks."""
 
@@ -228,3 +253,32 @@ def scan_xml(stream: io.RawIOBase, on_start: Callable[[str, dict], None], broken
 
 def local(tag: str) -> str:
     return tag.rpartition("}")[2]
+
+
+# A Word file: python-docx parses every XML part whole into a tree of some
+# hundred bytes an element, so the elements are counted before it does. An
+# article of a few pages is a few thousand; a long report, a hundred thousand.
+DOCX_LIMITS = ZipLimits(max_entries=1000, max_entry_bytes=64 * MiB, max_total_bytes=160 * MiB)
+DOCX_MAX_XML_BYTES = 32 * MiB
+DOCX_MAX_ELEMENTS = 500_000
+
+
+def check_docx(data: bytes) -> None:
+    """Refuse a .docx that python-docx should not open: an unsafe archive,
+    too much XML, too many elements, or a DTD (entity expansion)."""
+    z = GuardedZip(data, DOCX_LIMITS, "tệp Word")
+    xml_parts = [n for n in z.names() if n.endswith((".xml", ".rels"))]
+    if sum(z.entries[n].size for n in xml_parts) > DOCX_MAX_XML_BYTES:
+        raise ZipRefused(
+            f"Tệp Word có nội dung văn bản quá lớn (tối đa {DOCX_MAX_XML_BYTES // MiB} MB khi giải nén)."
+        )
+    count = 0
+
+    def on_start(tag: str, attrib: dict) -> None:
+        nonlocal count
+        count += 1
+        if count > DOCX_MAX_ELEMENTS:
+            raise ZipRefused("Tệp Word quá dài hoặc có cấu trúc bất thường; vui lòng chia nhỏ tệp.")
+
+    for name in xml_parts:
+        scan_xml(z.open(name), on_start, z.broken)

@@ -10,10 +10,11 @@ from ninja.files import UploadedFile
 from nghiquyet.accounts.access import access_unit
 from nghiquyet.accounts.models import Role
 from nghiquyet.core.periods import PeriodError, parse_period, parse_period_key
+from nghiquyet.core.uploads import read_upload
 from nghiquyet.targets.access import access_reporting_unit, access_target
 
 from .access import access_source, access_suggestion, visible_sources
-from .actions import MAX_BYTES, do_accept_suggestion, do_ingest, do_reject_suggestion
+from .actions import do_accept_suggestion, do_ingest, do_reject_suggestion
 from .models import Source, Suggestion
 from .schemas import AcceptIn, IngestOut, RejectIn, SourceDetailOut, SourceOut, SuggestionOut
 from .views import with_counts
@@ -84,9 +85,7 @@ def ingest(
     if bool(text.strip()) == (file is not None):
         raise ValidationError("Gửi nội dung (text) hoặc một tệp (file), không cả hai, không bỏ trống.")
     if file is not None:
-        if file.size and file.size > MAX_BYTES:
-            raise ValidationError("Tệp lớn hơn 50 MB.")
-        data, name = file.read(), file.name or ""
+        data, name = read_upload(file), file.name or ""  # its size checked first: 413
     else:
         data, name = text.encode("utf-8"), "van-ban-dan.txt"
     source, created = do_ingest(data, name=name, origin=origin, unit=receiving, acting_user=request.user)

@@ -210,7 +210,7 @@ def test_too_many_entries_are_refused(unit_template, users):
     with zipfile.ZipFile(buf, "a") as z:
         for i in range(600):
             z.writestr(f"xl/media/x{i}.bin", b"")
-    assert "Tệp Excel có 6" in rejected(buf.getvalue(), users.reporter)[0]
+    assert "Tệp Excel có quá nhiều thành phần nén (tối đa 500)" in rejected(buf.getvalue(), users.reporter)[0]
 
 
 def test_shared_strings_beyond_the_cells_are_refused(users, review):
