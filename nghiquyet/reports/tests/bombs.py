@@ -195,3 +195,21 @@ def whitespace_chunks(total: int):
     yield sheet_xml("").replace("</sheetData></worksheet>", "").encode()
     yield from repeat(b" " * 4096, total)
     yield b"</sheetData></worksheet>"
+
+
+def docx_bomb(total: int) -> bytes:
+    """A Word file whose document.xml is ``total`` bytes of spaces."""
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("Tin bài.")
+    buf = io.BytesIO()
+    d.save(buf)
+    ns = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+    def chunks():
+        yield f'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="{ns}"><w:body>'.encode()
+        yield from repeat(b" " * 4096, total)
+        yield b"</w:body></w:document>"
+
+    return bomb_xlsx(chunks(), base=buf.getvalue(), part="word/document.xml")

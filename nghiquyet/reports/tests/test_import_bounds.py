@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -228,13 +229,17 @@ CHILD = textwrap.dedent(
     import json, resource, sys
     resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
     sys.path.insert(0, sys.argv[1])
+    import django
+    django.setup()
     from django.core.exceptions import ValidationError
-    from nghiquyet.reports.xlsxguard import check_xlsx
+    from nghiquyet.ingestion.actions import read_upload
+    from nghiquyet.reports.importing import _open
     out = {}
     for path in sys.argv[2:]:
         data = open(path, "rb").read()
         try:
-            check_xlsx(data, {})
+            # What the server runs on an upload before any reader lays a cell out.
+            read_upload(data, path) if path.endswith(".docx") else _open(data)
             out[path] = "accepted"
         except ValidationError as exc:
             out[path] = exc.messages[0]
@@ -247,23 +252,27 @@ CHILD = textwrap.dedent(
 def test_bombs_are_refused_by_a_process_limited_to_1_gb(tmp_path):
     pytest.importorskip("resource")
     files = {
-        "far": bombs.far_cell_xlsx(),
-        "rows": bombs.bomb_xlsx(bombs.row_bomb_chunks(1024 * MiB)),
-        "rows_lying": bombs.bomb_xlsx(bombs.row_bomb_chunks(200 * MiB), declare=4096),
-        "whitespace": bombs.bomb_xlsx(bombs.whitespace_chunks(1024 * MiB)),
+        "far.xlsx": bombs.far_cell_xlsx(),
+        "rows.xlsx": bombs.bomb_xlsx(bombs.row_bomb_chunks(300 * MiB)),
+        "rows_lying.xlsx": bombs.bomb_xlsx(bombs.row_bomb_chunks(200 * MiB), declare=4096),
+        "whitespace.xlsx": bombs.bomb_xlsx(bombs.whitespace_chunks(300 * MiB)),
+        "whitespace.docx": bombs.docx_bomb(300 * MiB),
     }
     paths = []
     for name, data in files.items():
         (tmp_path / name).write_bytes(data)
         paths.append(str(tmp_path / name))
     root = str(Path(__file__).resolve().parents[3])
+    env = {**os.environ, "NGHIQUYET_DATA_DIR": str(tmp_path), "SECRET_KEY": "x" * 50}
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings_test"
     proc = subprocess.run(
-        [sys.executable, "-c", CHILD, root, *paths], capture_output=True, timeout=300, check=False
+        [sys.executable, "-c", CHILD, root, *paths], capture_output=True, timeout=300, check=False, env=env
     )
     assert proc.returncode == 0, proc.stderr.decode()[-2000:]
     out = json.loads(proc.stdout)
     assert all(out[p] != "accepted" for p in paths), out
-    assert out["maxrss_kb"] < 300 * 1024  # far from the gigabyte a reader would have asked for
+    assert "XFD1048576" in out[paths[0]]
+    assert out["maxrss_kb"] < 400 * 1024  # Django and all: far from the gigabyte a reader would ask for
 
 
 def test_a_reader_that_dies_in_its_child_leaves_the_server_alive():
