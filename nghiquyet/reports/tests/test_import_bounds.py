@@ -15,6 +15,7 @@ import re
 import subprocess
 import sys
 import textwrap
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -206,7 +207,6 @@ def test_a_whitespace_bomb_is_refused(unit_template, users):
 
 def test_too_many_entries_are_refused(unit_template, users):
     buf = io.BytesIO(unit_template)
-    import zipfile
 
     with zipfile.ZipFile(buf, "a") as z:
         for i in range(600):
@@ -327,3 +327,24 @@ def test_an_upload_over_the_limit_is_refused_by_its_size_before_reading(users, s
         importing.do_import_results(_Declared(), acting_user=users.reporter)
     assert [str(e) for e in exc.value.errors] == ["Tệp quá lớn: tối đa 20 MB."]
     assert state() == before
+
+
+def test_a_sheet_no_name_leads_to_is_checked_too(unit_template, users):
+    far = bombs.sheet_xml('<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>')
+    data = bombs.replace(unit_template, "xl/worksheets/sheet9.xml", far)
+    assert rejected(data, users.reporter)[0].startswith(
+        "Trang “xl/worksheets/sheet9.xml”, dòng 1048576, cột XFD: Ô XFD1048576"
+    )
+
+
+def test_a_workbook_whose_sheet_part_is_missing_is_refused(unit_template, users):
+    parts = bombs.entries(unit_template)
+    del parts[bombs.sheet_part(unit_template, DATA_SHEET)]
+    buf = io.BytesIO()
+
+    with zipfile.ZipFile(buf, "w") as z:
+        for n, c in parts.items():
+            z.writestr(n, c)
+    assert rejected(buf.getvalue(), users.reporter) == [
+        f"Tệp Excel bị hỏng (thiếu nội dung trang “{DATA_SHEET}”)."
+    ]
