@@ -98,4 +98,5 @@ class UploadLimitMiddleware:
                 message,
             )
             response = HttpResponse(page, status=413)
+        response["Content-Length"] = len(response.content)  # first middleware: nothing after sets it
         return response

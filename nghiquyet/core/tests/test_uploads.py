@@ -9,6 +9,8 @@ from __future__ import annotations
 import io
 import json
 import os
+import socket
+import threading
 import zipfile
 
 import docx
@@ -201,3 +203,61 @@ def test_an_archive_of_too_many_entries_is_refused_before_zipfile_lists_them(set
             z.writestr(f"{i}", b"")
     with pytest.raises(ValidationError, match="quá nhiều thành phần nén"):
         read_upload(buf.getvalue(), "nhieu.docx")
+
+
+# -- through Waitress ------------------------------------------------------------------------
+
+
+def _ask(port: int, length: int, body: bytes = b"") -> tuple[str, str]:
+    """A POST declaring ``length`` bytes; the status line and the body of the answer."""
+    with socket.create_connection(("127.0.0.1", port), timeout=60) as s:
+        s.sendall(
+            (
+                "POST /api/ingestion/sources HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                "Content-Type: multipart/form-data; boundary=x\r\n"
+                f"Content-Length: {length}\r\nConnection: close\r\n\r\n"
+            ).encode()
+            + body
+        )
+        answer = b""
+        while chunk := s.recv(65536):
+            answer += chunk
+    head, _, content = answer.partition(b"\r\n\r\n")
+    return head.split(b"\r\n")[0].decode(), content.decode("utf-8", "replace")
+
+
+def test_waitress_and_the_middleware_refuse_by_declared_length(settings):
+    from waitress.server import create_server
+
+    from config.wsgi import application
+
+    server = create_server(
+        application,
+        host="127.0.0.1",
+        port=0,
+        max_request_body_size=settings.NGHIQUYET_MAX_REQUEST_BYTES,
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        port = server.effective_port
+        # Over twice the limit: Waitress answers at the headers; the body is never sent.
+        status, _ = _ask(port, settings.NGHIQUYET_MAX_REQUEST_BYTES + 1)
+        assert status.endswith("413 Request Entity Too Large")
+        # Over the limit: received by Waitress (to disk), refused in Vietnamese before Django parses it.
+        status, content = _ask(port, FAR_OVER, b"x" * FAR_OVER)
+        assert status.endswith("413 Request Entity Too Large")
+        assert json.loads(content) == {"detail": "Yêu cầu quá lớn: tệp tải lên tối đa 0,1 MB."}
+    finally:
+        server.close()
+        thread.join(timeout=10)
+
+
+def test_serve_passes_the_request_limit_to_waitress(settings, monkeypatch):
+    import waitress
+    from django.core.management import call_command
+
+    seen = {}
+    monkeypatch.setattr(waitress, "serve", lambda app, **kw: seen.update(kw))
+    call_command("serve", stdout=io.StringIO())
+    assert seen["max_request_body_size"] == settings.NGHIQUYET_MAX_REQUEST_BYTES
