@@ -210,7 +210,7 @@ class _Forbidden(Exception):
     pass
 
 
-def _forbid(*args) -> None:
+def _forbid(*args) -> int:
     raise _Forbidden
 
 

@@ -27,6 +27,7 @@ MAX_ROWS = 100_000
 MAX_COLS = 1_000
 MAX_CELLS = 2_000_000  # <c> elements in one sheet
 MAX_STRINGS = 2_000_000  # shared strings
+MAX_OTHER_ELEMENTS = 200_000  # in all other XML parts: a template's styles are a few hundred
 XLSX_LIMITS = ZipLimits(max_entries=500, max_entry_bytes=64 * MiB, max_total_bytes=160 * MiB)
 
 _REF = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
@@ -211,13 +212,13 @@ def _letters(col: int) -> str:
 
 
 class _Counter:
-    """Counts one element (a shared string) and stops at a bound."""
+    """Counts one element (a shared string), or all (name ""), and stops at a bound."""
 
     def __init__(self, name: str, bound: int, message: str):
         self.name, self.bound, self.message, self.n = name, bound, message, 0
 
     def __call__(self, tag: str, attrib: dict) -> None:
-        if tag.endswith("}" + self.name) or tag == self.name:
+        if not self.name or tag.endswith("}" + self.name) or tag == self.name:
             self.n += 1
             if self.n > self.bound:
                 raise XlsxRefused(self.message)
@@ -266,9 +267,10 @@ def _workbook_parts(z: GuardedZip) -> tuple[dict[str, str], set[str]]:
     scan_xml(z.chunks(wb_part), on_sheet, broken)
     parts: dict[str, str] = {}
     for name, rid in sheets:
-        if by_id.get(rid) not in z:
+        part = by_id.get(rid, "")
+        if part not in z:
             raise XlsxRefused(f"Tệp Excel bị hỏng (thiếu nội dung trang “{name[:60]}”).")
-        parts[name] = by_id[rid]
+        parts[name] = part
     named = set(parts.values())
     others = {_part("xl", t) for _, kind, t in rels if kind.endswith("/worksheet")}
     others |= {n for n in z.names() if n.startswith("xl/worksheets/") and n.endswith(".xml")}
@@ -300,6 +302,14 @@ def check_xlsx(data: bytes, areas: dict[str, Area]) -> dict[str, Extent]:
     for part in strings:
         counter = _Counter("si", bound, "Tệp Excel có số chuỗi ký tự bất thường so với số ô; tệp bị hỏng.")
         scan_xml(z.chunks(part), counter, broken)
+    # The rest (styles, workbook, properties, links) openpyxl makes into
+    # objects of a kilobyte or so each, in this process: counted too.
+    counter = _Counter(
+        "", MAX_OTHER_ELEMENTS, "Tệp Excel có phần định dạng hoặc mô tả quá lớn bất thường; tệp bị hỏng."
+    )
+    for name in z.names():
+        if name.endswith((".xml", ".rels", ".vml")) and name not in strings and name not in sheets.values():
+            scan_xml(z.chunks(name), counter, broken)
     return extents
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import random
 import re
 import subprocess
 import sys
@@ -348,3 +349,13 @@ def test_a_workbook_whose_sheet_part_is_missing_is_refused(unit_template, users)
     assert rejected(buf.getvalue(), users.reporter) == [
         f"Tệp Excel bị hỏng (thiếu nội dung trang “{DATA_SHEET}”)."
     ]
+
+
+def test_a_styles_bomb_is_refused_before_openpyxl_makes_its_objects(unit_template, users):
+    styles = bombs.entries(unit_template)["xl/styles.xml"].decode()
+    # Random ids: it compresses like a real file, not like a bomb, and passes the ratio check.
+    rnd = random.Random(1)
+    xfs = "".join(f'<xf numFmtId="{rnd.randrange(10**6)}" fontId="0"/>' for _ in range(250_000))
+    styles = styles.replace("</cellXfs>", xfs + "</cellXfs>")
+    data = bombs.replace(unit_template, "xl/styles.xml", styles)
+    assert "phần định dạng hoặc mô tả quá lớn bất thường" in rejected(data, users.reporter)[0]
