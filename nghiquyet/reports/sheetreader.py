@@ -60,6 +60,10 @@ def read_sheet(
         )
     except subprocess.TimeoutExpired:
         raise ReaderFailed("timeout") from None
+    except OSError:
+        # No interpreter to start (an embedded or frozen Python): read here;
+        # the guard has bounded the sheet, this wall is the second one.
+        return _read(data, sheet)
     if proc.returncode == EXIT_UNREADABLE:
         raise ReaderUnreadable(proc.stderr.decode("utf-8", "replace")[-500:])
     if proc.returncode != 0:
@@ -78,6 +82,24 @@ def rows_of(raw: list[list]) -> list[tuple]:
     ]
 
 
+def _read(data: bytes, sheet: str) -> list[tuple]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        raw = (
+            CalamineWorkbook.from_filelike(io.BytesIO(data))
+            .get_sheet_by_name(sheet)
+            .to_python(skip_empty_area=False)
+        )
+    except Exception as exc:
+        raise ReaderUnreadable(str(exc)) from None
+    except BaseException as exc:  # pyo3's PanicException (a Rust panic) is not an Exception
+        if type(exc).__name__ == "PanicException":
+            raise ReaderUnreadable(str(exc)) from None
+        raise
+    return rows_of(raw)
+
+
 def _child() -> None:
     memory, sheet = int(sys.argv[1]), sys.argv[2]
     try:
@@ -88,14 +110,7 @@ def _child() -> None:
         pass  # no limit on this platform: the guard alone bounds the sheet
     data = sys.stdin.buffer.read()
     try:
-        from python_calamine import CalamineWorkbook
-
-        raw = (
-            CalamineWorkbook.from_filelike(io.BytesIO(data))
-            .get_sheet_by_name(sheet)
-            .to_python(skip_empty_area=False)
-        )
-        out = pickle.dumps(rows_of(raw), protocol=pickle.HIGHEST_PROTOCOL)
+        out = pickle.dumps(_read(data, sheet), protocol=pickle.HIGHEST_PROTOCOL)
     except MemoryError:
         sys.exit(EXIT_MEMORY)
     except BaseException as exc:  # any reader error, a Rust panic too: the parent's slower reader decides

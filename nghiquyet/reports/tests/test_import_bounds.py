@@ -359,3 +359,15 @@ def test_a_styles_bomb_is_refused_before_openpyxl_makes_its_objects(unit_templat
     styles = styles.replace("</cellXfs>", xfs + "</cellXfs>")
     data = bombs.replace(unit_template, "xl/styles.xml", styles)
     assert "phần định dạng hoặc mô tả quá lớn bất thường" in rejected(data, users.reporter)[0]
+
+
+def test_without_a_child_the_sheet_is_read_here(unit_template, monkeypatch):
+    import nghiquyet.reports.sheetreader as reader
+
+    def no_interpreter(*args, **kwargs):
+        raise OSError("no interpreter")
+
+    data = fill(unit_template, {f"F{TARGETS_FIRST_ROW}": 35})
+    expected = read_sheet(data, DATA_SHEET)
+    monkeypatch.setattr(reader.subprocess, "run", no_interpreter)
+    assert read_sheet(data, DATA_SHEET) == expected
