@@ -167,8 +167,24 @@ LOGGING = {
 # Uploads (nghiquyet.core.uploads): one limit for any file sent. The
 # middleware, first, answers 413 in Vietnamese before the body is parsed;
 # Waitress (serve) refuses a body over twice the limit at its headers.
-NGHIQUYET_MAX_UPLOAD_BYTES = int(float(os.environ.get("NGHIQUYET_MAX_UPLOAD_MB", "20")) * 1024 * 1024)
+
+
+def _upload_limit() -> int:
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        mb = float(os.environ.get("NGHIQUYET_MAX_UPLOAD_MB", "20"))
+    except ValueError:
+        mb = 0
+    if not 0 < mb < 1_000_000:  # nan and inf too
+        raise ImproperlyConfigured("NGHIQUYET_MAX_UPLOAD_MB phải là một số MB lớn hơn 0, ví dụ 20.")
+    return int(mb * 1024 * 1024)
+
+
+NGHIQUYET_MAX_UPLOAD_BYTES = _upload_limit()
 NGHIQUYET_MAX_REQUEST_BYTES = 2 * NGHIQUYET_MAX_UPLOAD_BYTES + 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # form fields other than files (a pasted article)
+# Form fields other than files (a pasted article): as large as the body the
+# middleware lets through, so that no request under it meets Django's own 400.
+DATA_UPLOAD_MAX_MEMORY_SIZE = NGHIQUYET_MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # a larger file is spooled to a temporary file
 MIDDLEWARE.insert(0, "nghiquyet.core.uploads.UploadLimitMiddleware")
