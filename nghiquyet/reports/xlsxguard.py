@@ -25,7 +25,11 @@ from nghiquyet.core.zipguard import GuardedZip, MiB, ZipLimits, local, scan_xml
 # by some 20 targets), far below what would hurt once laid out.
 MAX_ROWS = 100_000
 MAX_COLS = 1_000
-MAX_CELLS = 2_000_000  # <c> elements in one sheet
+MAX_CELLS = 1_000_000  # <c> elements in one sheet
+# Elements of any kind in a sheet, per cell it may have: a cell is <c><v>,
+# or <c><f><v>, or <c><is><t>; and some room for views, columns, formats.
+ELEMENTS_PER_CELL = 4
+ELEMENTS_BESIDE_CELLS = 100_000
 MAX_STRINGS = 2_000_000  # shared strings
 MAX_OTHER_ELEMENTS = 200_000  # in all other XML parts: a template's styles are a few hundred
 XLSX_LIMITS = ZipLimits(max_entries=500, max_entry_bytes=64 * MiB, max_total_bytes=160 * MiB)
@@ -120,6 +124,8 @@ class _SheetScan:
         self.row = 0
         self.col = 0
         self.cells_before_row = 0
+        self.elements = 0
+        self.max_elements = ELEMENTS_PER_CELL * self.max_cells + ELEMENTS_BESIDE_CELLS
         self.kinds: dict[str, str] = {}
         self.columns: dict[str, int] = {}
 
@@ -138,6 +144,11 @@ class _SheetScan:
         return col
 
     def __call__(self, tag: str, attrib: dict) -> None:
+        self.elements += 1
+        if self.elements > self.max_elements:
+            raise XlsxRefused(
+                "Trang có cấu trúc XML lớn bất thường so với vùng của nó; tệp bị hỏng.", self.sheet
+            )
         kind = self.kinds.get(tag)
         if kind is None:
             kind = self.kinds[tag] = local(tag)

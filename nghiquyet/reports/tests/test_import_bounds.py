@@ -371,3 +371,11 @@ def test_without_a_child_the_sheet_is_read_here(unit_template, monkeypatch):
     expected = read_sheet(data, DATA_SHEET)
     monkeypatch.setattr(reader.subprocess, "run", no_interpreter)
     assert read_sheet(data, DATA_SHEET) == expected
+
+
+def test_a_sheet_of_many_elements_but_few_cells_is_refused():
+    from nghiquyet.reports.xlsxguard import Area, XlsxRefused, check_xlsx
+
+    data = bombs.minimal_xlsx(bombs.sheet_xml("").replace("<sheetData>", "<sheetData>" + "<x/>" * 200_000))
+    with pytest.raises(XlsxRefused, match="cấu trúc XML lớn bất thường"):
+        check_xlsx(data, {"Sheet1": Area(2, 2)})
