@@ -81,6 +81,8 @@ bench: setup-test $(VENV)/.stamp-bench
 	$(BIN)/python bench/uploads.py
 	$(BIN)/python bench/extract.py
 	$(BIN)/python bench/extract_instructions.py
+	$(BIN)/python bench/serve.py
+	$(BIN)/python bench/backup.py
 
 $(VENV)/.stamp-bench: pyproject.toml
 	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test,bench]'

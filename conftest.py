@@ -12,6 +12,7 @@ a read-only viewer and an outsider from another province.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -21,6 +22,33 @@ from nghiquyet.accounts.models import Membership, Role
 from nghiquyet.orgs.models import OrgUnit, UnitKind
 
 PASSWORD = "mat-khau-thu-nghiem"
+
+# A PostgreSQL collation name ("vi-VN-x-icu"): the test database is created
+# with that ICU locale instead of copying template1 (C.UTF-8 here), so that
+# what depends on collation is tested the way a Vietnamese server sorts.
+TEST_DB_COLLATION = os.environ.get("NGHIQUYET_TEST_DB_COLLATION", "")
+
+
+def icu_locale(collation: str) -> str:
+    """The ICU locale of a PostgreSQL ICU collation name: "vi-VN-x-icu" → "vi-VN"."""
+    return collation.removesuffix("-x-icu")
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    if not TEST_DB_COLLATION:
+        yield
+        return
+    from django.db import connection
+    from django.db.backends.postgresql.creation import DatabaseCreation
+
+    if connection.vendor != "postgresql":
+        raise pytest.UsageError("NGHIQUYET_TEST_DB_COLLATION cần DATABASE_URL trỏ tới PostgreSQL.")
+    locale = icu_locale(TEST_DB_COLLATION).replace("'", "")
+    suffix = f"WITH ENCODING 'UTF8' TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE '{locale}'"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(DatabaseCreation, "sql_table_creation_suffix", lambda self: suffix)
+        yield
 
 
 @pytest.fixture

@@ -5,25 +5,56 @@ DATABASE_URL         e.g. postgres://postgres@127.0.0.1:5432/nghiquyet (default:
 SECRET_KEY           generated once and kept in the data dir when not given
 DEBUG                "1" for development pages
 ALLOWED_HOSTS        comma-separated (default 127.0.0.1,localhost)
+NGHIQUYET_HTTPS, NGHIQUYET_*  security and login lockout: see the blocks below and README
 NGHIQUYET_MAX_UPLOAD_MB  largest file a user may upload, in MB (default 20)
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import ipaddress
 import os
 import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
+
+
 def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None:
+    # A typo ("ture", "có") must stop the start, not silently read as "off".
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ImproperlyConfigured(
+        f"Biến môi trường {name}={os.environ[name]!r} không hợp lệ: "
+        f"dùng một trong {', '.join(_TRUE)} (bật) hoặc {', '.join(_FALSE)} (tắt)."
+    )
+
+
+def env_int(name: str, default: int, minimum: int = 0) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        number = minimum - 1
+    if number < minimum:
+        raise ImproperlyConfigured(
+            f"Biến môi trường {name}={os.environ[name]!r} không hợp lệ: cần số nguyên từ {minimum} trở lên."
+        )
+    return number
 
 
 def env_list(name: str, default: str) -> list[str]:
@@ -70,10 +101,12 @@ INSTALLED_APPS = [
     "nghiquyet.tasks",
     "nghiquyet.reports",
     "nghiquyet.ingestion",
+    "axes",  # last: nghiquyet.accounts overrides its commands with Vietnamese ones
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # outermost but one: error pages get the policy too
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -83,6 +116,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "nghiquyet.core.middleware.StorageErrorMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as axes requires: turns a lockout into the 429 page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -107,6 +142,9 @@ DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{DATA_DIR / 'nghiquyet.sqlite3'}",
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        # A kept connection is tested before each request reuses it: after a
+        # PostgreSQL restart no thread answers one request with an error.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -157,6 +195,30 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 
+# --- Content-Security-Policy (django-csp), enforced, not report-only ---
+# Every script is a static file served by the application: no inline <script>,
+# no on* attributes, no eval (htmx runs with allowEval off, see base.html).
+# style-src keeps 'unsafe-inline' for style attributes (bar widths, ECharts' SVG).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# --- end CSP ---
+
+# PDF builds (LibreOffice, nghiquyet.reports.pdf): time limit of one build, builds at once.
+PDF_TIMEOUT_SECONDS = float(os.environ.get("NGHIQUYET_PDF_TIMEOUT", "120"))
+PDF_MAX_CONCURRENT = int(os.environ.get("NGHIQUYET_PDF_MAX_CONCURRENT", "2"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -164,14 +226,62 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
-# Uploads (nghiquyet.core.uploads): one limit for any file sent. The
-# middleware, first, answers 413 in Vietnamese before the body is parsed;
-# Waitress (serve) refuses a body over twice the limit at its headers.
+
+# --- Security (HTTPS, cookies, sessions) ------------------------------------
+# The demo and many offices run on plain http://host:8000, where a "secure"
+# cookie is never sent back and nobody could log in: cookies are secure, and
+# HSTS on, only when the office declares HTTPS (NGHIQUYET_HTTPS=1).
+HTTPS = env_bool("NGHIQUYET_HTTPS")
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = env_int("NGHIQUYET_HSTS_SECONDS", 86400 if HTTPS and not DEBUG else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("NGHIQUYET_HSTS_SUBDOMAINS")
+SECURE_SSL_REDIRECT = env_bool("NGHIQUYET_SSL_REDIRECT")
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # monitors probe plain http on the host itself
+# Only a proxy in front may say "this came over HTTPS"; trusted when declared.
+if env_bool("NGHIQUYET_PROXY_HTTPS_HEADER"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# A working day, not Django's 14 days: shared office PCs stay logged in otherwise.
+SESSION_COOKIE_AGE = env_int("NGHIQUYET_SESSION_HOURS", 8, minimum=1) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("NGHIQUYET_SESSION_BROWSER_CLOSE")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# --- Login throttling (django-axes) ------------------------------------------
+# Locked: one account from one address. A whole provincial office shares one
+# address, and a guesser elsewhere must not lock a leader out at a deadline.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env_int("NGHIQUYET_LOGIN_FAILURES", 5, minimum=1)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("NGHIQUYET_LOGIN_LOCK_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_CALLABLE = "nghiquyet.accounts.lockout.lockout_response"
+# The client address: REMOTE_ADDR, or X-Forwarded-For only when it comes from
+# a proxy listed here (addresses or networks, e.g. 10.0.0.2,192.168.1.0/24).
+NGHIQUYET_TRUSTED_PROXIES = env_list("NGHIQUYET_TRUSTED_PROXIES", "")
+for _proxy in NGHIQUYET_TRUSTED_PROXIES:  # a typo must stop the start, not every login
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"NGHIQUYET_TRUSTED_PROXIES: “{_proxy}” không phải địa chỉ IP hay dải mạng (ví dụ 10.0.0.0/24)."
+        ) from None
+AXES_CLIENT_IP_CALLABLE = "nghiquyet.accounts.lockout.client_ip"
+AXES_RESET_ON_SUCCESS = True
+# Axes masks the account and address in its log lines by default; an office
+# administrator needs them to see who is guessing. Passwords stay masked.
+AXES_SENSITIVE_PARAMETERS: list[str] = []
+
+# --- Uploads (nghiquyet.core.uploads) -----------------------------------------
+# One limit for any file sent. The middleware, first, answers 413 in
+# Vietnamese before the body is parsed; Waitress (serve) refuses a body over
+# NGHIQUYET_MAX_REQUEST_BYTES (twice the limit) at its headers.
 
 
 def _upload_limit() -> int:
-    from django.core.exceptions import ImproperlyConfigured
-
     try:
         mb = float(os.environ.get("NGHIQUYET_MAX_UPLOAD_MB", "20"))
     except ValueError:

@@ -5,6 +5,9 @@ admin.site.site_header = "Quản trị nghiquyet"
 admin.site.site_title = "nghiquyet"
 admin.site.index_title = "Quản trị hệ thống"
 
+# A full or read-only disk gets a Vietnamese 503 even outside a view (nghiquyet.core.middleware).
+handler500 = "nghiquyet.core.middleware.server_error"
+
 urlpatterns = [
     path("quan-tri/", admin.site.urls),
     path("don-vi/", include("nghiquyet.orgs.urls")),

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # System packages the tests need, from Debian: Chromium for the browser
 # tests (never a downloaded browser) and LibreOffice for PDF reports,
-# poppler-utils (pdftoppm) to render report pages to PNG in the tests.
+# poppler-utils (pdftoppm) to render report pages to PNG in the tests,
+# postgresql-client (pg_dump, pg_restore, psql) for `nghiquyet backup`/`restore` on PostgreSQL.
 # Installs only what is missing; quick when everything is there.
 set -euo pipefail
 need=()
@@ -9,6 +10,7 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui libreoffice-calc-nogui)
 fc-list 2>/dev/null | grep -qi "Liberation Serif" || need+=(fonts-liberation)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+command -v pg_dump >/dev/null 2>&1 || need+=(postgresql-client)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   if command -v sudo >/dev/null 2>&1; then SUDO=sudo; else

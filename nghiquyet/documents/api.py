@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.db.models import Q
 from ninja import Router
 
+from nghiquyet.api.errors import answers
+from nghiquyet.api.fields import Id, Limit, Offset, Word
 from nghiquyet.core.text import normalize_name
 
 from .access import access_document, visible_documents
@@ -11,10 +13,9 @@ from .schemas import DocumentDetailOut, DocumentOut
 router = Router(tags=["Văn bản"])
 
 
-@router.get("", response=list[DocumentOut])
-def list_documents(request, q: str = "", kind: str = "", limit: int = 100, offset: int = 0):
+@router.get("", response=answers({200: list[DocumentOut]}))
+def list_documents(request, q: Word = "", kind: Word = "", limit: Limit = 100, offset: Offset = 0):
     """Documents the caller may read (the same rule as the pages)."""
-    limit = max(1, min(limit, 500))
     qs = visible_documents(request.user)
     if q:
         qs = qs.filter(Q(title_key__contains=normalize_name(q)) | Q(sign__icontains=q))
@@ -23,8 +24,8 @@ def list_documents(request, q: str = "", kind: str = "", limit: int = 100, offse
     return list(qs.order_by("-issued", "-id")[offset : offset + limit])
 
 
-@router.get("/{document_id}", response=DocumentDetailOut)
-def get_document(request, document_id: int):
+@router.get("/{document_id}", response=answers({200: DocumentDetailOut}))
+def get_document(request, document_id: Id):
     doc = access_document(request.user, document_id)
     visible = visible_documents(request.user)
     return {

@@ -20,6 +20,7 @@ from nghiquyet.documents.signs import DOCUMENT_KINDS
 from nghiquyet.targets.access import reporting_units
 from nghiquyet.targets.models import Target
 
+from .actions import issuing_unit_for
 from .models import Suggestion
 
 
@@ -197,12 +198,23 @@ class DocumentForm(SuggestionForm):
     title = forms.CharField(
         label="Tên văn bản", max_length=500, required=False, help_text="Khi văn bản không có số, ký hiệu."
     )
+    issuing_unit = forms.TypedChoiceField(
+        label="Lưu là văn bản của",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text="Đơn vị ban hành trong hệ thống, khi văn bản chưa có; chỉ các đơn vị của đồng chí.",
+    )
 
     def setup(self):
         self.fields["kind"].error_messages["required"] = "Chưa chọn loại văn bản."
+        self.units = list(current_units(self.user))
+        self.fields["issuing_unit"].choices = _unit_choices(self.units)
+        self.fields["issuing_unit"].error_messages["invalid_choice"] = "Đơn vị ban hành không hợp lệ."
 
     def initial_from(self, s):
         d = s.data
+        issuing = issuing_unit_for(d, s.source, self.user)
         return {
             "kind": d.get("kind") or "",
             "number": d.get("number") or "",
@@ -210,6 +222,7 @@ class DocumentForm(SuggestionForm):
             "issued": _from_iso(d.get("issued")),
             "issuer": d.get("issuer") or "",
             "title": d.get("title") or "",
+            "issuing_unit": issuing.pk if issuing is not None else None,
         }
 
     def data_of(self):
@@ -227,6 +240,10 @@ class DocumentForm(SuggestionForm):
         if issued or _from_iso(original.get("issued")):
             out["issued"] = issued
         return {k: v for k, v in out.items() if v or original.get(k)}
+
+    def extras(self):
+        chosen = self.cleaned_data.get("issuing_unit")
+        return {"unit": {u.pk: u for u in self.units}[chosen]} if chosen else {}
 
 
 class MeetingForm(SuggestionForm):
@@ -286,6 +303,9 @@ class FigureForm(SuggestionForm):
         label="Kỳ báo cáo", max_length=64, help_text="Ví dụ: Quý II/2026, 6 tháng đầu năm 2026, Năm 2025."
     )
     value = forms.CharField(label="Giá trị", max_length=64, help_text="Viết kiểu Việt Nam: 2.989 hoặc 48,93.")
+    # The result the person was shown, "target:unit:period:version"; empty
+    # (or another cell's) means none: the write then refuses to overwrite.
+    seen = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def setup(self):
         self.units = list(reporting_units(self.user))
@@ -337,11 +357,29 @@ class FigureForm(SuggestionForm):
         # JSON holds the number: an int when whole, else a float (as the extractor writes it).
         return {"value": int(value) if value == value.to_integral_value() else float(value)}
 
+    def _cell(self) -> str:
+        c = self.cleaned_data
+        return f"{c['target']}:{c['unit']}:{c['period'].key()}"
+
     def extras(self):
         c = self.cleaned_data
         units = {u.pk: u for u in self.units}
         targets = {t.pk: t for t in self.targets}
-        return {"target": targets[c["target"]], "unit": units[c["unit"]], "period": c["period"]}
+        cell, _, version = (c.get("seen") or "").rpartition(":")
+        expected = int(version) if cell == self._cell() and version.isdigit() else 0
+        return {
+            "target": targets[c["target"]],
+            "unit": units[c["unit"]],
+            "period": c["period"],
+            "expected_version": expected,
+        }
+
+    def seeing(self, version: int) -> FigureForm:
+        """The same form, now stating that the person saw ``version`` of the
+        result of the cell they chose (the conflict message shows it)."""
+        data = self.data.copy()
+        data["seen"] = f"{self._cell()}:{version}"
+        return FigureForm(data, suggestion=self.suggestion, user=self.user)
 
 
 class MergeForm(SuggestionForm):

@@ -7,8 +7,10 @@ from django.db import models
 
 
 class Source(models.Model):
-    """A text read into the system: an article, a report, a page. The same
-    text twice is one source (its hash is unique)."""
+    """A text read into the system: an article, a report, a page, owned by
+    the unit that received it. The same text twice in one unit is one
+    source; another unit receiving it gets its own (each sees only its own,
+    and nobody learns that another unit has the text)."""
 
     class Status(models.TextChoices):
         PENDING = "pending", "Chờ xem xét"
@@ -19,7 +21,7 @@ class Source(models.Model):
     file_kind = models.CharField("loại tệp", max_length=16, blank=True)
     encoding = models.CharField("bảng mã", max_length=32, blank=True)
     text = models.TextField("nội dung")
-    text_hash = models.CharField(max_length=64, unique=True, editable=False)
+    text_hash = models.CharField(max_length=64, editable=False)
     published = models.CharField("ngày đăng", max_length=10, blank=True)
     authors = models.JSONField("tác giả", default=list, blank=True)
     unit = models.ForeignKey(
@@ -38,6 +40,11 @@ class Source(models.Model):
         verbose_name = "nguồn tin"
         verbose_name_plural = "nguồn tin"
         ordering = ["-created_at", "-id"]
+        constraints = [
+            # Sources without a unit (the command without --unit) share NULL:
+            # do_ingest dedupes those itself.
+            models.UniqueConstraint(fields=["text_hash", "unit"], name="source_unique_text_per_unit"),
+        ]
 
     def __str__(self) -> str:
         return self.title or self.origin or f"Nguồn #{self.pk}"

@@ -5,6 +5,8 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from nghiquyet.api.fields import Date, Id, JsonObject, Note, Version, Word
+
 
 class SourceOut(Schema):
     id: int
@@ -46,21 +48,31 @@ class SourceDetailOut(SourceOut):
 
 
 class IngestOut(Schema):
-    created: bool = Field(..., description="False khi cùng nội dung đã được thu nhận: trả về nguồn tin đã có")
+    created: bool = Field(
+        ..., description="False khi đơn vị này đã thu nhận cùng nội dung: trả về nguồn tin đã có"
+    )
     source: SourceOut
 
 
 class AcceptIn(Schema):
-    edits: dict[str, Any] = Field(
+    edits: JsonObject = Field(
         default_factory=dict, description="Sửa dữ kiện trước khi chấp nhận (chỉ các khóa của loại dữ kiện)."
     )
-    unit: int | None = Field(
-        None, description="Đơn vị tổ chức (hội nghị), đơn vị của số liệu, hoặc cấp ủy có các đơn vị sắp xếp."
+    unit: Id | None = Field(
+        None,
+        description="Đơn vị tổ chức (hội nghị), đơn vị của số liệu, cấp ủy có các đơn vị sắp xếp, "
+        "hoặc đơn vị ban hành văn bản mới (mặc định: cấp ủy ghi trong ký hiệu, nếu thuộc phạm vi, "
+        "nếu không thì đơn vị tiếp nhận).",
     )
-    target: int | None = Field(None, description="Chỉ tiêu (số liệu).")
-    period: str | None = Field(None, description="Kỳ báo cáo (số liệu): 2026-Q2 hoặc “Quý II/2026”.")
-    effective: dt.date | None = Field(None, description="Ngày hiệu lực (sắp xếp đơn vị).")
+    target: Id | None = Field(None, description="Chỉ tiêu (số liệu).")
+    period: Word | None = Field(None, description="Kỳ báo cáo (số liệu): 2026-Q2 hoặc “Quý II/2026”.")
+    expected_version: Version | None = Field(
+        None,
+        description="Số liệu: phiên bản của kết quả đã xem (0 hoặc bỏ trống: chưa có kết quả). "
+        "Kết quả đã có hoặc đã đổi thì không ghi gì, trả 409 kèm giá trị hiện tại.",
+    )
+    effective: Date | None = Field(None, description="Ngày hiệu lực (sắp xếp đơn vị).")
 
 
 class RejectIn(Schema):
-    reason: str
+    reason: Note

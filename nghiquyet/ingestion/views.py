@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from nghiquyet.accounts.models import Role
 
 from .access import access_source, access_suggestion, visible_sources
-from .actions import do_accept_suggestion, do_ingest, do_reject_suggestion
+from .actions import FigureConflict, do_accept_suggestion, do_ingest, do_reject_suggestion
 from .forms import IngestForm, current_units, recent_periods, reject_form, suggestion_form
 from .highlight import highlight, spans_of
 from .models import Source, Suggestion
@@ -100,20 +100,13 @@ def new(request):
             if created:
                 n = source.suggestions.count()
                 messages.success(request, f"Đã đọc xong: {n} dữ kiện đề xuất chờ xem xét.")
-            elif visible_sources(request.user).filter(pk=source.pk).exists():
-                messages.info(request, "Nội dung này đã được thu nhận trước đây: đây là nguồn tin đã có.")
             else:
-                # The text is there, received by a unit this user does not see.
-                form.add_error(
-                    None,
-                    "Nội dung này đã được một đơn vị khác thu nhận; đồng chí không có quyền xem nguồn tin đó.",
-                )
-                source = None
-            if source is not None:
-                url = reverse("ingestion:review", args=[source.pk])
-                if request.htmx:
-                    return HttpResponse(status=204, headers={"HX-Redirect": url})
-                return redirect(url)
+                # Sources are per unit: this one is the receiving unit's own.
+                messages.info(request, "Nội dung này đã được thu nhận trước đây: đây là nguồn tin đã có.")
+            url = reverse("ingestion:review", args=[source.pk])
+            if request.htmx:
+                return HttpResponse(status=204, headers={"HX-Redirect": url})
+            return redirect(url)
     template = "ingestion/partials/new_form.html" if request.htmx else "ingestion/new.html"
     return render(request, template, {"form": form})
 
@@ -140,11 +133,11 @@ def review(request, pk):
     suggestions = list(source.suggestions.all())
     for s in suggestions:
         s.source = source  # the quote reads the source's text: no query per card
-    records = records_for(suggestions)
+    records = records_for(suggestions, request.user)
     decide = can_decide(request.user, source)
     by_kind: dict[str, list] = {k: [] for k in KIND_ORDER}
     for s in suggestions:
-        by_kind.setdefault(s.kind, []).append(_card(s, decide, records))
+        by_kind.setdefault(s.kind, []).append(_card(s, decide, request.user, records))
     context = {
         "source": source,
         "article": highlight(source.text, spans_of(suggestions)),
@@ -155,13 +148,13 @@ def review(request, pk):
     return render(request, "ingestion/review.html", context)
 
 
-def _card(s: Suggestion, decide: bool, records: dict | None = None, **extra) -> dict:
+def _card(s: Suggestion, decide: bool, user, records: dict | None = None, **extra) -> dict:
     if records is None:
-        records = records_for([s])
+        records = records_for([s], user)
     return {
         "s": s,
         "can_decide": decide and s.status == Suggestion.Status.PENDING,
-        "record": record_link(records.get((s.record_type, s.record_id))),
+        "record": record_link(records.get((s.record_type, s.record_id)), user),
         **extra,
     }
 
@@ -170,7 +163,11 @@ def _render_card(request, s: Suggestion, *, status: int = 200, oob_summary: bool
     """One card: the partial for htmx (with the source's summary out of band
     after a decision), else the whole suggestion page."""
     decide = can_decide(request.user, s.source)
-    context = {"card": _card(s, decide, **extra), "source": s.source, "periods": _periods(extra)}
+    context = {
+        "card": _card(s, decide, request.user, **extra),
+        "source": s.source,
+        "periods": _periods(extra),
+    }
     if request.htmx:
         if oob_summary:
             s.source.refresh_from_db(fields=["status"])
@@ -227,10 +224,22 @@ def accept(request, pk):
         error = " ".join(exc.messages)
         if s.status != Suggestion.Status.PENDING:
             return _render_card(request, s, error=error)
+        if isinstance(exc, FigureConflict) and form is not None:
+            # The form now states the version shown in the message: accepting
+            # again overwrites exactly what the person has just read.
+            form = form.seeing(exc.version)
         return _render_card(request, s, form=form or suggestion_form(s, request.user), error=error)
     s.refresh_from_db()
-    verb = "Đã tạo mới" if s.created_record else "Đã liên kết với bản ghi có sẵn"
-    return _after_decision(request, s, f"{verb}: {obj}.")
+    link = record_link(obj, request.user)
+    return _after_decision(request, s, f"{_outcome(s)}: {link.label if link else obj}.")
+
+
+def _outcome(s: Suggestion) -> str:
+    if s.created_record:
+        return "Đã tạo mới"
+    if s.kind == Suggestion.Kind.FIGURE:
+        return "Đã ghi vào số liệu có sẵn"
+    return "Đã liên kết với bản ghi có sẵn"
 
 
 @login_required

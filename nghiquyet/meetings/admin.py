@@ -1,21 +1,21 @@
 from django.contrib import admin
 
+from nghiquyet.core.admin import ReadOnlyAdmin, ReadOnlyStackedInline, ReadOnlyTabularInline
+
 from .models import Conclusion, Meeting, Participant
 
 
-class ParticipantInline(admin.TabularInline):
+class ParticipantInline(ReadOnlyTabularInline):
     model = Participant
     raw_id_fields = ("person",)
-    extra = 0
 
 
-class ConclusionInline(admin.StackedInline):
+class ConclusionInline(ReadOnlyStackedInline):
     model = Conclusion
-    extra = 0
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(ReadOnlyAdmin):
     list_display = ("title", "kind", "date", "organiser", "online", "bridge_points")
     list_filter = ("kind", "online")
     search_fields = ("title",)

@@ -6,6 +6,8 @@ from django.http import Http404
 from ninja import Router, Status
 
 from nghiquyet.accounts.access import visible_units
+from nghiquyet.api.errors import answers
+from nghiquyet.api.fields import Id, Limit, Offset, Word, Year
 from nghiquyet.documents.access import visible_documents
 from nghiquyet.orgs.models import Person
 from nghiquyet.tasks.access import visible_tasks
@@ -19,9 +21,8 @@ from .schemas import MeetingDetailOut, MeetingIn, MeetingOut
 router = Router(tags=["Hội nghị"])
 
 
-@router.get("", response=list[MeetingOut])
-def list_meetings(request, year: int | None = None, kind: str = "", limit: int = 100, offset: int = 0):
-    limit = max(1, min(limit, 500))
+@router.get("", response=answers({200: list[MeetingOut]}))
+def list_meetings(request, year: Year | None = None, kind: Word = "", limit: Limit = 100, offset: Offset = 0):
     qs = visible_meetings(request.user)
     if year:
         qs = qs.filter(date__year=year)
@@ -30,8 +31,8 @@ def list_meetings(request, year: int | None = None, kind: str = "", limit: int =
     return list(qs.order_by("-date", "-id")[offset : offset + limit])
 
 
-@router.get("/{meeting_id}", response=MeetingDetailOut)
-def get_meeting(request, meeting_id: int):
+@router.get("/{meeting_id}", response=answers({200: MeetingDetailOut}))
+def get_meeting(request, meeting_id: Id):
     m = access_meeting(request.user, meeting_id)
     tasks = visible_tasks(request.user).only("id", "source_conclusion_id")
     conclusions = Conclusion.objects.filter(meeting=m).prefetch_related(Prefetch("tasks", queryset=tasks))
@@ -49,7 +50,7 @@ def get_meeting(request, meeting_id: int):
     }
 
 
-@router.post("", response={201: MeetingDetailOut})
+@router.post("", response=answers({201: MeetingDetailOut}, 403, body=True))
 def create_meeting(request, payload: MeetingIn):
     """Create a meeting with its participants, the documents it reviewed and
     its conclusions, each conclusion's tasks created with it (all or

@@ -1,8 +1,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from ninja import Field, Schema
+
+from nghiquyet.api.fields import INT32_MAX, LONG_TEXT_MAX, Date, Id, Word, text
+
+# The model fields' lengths (orgs.Person.full_name, Meeting.title, Task.title, Participant.title).
+PersonName = text(128, min_length=1)
+Title = text(500, min_length=1)
+PositionTitle = text(300)
+ConclusionText = text(LONG_TEXT_MAX, min_length=1)
+Summary = text(LONG_TEXT_MAX)
 
 
 class MeetingOut(Schema):
@@ -37,31 +47,31 @@ class MeetingDetailOut(MeetingOut):
 
 
 class ParticipantIn(Schema):
-    full_name: str = Field(..., min_length=1, max_length=200)
-    role: str = Field("attendee", description="chair (chủ trì), attendee (dự), presenter (trình bày).")
-    title: str = Field("", max_length=300, description="Chức vụ lúc dự hội nghị.")
+    full_name: PersonName
+    role: Word = Field("attendee", description="chair (chủ trì), attendee (dự), presenter (trình bày).")
+    title: PositionTitle = Field("", description="Chức vụ lúc dự hội nghị.")
 
 
 class TaskIn(Schema):
-    title: str = Field(..., min_length=1, max_length=500)
-    lead_unit: int = Field(..., description="Đơn vị chủ trì (đồng chí cần quyền phê duyệt trở lên tại đó).")
-    deadline: dt.date | None = None
-    kind: str = Field("thuong_xuyen", description="trong_tam, dot_pha hoặc thuong_xuyen.")
+    title: Title
+    lead_unit: Id = Field(..., description="Đơn vị chủ trì (đồng chí cần quyền phê duyệt trở lên tại đó).")
+    deadline: Date | None = None
+    kind: Word = Field("thuong_xuyen", description="trong_tam, dot_pha hoặc thuong_xuyen.")
 
 
 class ConclusionIn(Schema):
-    text: str = Field(..., min_length=1)
+    text: ConclusionText
     tasks: list[TaskIn] = Field(default_factory=list, max_length=200)
 
 
 class MeetingIn(Schema):
-    kind: str = Field(..., description="bch, btv, so_ket_tong_ket, duyet_dai_hoi, dai_hoi, lam_viec, khac.")
-    title: str = Field(..., min_length=1, max_length=500)
-    date: dt.date
-    organiser: int = Field(..., description="Đơn vị tổ chức (đồng chí cần quyền phê duyệt trở lên tại đó).")
+    kind: Word = Field(..., description="bch, btv, so_ket_tong_ket, duyet_dai_hoi, dai_hoi, lam_viec, khac.")
+    title: Title
+    date: Date
+    organiser: Id = Field(..., description="Đơn vị tổ chức (đồng chí cần quyền phê duyệt trở lên tại đó).")
     online: bool = False
-    bridge_points: int | None = None
-    summary: str = ""
-    documents: list[int] = Field(default_factory=list, max_length=200)
+    bridge_points: Annotated[int, Field(ge=0, le=INT32_MAX)] | None = None
+    summary: Summary = ""
+    documents: list[Id] = Field(default_factory=list, max_length=200)
     participants: list[ParticipantIn] = Field(default_factory=list, max_length=500)
     conclusions: list[ConclusionIn] = Field(default_factory=list, max_length=200)

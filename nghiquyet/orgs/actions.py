@@ -8,12 +8,11 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Value
-from django.db.models.functions import Concat, Length, Substr
+from django.db.models import F
 
 from nghiquyet.audit.actions import record, snapshot
 
-from .models import OrgUnit, Person, Position, UnitEvent, UnitLink, UnitSuccessor, path_segment
+from .models import OrgUnit, Person, Position, UnitEvent, UnitLink, UnitSuccessor
 
 
 def do_create_unit(
@@ -48,9 +47,9 @@ def do_create_unit(
 
 
 def do_move_unit(unit: OrgUnit, new_parent: OrgUnit, *, effective: dt.date, acting_user) -> UnitEvent:
-    """Move ``unit`` (and its subtree) under ``new_parent``: one UPDATE
-    rewrites every path in the subtree. A move under its own subtree
-    would make a cycle and is refused."""
+    """Move ``unit`` (and its subtree) under ``new_parent``: saving the new
+    parent rewrites every path in the subtree in one UPDATE (OrgUnit.save).
+    A move under its own subtree would make a cycle and is refused."""
     if new_parent.path.startswith(unit.path):
         raise ValidationError(
             f"Không thể chuyển “{unit.name}” vào “{new_parent.name}”: đơn vị mới nằm trong chính đơn vị cần chuyển."
@@ -59,15 +58,8 @@ def do_move_unit(unit: OrgUnit, new_parent: OrgUnit, *, effective: dt.date, acti
         unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
         before = snapshot(unit)
         old_parent = unit.parent
-        old_path = unit.path
-        new_path = new_parent.path + path_segment(unit.pk)
-        depth_delta = new_parent.depth + 1 - unit.depth
-        OrgUnit.objects.subtree(unit).update(
-            path=Concat(Value(new_path), Substr(F("path"), Length(Value(old_path)) + 1)),
-            depth=F("depth") + depth_delta,
-        )
-        OrgUnit.objects.filter(pk=unit.pk).update(parent=new_parent)
-        unit.refresh_from_db()
+        unit.parent = new_parent
+        unit.save()
         event = UnitEvent.objects.create(
             kind=UnitEvent.Kind.MOVE, effective=effective, old_parent=old_parent, new_parent=new_parent
         )

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from nghiquyet.core.admin import ReadOnlyAdmin, ReadOnlyTabularInline
+
 from .models import AdminArea, OrgUnit, Person, Position, UnitEvent, UnitLink
 
 
 @admin.register(OrgUnit)
-class OrgUnitAdmin(admin.ModelAdmin):
+class OrgUnitAdmin(ReadOnlyAdmin):
     list_display = ("name", "kind", "code", "parent", "valid_from", "valid_to")
     list_filter = ("kind", ("valid_to", admin.EmptyFieldListFilter))
     search_fields = ("name", "name_key", "code")
@@ -12,14 +14,13 @@ class OrgUnitAdmin(admin.ModelAdmin):
     ordering = ("sort_key",)
 
 
-class UnitLinkInline(admin.TabularInline):
+class UnitLinkInline(ReadOnlyTabularInline):
     model = UnitLink
     raw_id_fields = ("predecessor", "successor")
-    extra = 0
 
 
 @admin.register(UnitEvent)
-class UnitEventAdmin(admin.ModelAdmin):
+class UnitEventAdmin(ReadOnlyAdmin):
     list_display = ("__str__", "kind", "effective", "decision")
     list_filter = ("kind",)
     inlines = [UnitLinkInline]
@@ -27,21 +28,20 @@ class UnitEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(AdminArea)
-class AdminAreaAdmin(admin.ModelAdmin):
+class AdminAreaAdmin(ReadOnlyAdmin):
     list_display = ("name", "code", "level", "legacy", "parent")
     list_filter = ("level", "legacy")
     search_fields = ("name", "name_key", "code")
     raw_id_fields = ("parent",)
 
 
-class PositionInline(admin.TabularInline):
+class PositionInline(ReadOnlyTabularInline):
     model = Position
     raw_id_fields = ("unit",)
-    extra = 0
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(ReadOnlyAdmin):
     list_display = ("full_name", "birth_year")
     search_fields = ("full_name", "name_key")
     inlines = [PositionInline]

@@ -3,6 +3,8 @@ from __future__ import annotations
 from ninja import Router
 
 from nghiquyet.accounts.access import access_unit, visible_units
+from nghiquyet.api.errors import answers
+from nghiquyet.api.fields import Id, Limit, Offset, Word
 
 from .schemas import UnitDetailOut, UnitOut
 from .views import search_units
@@ -10,10 +12,9 @@ from .views import search_units
 router = Router(tags=["Đơn vị"])
 
 
-@router.get("", response=list[UnitOut])
-def list_units(request, q: str = "", parent: int | None = None, limit: int = 100, offset: int = 0):
+@router.get("", response=answers({200: list[UnitOut]}))
+def list_units(request, q: Word = "", parent: Id | None = None, limit: Limit = 100, offset: Offset = 0):
     """Units the caller may see: searched accent-insensitively (``q``) or under ``parent``."""
-    limit = max(1, min(limit, 500))
     if q:
         qs = search_units(request.user, q)
     elif parent is not None:
@@ -23,8 +24,8 @@ def list_units(request, q: str = "", parent: int | None = None, limit: int = 100
     return list(qs[offset : offset + limit])
 
 
-@router.get("/{unit_id}", response=UnitDetailOut)
-def get_unit(request, unit_id: int):
+@router.get("/{unit_id}", response=answers({200: UnitDetailOut}))
+def get_unit(request, unit_id: Id):
     unit = access_unit(request.user, unit_id)
     unit.children_list = list(unit.children.current().vn_ordered())
     return {**UnitOut.from_orm(unit).dict(), "children": unit.children_list}

@@ -5,15 +5,30 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from django.db import models
-from django.db.models import Q
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import F, Q, Value
+from django.db.models.functions import Concat, Substr
 
 from nghiquyet.core.text import fold, normalize_name, vn_collation_string
 
 # Paths are fixed-width hex ids joined by "/": a subtree is the range
 # [path, path + "~") on one index, on SQLite and PostgreSQL alike.
 PATH_SEGMENT_WIDTH = 8
-PATH_END = "~"  # sorts after every hex digit and "/"
+PATH_END = "~"  # sorts after every hex digit and "/" byte by byte (PathField)
+
+
+class PathField(models.CharField):
+    """A tree path, compared byte by byte. Under a database locale such as
+    vi-VN (ICU) "~" sorts before the digits and the subtree range would hold
+    the unit alone, so on PostgreSQL the column has the "C" collation.
+    SQLite compares text as bytes already (and knows no "C" collation)."""
+
+    def db_parameters(self, connection):
+        params = super().db_parameters(connection)
+        if connection.vendor == "postgresql":
+            params["collation"] = "C"
+        return params
 
 
 def fold_unit_name(name: str, short_name: str = "", code: str = "") -> str:
@@ -136,7 +151,7 @@ class OrgUnit(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
-    path = models.CharField(max_length=255, unique=True, editable=False)
+    path = PathField(max_length=255, unique=True, editable=False)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     code = models.CharField("mã", max_length=32, blank=True, db_index=True)
     area = models.ForeignKey(
@@ -177,8 +192,41 @@ class OrgUnit(models.Model):
             self.path = (self.parent.path if self.parent_id else "") + path_segment(self.pk)
             self.depth = self.parent.depth + 1 if self.parent_id else 0
             type(self).objects.filter(pk=self.pk).update(path=self.path, depth=self.depth)
-        else:
+            return
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "parent" not in update_fields and "parent_id" not in update_fields:
             super().save(*args, **kwargs)
+            return
+        # A new parent moves the whole subtree, whoever saves (the move
+        # action, a script): paths are what access and roll-ups read.
+        with transaction.atomic():
+            old = (
+                type(self)
+                .objects.select_for_update()
+                .filter(pk=self.pk)
+                .values_list("parent_id", "path", "depth")
+                .first()
+            )
+            if old is None or old[0] == self.parent_id:
+                super().save(*args, **kwargs)
+                return
+            _, old_path, old_depth = old
+            new_parent = self.parent
+            if new_parent is not None and new_parent.path.startswith(old_path):
+                raise ValidationError(
+                    f"Không thể chuyển “{self.name}” vào “{new_parent.name}”: "
+                    "đơn vị mới nằm trong chính đơn vị cần chuyển."
+                )
+            new_path = (new_parent.path if new_parent else "") + path_segment(self.pk)
+            new_depth = new_parent.depth + 1 if new_parent else 0
+            self.path, self.depth = new_path, new_depth
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "path", "depth"}
+            super().save(*args, **kwargs)
+            type(self).objects.filter(subtree_q(old_path)).exclude(pk=self.pk).update(
+                path=Concat(Value(new_path), Substr(F("path"), len(old_path) + 1)),
+                depth=F("depth") + (new_depth - old_depth),
+            )
 
     def refresh_keys(self) -> None:
         self.sort_key = vn_collation_string(self.name)

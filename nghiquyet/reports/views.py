@@ -56,10 +56,16 @@ def _stash(built: BuiltFile, user) -> str:
         if old.stat().st_mtime < cutoff:
             old.unlink(missing_ok=True)
     token = secrets.token_urlsafe(18)
-    (folder / token).write_bytes(built.content)
-    (folder / f"{token}.json").write_text(
-        json.dumps({"user": user.pk, "filename": built.filename, "type": built.content_type})
-    )
+    try:
+        (folder / token).write_bytes(built.content)
+        (folder / f"{token}.json").write_text(
+            json.dumps({"user": user.pk, "filename": built.filename, "type": built.content_type})
+        )
+    except OSError:
+        # A full disk leaves no half file behind; the 503 page says why (core.middleware).
+        (folder / token).unlink(missing_ok=True)
+        (folder / f"{token}.json").unlink(missing_ok=True)
+        raise
     return token
 
 

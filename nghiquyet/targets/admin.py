@@ -1,15 +1,16 @@
 from django.contrib import admin
 
+from nghiquyet.core.admin import ReadOnlyAdmin, ReadOnlyTabularInline
+
 from .models import Assignment, Milestone, Result, Target
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(ReadOnlyTabularInline):
     model = Milestone
-    extra = 0
 
 
 @admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
+class TargetAdmin(ReadOnlyAdmin):
     list_display = ("code", "name", "document", "group", "measure", "direction", "target_value")
     list_filter = ("group", "direction", "time_aggregation", "unit_aggregation", "judged")
     search_fields = ("name", "code")
@@ -18,14 +19,14 @@ class TargetAdmin(admin.ModelAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(ReadOnlyAdmin):
     list_display = ("target", "unit", "target_value", "weight")
     raw_id_fields = ("target", "unit")
     search_fields = ("unit__name", "target__name")
 
 
 @admin.register(Result)
-class ResultAdmin(admin.ModelAdmin):
+class ResultAdmin(ReadOnlyAdmin):
     """Results are written through the reporting pages (with history and
     audit); the admin shows them read-only."""
 
@@ -33,9 +34,3 @@ class ResultAdmin(admin.ModelAdmin):
     list_filter = ("status", "period_kind")
     search_fields = ("unit__name", "target__name")
     raw_id_fields = ("target", "unit", "reported_by")
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False

@@ -9,6 +9,8 @@ from ninja import Router
 
 from nghiquyet.accounts.access import access_unit
 from nghiquyet.accounts.models import Role
+from nghiquyet.api.errors import answers
+from nghiquyet.api.fields import Id, Version, Word
 from nghiquyet.core.periods import PeriodError, parse_period, parse_period_key
 from nghiquyet.documents.access import access_document
 
@@ -31,20 +33,20 @@ def _period(text: str):
             raise ValidationError(f"Kỳ “{text}” không hợp lệ.") from None
 
 
-@router.get("/targets", response=list[TargetOut])
-def list_targets(request, document: int):
+@router.get("/targets", response=answers({200: list[TargetOut]}))
+def list_targets(request, document: Id):
     """The targets of a document the caller may read."""
     doc = access_document(request.user, document)
     return list(doc.targets.order_by("order", "id"))
 
 
-@router.get("/targets/{target_id}", response=TargetOut)
-def get_target(request, target_id: int):
+@router.get("/targets/{target_id}", response=answers({200: TargetOut}))
+def get_target(request, target_id: Id):
     return access_target(request.user, target_id)
 
 
-@router.get("/targets/{target_id}/rollup", response=RollupOut)
-def target_rollup(request, target_id: int, unit: int, period: str):
+@router.get("/targets/{target_id}/rollup", response=answers({200: RollupOut}))
+def target_rollup(request, target_id: Id, unit: Id, period: Word):
     """One target rolled up over a unit's subtree and a period, with each reporting unit's figure."""
     target = access_target(request.user, target_id)
     scope = access_unit(request.user, unit)
@@ -67,15 +69,15 @@ def target_rollup(request, target_id: int, unit: int, period: str):
     }
 
 
-@router.get("/results", response=list[ResultOut])
-def list_results(request, unit: int, period: str):
+@router.get("/results", response=answers({200: list[ResultOut]}))
+def list_results(request, unit: Id, period: Word):
     """A unit's results for a period (drafts included: the unit's own view)."""
     scope = access_unit(request.user, unit)
     p = _period(period)
     return list(Result.objects.filter(unit=scope, period_key=p.key()).order_by("target_id"))
 
 
-@router.post("/results", response={200: ResultOut})
+@router.post("/results", response=answers({200: ResultOut}, 403, 409, body=True))
 def save_result(request, payload: ResultIn):
     """Write one cell through the same action as the reporting form: reporter
     role over the unit, the target assigned to it, no lost update."""
@@ -96,7 +98,7 @@ def save_result(request, payload: ResultIn):
     return get_object_or_404(Result, pk=result.pk)
 
 
-@router.post("/results/approve", response={200: list[ResultOut]})
+@router.post("/results/approve", response=answers({200: list[ResultOut]}, 403, 409, body=True))
 def approve_results(request, payload: ApproveIn):
     """Approve submitted results (all or nothing): approver role (or admin)
     over each result's unit. ``versions`` pins what the caller checked: a
@@ -107,8 +109,8 @@ def approve_results(request, payload: ApproveIn):
     return list(Result.objects.filter(pk__in=[r.pk for r in results]).order_by("pk"))
 
 
-@router.post("/results/{result_id}/approve", response={200: ResultOut})
-def approve_result(request, result_id: int, expected_version: int | None = None):
+@router.post("/results/{result_id}/approve", response=answers({200: ResultOut}, 403, 409))
+def approve_result(request, result_id: Id, expected_version: Version | None = None):
     """Approve one submitted result (approver role or admin over its unit)."""
     result = access_result(request.user, result_id, Role.APPROVER)
     versions = {result.pk: expected_version} if expected_version is not None else None
@@ -116,8 +118,8 @@ def approve_result(request, result_id: int, expected_version: int | None = None)
     return Result.objects.get(pk=result.pk)
 
 
-@router.post("/results/{result_id}/return", response={200: ResultOut})
-def return_result(request, result_id: int, payload: ReturnIn):
+@router.post("/results/{result_id}/return", response=answers({200: ResultOut}, 403, 409, body=True))
+def return_result(request, result_id: Id, payload: ReturnIn):
     """Send a result back to its unit as a draft, with a reason (required)."""
     result = access_result(request.user, result_id, Role.APPROVER)
     do_return_result(

@@ -5,7 +5,9 @@ row in its own transaction, so the last audit id changes whenever anything
 a roll-up reads does (a result saved or submitted, a target assigned, units
 merged). It is part of the key: a figure submitted is in the very next
 read, and a dashboard read by many leaders between writes is computed once.
-Writes that bypass actions (the Django admin) are caught by the timeout.
+The Django admin is read-only for these tables (or writes through the
+actions), so no write leaves the key where it was; the timeout only frees
+memory.
 """
 
 from __future__ import annotations

@@ -36,6 +36,7 @@ from django.db.models import Avg, Count, F, Q, Sum, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from nghiquyet.core.db import read_snapshot
 from nghiquyet.core.periods import Period, PeriodError
 from nghiquyet.orgs.models import OrgUnit, UnitSuccessor, subtree_q
 
@@ -240,6 +241,7 @@ def _frontier(unit: OrgUnit, assigned: dict[int, str]) -> set[int]:
     return ids
 
 
+@read_snapshot()
 def rollup(
     document,
     unit: OrgUnit,
@@ -251,7 +253,12 @@ def rollup(
     """Each target of ``document`` aggregated over ``unit``'s subtree and
     ``period``. ``as_of_today`` reads the tree as it is now (results of
     merged units count toward their successors); otherwise the units of
-    the time are read as they were."""
+    the time are read as they were.
+
+    The queries read one snapshot (``read_snapshot``): a result counted
+    between two of them would otherwise be in one and not the other. Inside
+    an outer transaction there is no snapshot, so every lookup across two
+    queries below tolerates a row that appeared in between."""
     if targets is None:
         targets = list(document.targets.prefetch_related("milestones").order_by("order", "id"))
     by_id = {t.pk: t for t in targets}
@@ -361,6 +368,8 @@ def rollup(
         # Units of the time that reported without an assignment still held then.
         paths = dict(OrgUnit.objects.filter(pk__in={u for _, u in unassigned}).values_list("pk", "path"))
         for tid, uid in unassigned:
+            if uid not in paths:
+                continue
             assigned[tid][uid] = paths[uid]
             weight.setdefault((tid, uid), Decimal(1))
     latest_ids = [t.pk for t in targets if t.time_aggregation == TimeAggregation.LATEST]
@@ -377,7 +386,8 @@ def rollup(
         )
         for tid, uid, value in latest:
             if (tid, uid) not in mixed:
-                series[tid][uid] = (value, series[tid][uid][1])
+                # A cell counted since the grouped query ran is one more cell.
+                series[tid][uid] = (value, series[tid].get(uid, (None, 1))[1])
     for tid, uid in mixed:
         t = by_id[tid]
         per_end = cells[tid][uid]
@@ -516,6 +526,7 @@ class ReportingStatus:
         return self.expected - self.submitted
 
 
+@read_snapshot()
 def reporting_status(
     documents, unit: OrgUnit, period: Period, today: dt.date | None = None
 ) -> list[ReportingStatus]:

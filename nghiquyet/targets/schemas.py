@@ -2,8 +2,14 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated
 
 from ninja import Field, Schema
+
+from nghiquyet.api.fields import Id, Note, Version, Word
+
+# A result's id as a JSON object key.
+IdKey = Annotated[str, Field(pattern=r"^[0-9]{1,18}$")]
 
 
 class TargetOut(Schema):
@@ -61,26 +67,26 @@ class ResultOut(Schema):
 
 
 class ResultIn(Schema):
-    target: int
-    unit: int
-    period: str = Field(..., description="Khóa kỳ, ví dụ 2026-Q3, hoặc nhãn “Quý III/2026”.")
-    value: str | Decimal | None = Field(
+    target: Id
+    unit: Id
+    period: Word = Field(..., description="Khóa kỳ, ví dụ 2026-Q3, hoặc nhãn “Quý III/2026”.")
+    value: Word | Decimal | None = Field(
         None, description="Số; chuỗi theo cách viết tiếng Việt được chấp nhận (2.989; 48,93)."
     )
-    note: str = ""
+    note: Note = ""
     submit: bool = False
-    expected_version: int | None = Field(
+    expected_version: Version | None = Field(
         None, description="Phiên bản đã đọc (0 nếu chưa có); lệch phiên bản thì bị từ chối (409)."
     )
 
 
 class ApproveIn(Schema):
-    results: list[int] = Field(..., min_length=1, max_length=5000, description="Mã các kết quả cần duyệt.")
-    versions: dict[str, int] | None = Field(
+    results: list[Id] = Field(..., min_length=1, max_length=5000, description="Mã các kết quả cần duyệt.")
+    versions: dict[IdKey, Version] | None = Field(
         None, description="Phiên bản đã xem của từng kết quả (mã → phiên bản); lệch thì bị từ chối (409)."
     )
 
 
 class ReturnIn(Schema):
-    reason: str = Field(..., description="Lý do trả lại (bắt buộc), đơn vị báo cáo sẽ đọc.")
-    expected_version: int | None = Field(None, description="Phiên bản đã xem; lệch thì bị từ chối (409).")
+    reason: Note = Field(..., description="Lý do trả lại (bắt buộc), đơn vị báo cáo sẽ đọc.")
+    expected_version: Version | None = Field(None, description="Phiên bản đã xem; lệch thì bị từ chối (409).")

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from nghiquyet.core.admin import ReadOnlyAdmin
+
 from .models import Task
 
 
 @admin.register(Task)
-class TaskAdmin(admin.ModelAdmin):
+class TaskAdmin(ReadOnlyAdmin):
     list_display = ("title", "kind", "lead_unit", "deadline", "status")
     list_filter = ("kind", "status")
     search_fields = ("title",)

@@ -4,6 +4,8 @@ import datetime as dt
 
 from ninja import Schema
 
+from nghiquyet.api.fields import Note, Word
+
 
 class TaskOut(Schema):
     id: int
@@ -23,5 +25,5 @@ class TaskOut(Schema):
 
 
 class TaskStatusIn(Schema):
-    status: str
-    note: str = ""
+    status: Word
+    note: Note = ""

@@ -58,6 +58,16 @@
       });
     }, 150);
   });
+  // The CSP forbids on* attributes: <select data-autosubmit> submits its form here.
+  document.addEventListener("change", function (e) {
+    var el = e.target;
+    if (el.form && el.hasAttribute("data-autosubmit")) el.form.requestSubmit ? el.form.requestSubmit() : el.form.submit();
+  });
+  // "Add a row" buttons send the next row number (no hx-vals "js:": the CSP forbids eval).
+  document.addEventListener("htmx:configRequest", function (e) {
+    var sel = e.detail.elt && e.detail.elt.getAttribute("data-row-index");
+    if (sel) e.detail.parameters.i = document.querySelectorAll(sel).length + 1;
+  });
   // A plain (non-htmx) form post reloads the page: show the bar meanwhile.
   document.addEventListener("submit", function (e) {
     var form = e.target;

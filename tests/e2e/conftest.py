@@ -33,20 +33,79 @@ def browser():
         b.close()
 
 
+# Each document reports its Content-Security-Policy violations to the test
+# (the binding survives navigations; the init script runs before any page script).
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__cspViolation({
+    directive: e.violatedDirective, blocked: e.blockedURI,
+    source: e.sourceFile, line: e.lineNumber, sample: e.sample,
+  });
+}, true);
+"""
+
+
+class CspWatch(list):
+    """Every CSP violation seen by any page of the test (a list of strings)."""
+
+    def __init__(self):
+        super().__init__()
+        self.pages = []
+
+    def flush(self) -> list[str]:
+        # A round trip to each open page delivers the reports still on the way.
+        for page in self.pages:
+            if not page.is_closed():
+                page.evaluate("0")
+        return list(self)
+
+
 @pytest.fixture
-def new_page(browser, live_server):
-    """A fresh browser context (own cookies) per call, at a given viewport."""
+def csp_violations(request):
+    """The test fails if a violation is left here when it ends (see
+    pytest_runtest_call below); a test may check and clear it itself."""
+    watch = CspWatch()
+    request.node.csp_violations = watch
+    return watch
+
+
+@pytest.fixture
+def new_page(browser, live_server, csp_violations):
+    """A fresh browser context (own cookies) per call, at a given viewport,
+    watched for Content-Security-Policy violations."""
     contexts = []
 
     def make(width: int = 1366, height: int = 768):
         ctx = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN")
         ctx.set_default_timeout(15000)
+        ctx.expose_binding(
+            "__cspViolation", lambda source, v: csp_violations.append(f"{source['frame'].url}: {v}")
+        )
+        ctx.add_init_script(CSP_LISTENER)
         contexts.append(ctx)
-        return ctx.new_page()
+        page = ctx.new_page()
+        csp_violations.pages.append(page)
+
+        def on_console(msg):
+            if "Content Security Policy" in msg.text:
+                csp_violations.append(f"{page.url}: console: {msg.text}")
+
+        page.on("console", on_console)
+        return page
 
     yield make
     for ctx in contexts:
         ctx.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    result = yield
+    watch = getattr(item, "csp_violations", None)
+    found = watch.flush() if watch is not None else []
+    if found:
+        pytest.fail("Vi phạm Content-Security-Policy:\n" + "\n".join(found), pytrace=False)
+    return result
 
 
 @pytest.fixture

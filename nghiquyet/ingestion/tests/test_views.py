@@ -258,11 +258,20 @@ def test_upload_docx_and_refusals_of_bad_input(client, users, tree):
     assert Source.objects.count() == 1
 
 
-def test_same_text_received_elsewhere_is_not_shown(client, users, tree):
-    ingest(ARTICLE.strip(), unit=tree.other_province)  # a pasted text loses its outer blank lines
+def test_same_text_received_elsewhere_gives_this_unit_its_own_source(client, users, tree):
+    theirs = ingest(ARTICLE.strip(), unit=tree.other_province)  # a pasted text loses its outer blank lines
     client.force_login(users.reporter)
-    response = client.post(reverse("ingestion:new"), {"text": ARTICLE, "unit": tree.commune_a.pk})
-    assert response.status_code == 200 and "một đơn vị khác thu nhận" in response.content.decode()
+    response = client.post(
+        reverse("ingestion:new"), {"text": ARTICLE, "unit": tree.commune_a.pk}, follow=True
+    )
+    mine = Source.objects.get(unit=tree.commune_a)
+    assert mine != theirs and mine.text == theirs.text
+    assert response.redirect_chain[-1][0] == reverse("ingestion:review", args=[mine.pk])
+    page = response.content.decode()
+    # Nothing says that another unit has the text.
+    assert "dữ kiện đề xuất chờ xem xét" in page
+    assert "đơn vị khác" not in page and "trước đây" not in page and "Nghệ An" not in page
+    assert client.get(reverse("ingestion:review", args=[theirs.pk])).status_code == 404
 
 
 # -- decisions ------------------------------------------------------------------------

@@ -131,7 +131,7 @@ def test_anonymous_is_401(client, tree, resolution):
         ({"title": "   "}, "không được để trống"),
         ({"participants": [{"full_name": "Lê Văn C", "role": "khach"}]}, "Vai trò"),
         (
-            {"conclusions": [{"text": "K", "tasks": [{"title": "V", "lead_unit": 0, "kind": "gap"}]}]},
+            {"conclusions": [{"text": "K", "tasks": [{"title": "V", "lead_unit": 999999, "kind": "gap"}]}]},
             "Loại nhiệm vụ",
         ),
     ],

@@ -17,7 +17,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="+", help="Tệp cần đọc; '-' là đầu vào chuẩn")
-        parser.add_argument("--unit", help="Mã hoặc số hiệu đơn vị tiếp nhận")
+        parser.add_argument(
+            "--unit",
+            help="Mã hoặc số hiệu đơn vị tiếp nhận; cùng nội dung đã có ở đơn vị này thì không thêm lại",
+        )
         parser.add_argument("--origin", default="", help="Địa chỉ trang gốc")
 
     def handle(self, *args, files, unit=None, origin="", **options):
