@@ -78,6 +78,7 @@ bench: setup-test $(VENV)/.stamp-bench
 	$(BIN)/python bench/rollup.py
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/report.py
+	$(BIN)/python bench/uploads.py
 	$(BIN)/python bench/extract.py
 	$(BIN)/python bench/extract_instructions.py
 	$(BIN)/python bench/serve.py

@@ -6,6 +6,7 @@ SECRET_KEY           generated once and kept in the data dir when not given
 DEBUG                "1" for development pages
 ALLOWED_HOSTS        comma-separated (default 127.0.0.1,localhost)
 NGHIQUYET_HTTPS, NGHIQUYET_*  security and login lockout: see the blocks below and README
+NGHIQUYET_MAX_UPLOAD_MB  largest file a user may upload, in MB (default 20)
 """
 
 from __future__ import annotations
@@ -273,3 +274,27 @@ AXES_RESET_ON_SUCCESS = True
 # Axes masks the account and address in its log lines by default; an office
 # administrator needs them to see who is guessing. Passwords stay masked.
 AXES_SENSITIVE_PARAMETERS: list[str] = []
+
+# --- Uploads (nghiquyet.core.uploads) -----------------------------------------
+# One limit for any file sent. The middleware, first, answers 413 in
+# Vietnamese before the body is parsed; Waitress (serve) refuses a body over
+# NGHIQUYET_MAX_REQUEST_BYTES (twice the limit) at its headers.
+
+
+def _upload_limit() -> int:
+    try:
+        mb = float(os.environ.get("NGHIQUYET_MAX_UPLOAD_MB", "20"))
+    except ValueError:
+        mb = 0
+    if not 0 < mb < 1_000_000:  # nan and inf too
+        raise ImproperlyConfigured("NGHIQUYET_MAX_UPLOAD_MB phải là một số MB lớn hơn 0, ví dụ 20.")
+    return int(mb * 1024 * 1024)
+
+
+NGHIQUYET_MAX_UPLOAD_BYTES = _upload_limit()
+NGHIQUYET_MAX_REQUEST_BYTES = 2 * NGHIQUYET_MAX_UPLOAD_BYTES + 1024 * 1024
+# Form fields other than files (a pasted article): as large as the body the
+# middleware lets through, so that no request under it meets Django's own 400.
+DATA_UPLOAD_MAX_MEMORY_SIZE = NGHIQUYET_MAX_UPLOAD_BYTES + 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # a larger file is spooled to a temporary file
+MIDDLEWARE.insert(0, "nghiquyet.core.uploads.UploadLimitMiddleware")

@@ -31,6 +31,7 @@ from ninja.errors import ValidationError as ParamsError
 
 from nghiquyet.core.middleware import is_storage_error, storage_error_response
 from nghiquyet.core.numbers import format_number
+from nghiquyet.core.uploads import UploadTooLarge
 from nghiquyet.targets.actions import StaleResultError
 
 from .auth import TokenAuth
@@ -70,6 +71,11 @@ def stale(request, exc):
 @api.exception_handler(ValidationError)
 def invalid(request, exc):
     return _error(request, 422, " ".join(exc.messages))
+
+
+@api.exception_handler(UploadTooLarge)
+def too_large(request, exc):
+    return _error(request, 413, " ".join(exc.messages))
 
 
 @api.exception_handler(AuthenticationError)

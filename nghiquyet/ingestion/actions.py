@@ -18,6 +18,8 @@ from nghiquyet.audit.actions import record
 from nghiquyet.core.numbers import format_number
 from nghiquyet.core.periods import Period, PeriodError, parse_period, parse_period_key
 from nghiquyet.core.text import fold, normalize_name
+from nghiquyet.core.uploads import UploadTooLarge, max_upload_bytes, too_large_message
+from nghiquyet.core.zipguard import check_docx
 from nghiquyet.documents.actions import do_create_document
 from nghiquyet.documents.models import Document
 from nghiquyet.documents.signs import SignError, kind_label, parse_sign
@@ -33,14 +35,14 @@ from nghiquyet.targets.models import Result
 from .access import matchable_documents, matching_paths, people_in_scope
 from .models import Source, Suggestion
 
-MAX_BYTES = 50 * 1024 * 1024
-
 
 def read_upload(data: bytes, name: str = "") -> tuple[str, str, str, dict]:
     """Decode an upload into (text, file kind, encoding, hints): plain text in
     any supported encoding, an HTML page, or a Word .docx (its paragraphs)."""
-    if len(data) > MAX_BYTES:
-        raise ValidationError("Tệp lớn hơn 50 MB.")
+    if len(data) > max_upload_bytes():
+        raise UploadTooLarge(too_large_message())
+    if data[:4] == b"PK\x03\x04":
+        check_docx(data)  # sizes, ratios, elements and DTDs, before zipfile or python-docx reads it
     if data[:2] == b"PK" and (name.lower().endswith(".docx") or _is_docx(data)):
         import docx
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import File, Form, Router
@@ -12,10 +13,11 @@ from nghiquyet.accounts.models import Role
 from nghiquyet.api.errors import answers
 from nghiquyet.api.fields import Id, Limit, Offset, Word, text
 from nghiquyet.core.periods import PeriodError, parse_period, parse_period_key
+from nghiquyet.core.uploads import read_upload
 from nghiquyet.targets.access import access_reporting_unit, access_target
 
 from .access import access_source, access_suggestion, visible_sources
-from .actions import MAX_BYTES, do_accept_suggestion, do_ingest, do_reject_suggestion
+from .actions import do_accept_suggestion, do_ingest, do_reject_suggestion
 from .models import Source, Suggestion
 from .records import records_for
 from .schemas import AcceptIn, IngestOut, RejectIn, SourceDetailOut, SourceOut, SuggestionOut
@@ -25,7 +27,7 @@ router = Router(tags=["Thu nhận tin bài"])
 
 # Source.origin's length; pasted text is bounded by the request size (settings).
 Origin = text(1000)
-PastedText = text(MAX_BYTES)
+PastedText = text(settings.NGHIQUYET_MAX_UPLOAD_BYTES)  # as much as a file may hold
 
 # What a person may change in a suggestion's data before accepting it.
 EDITABLE = {
@@ -94,9 +96,7 @@ def ingest(
     if bool(text.strip()) == (file is not None):
         raise ValidationError("Gửi nội dung (text) hoặc một tệp (file), không cả hai, không bỏ trống.")
     if file is not None:
-        if file.size and file.size > MAX_BYTES:
-            raise ValidationError("Tệp lớn hơn 50 MB.")
-        data, name = file.read(), file.name or ""
+        data, name = read_upload(file), file.name or ""  # its size checked first: 413
     else:
         data, name = text.encode("utf-8"), "van-ban-dan.txt"
     # Sources are per receiving unit: an existing one is this unit's own.

@@ -15,14 +15,13 @@ from nghiquyet.accounts.models import Role
 from nghiquyet.core.dates import DateError, format_date, parse_date
 from nghiquyet.core.numbers import NumberError, format_number, parse_number
 from nghiquyet.core.periods import Period, PeriodError, PeriodKind, current_period, parse_period
+from nghiquyet.core.uploads import max_upload_bytes, read_upload, size_label, too_large_message
 from nghiquyet.documents.signs import DOCUMENT_KINDS
 from nghiquyet.targets.access import reporting_units
 from nghiquyet.targets.models import Target
 
-from .actions import MAX_BYTES, issuing_unit_for
+from .actions import issuing_unit_for
 from .models import Suggestion
-
-MAX_UPLOAD_LABEL = "50 MB"
 
 
 class VietnameseDateField(forms.CharField):
@@ -64,7 +63,7 @@ class IngestForm(forms.Form):
     file = forms.FileField(
         label="Hoặc chọn tệp",
         required=False,
-        help_text=f"Văn bản (.txt), trang web (.html) hoặc Word (.docx), tối đa {MAX_UPLOAD_LABEL}.",
+        help_text="Văn bản (.txt), trang web (.html) hoặc Word (.docx).",
         widget=forms.ClearableFileInput(attrs={"accept": ".txt,.htm,.html,.docx,text/plain,text/html"}),
     )
     origin = forms.CharField(
@@ -83,11 +82,13 @@ class IngestForm(forms.Form):
         self.fields["unit"].error_messages["invalid_choice"] = "Đơn vị tiếp nhận không hợp lệ."
         if len(self.units) == 1:
             self.fields["unit"].initial = next(iter(self.units))
+        field = self.fields["file"]
+        field.help_text = f"{field.help_text[:-1]}, tối đa {size_label(max_upload_bytes())}."
 
     def clean_file(self):
         f = self.cleaned_data.get("file")
-        if f is not None and f.size > MAX_BYTES:
-            raise ValidationError(f"Tệp lớn hơn {MAX_UPLOAD_LABEL}.")
+        if f is not None and f.size > max_upload_bytes():  # measured before it is read
+            raise ValidationError(too_large_message())
         return f
 
     def clean(self):
@@ -103,7 +104,7 @@ class IngestForm(forms.Form):
         """The bytes to ingest and their name (the file's, or a pasted text's)."""
         f = self.cleaned_data.get("file")
         if f is not None:
-            return f.read(), f.name
+            return read_upload(f), f.name
         return self.cleaned_data["text"].encode("utf-8"), "van-ban-dan.txt"
 
     def unit_obj(self):

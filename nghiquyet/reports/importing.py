@@ -42,6 +42,8 @@ from nghiquyet.audit.actions import record
 from nghiquyet.core.dates import format_date
 from nghiquyet.core.numbers import format_number
 from nghiquyet.core.periods import Period, PeriodError, parse_period_key
+from nghiquyet.core.uploads import UploadTooLarge, read_upload
+from nghiquyet.core.zipguard import ZipRefused
 from nghiquyet.documents.models import Document
 from nghiquyet.orgs.models import OrgUnit
 from nghiquyet.targets.actions import (
@@ -66,8 +68,9 @@ from .entry import (
     TemplateMeta,
     column,
 )
+from .sheetreader import ReaderFailed, ReaderUnreadable, read_sheet
+from .xlsxguard import Area, XlsxRefused, check_area, check_xlsx
 
-MAX_BYTES = 20 * 1024 * 1024
 MAX_ERRORS = 200  # beyond that the list stops helping
 
 
@@ -147,18 +150,60 @@ def _refuse(message: str, sheet: str = "", row=None, col=None) -> ImportRejected
 
 
 def _open(file) -> tuple[object, bytes]:
-    data = file.read() if hasattr(file, "read") else bytes(file)
+    """The workbook, once proven safe to lay out (``xlsxguard``): its size
+    checked before it is read, the archive before openpyxl opens it, every
+    sheet's cells before any is read, the data sheet against the area its
+    template has."""
+    try:
+        data = read_upload(file)  # settings.NGHIQUYET_MAX_UPLOAD_BYTES
+    except UploadTooLarge as exc:
+        raise _refuse(exc.messages[0]) from None
     if not data:
         raise _refuse("Tệp rỗng, không có dữ liệu.")
-    if len(data) > MAX_BYTES:
-        raise _refuse("Tệp quá lớn (tối đa 20 MB).")
+    not_excel = _refuse(
+        "Tệp không phải là tệp Excel (.xlsx) đọc được. Vui lòng dùng mẫu tải từ hệ thống và lưu dạng .xlsx."
+    )
+    if not data.startswith(b"PK\x03\x04"):
+        raise not_excel
+    try:
+        extents = check_xlsx(data, {META_SHEET: META_AREA})
+    except XlsxRefused as exc:
+        raise ImportRejected([CellError(exc.sheet, exc.row, exc.column, exc.messages[0])]) from None
+    except ZipRefused as exc:
+        raise (not_excel if exc.broken else _refuse(exc.messages[0])) from None
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError):
-        raise _refuse(
-            "Tệp không phải là tệp Excel (.xlsx) đọc được. Vui lòng dùng mẫu tải từ hệ thống và lưu dạng .xlsx."
-        ) from None
+        raise not_excel from None
+    try:
+        # The identity sheet is bounded; it says how far the data sheet may reach.
+        area = _data_area(_read_meta(wb))
+        check_area(DATA_SHEET, extents.get(DATA_SHEET), area)
+    except XlsxRefused as exc:
+        wb.close()
+        raise ImportRejected([CellError(exc.sheet, exc.row, exc.column, exc.messages[0])]) from None
+    except BaseException:
+        wb.close()
+        raise
     return wb, data
+
+
+# The identity sheet: its rows (a key and a value each) are few.
+META_AREA = Area(rows=1_000, cols=4)
+# Beyond a template's own rows and columns, a little room for a note or a
+# total typed beside it (the checks of the data sheet report those); more
+# is refused before the sheet is laid out.
+ROW_SLACK = 10
+COL_SLACK = 3
+
+
+def _data_area(meta: TemplateMeta) -> Area:
+    """How far the data sheet of ``meta``'s template reaches."""
+    if meta.layout == "units":
+        rows, cols = UNITS_FIRST_ROW - 1 + len(meta.unit_ids), len(UNITS_FIXED_HEAD) + len(meta.target_ids)
+    else:
+        rows, cols = TARGETS_FIRST_ROW - 1 + len(meta.target_ids), len(TARGETS_HEAD)
+    return Area(rows + ROW_SLACK, cols + COL_SLACK)
 
 
 def _read_meta(wb) -> TemplateMeta:
@@ -228,26 +273,21 @@ def _check_identity(meta, document, unit, period):
 
 def _sheet_rows(data: bytes, wb, sheet: str) -> list[tuple]:
     """Every row of ``sheet`` from A1, as openpyxl's ``values_only`` gives
-    them (None for an empty cell, whole numbers as int), read with calamine:
-    a province's sheet of 66,000 cells in a tenth of openpyxl's time. Falls
-    back to openpyxl for a file calamine cannot read."""
+    them (None for an empty cell, whole numbers as int), read with calamine
+    (a province's sheet of 66,000 cells in a tenth of openpyxl's time) in a
+    child process under a memory cap (``sheetreader``): the sheet is bounded
+    by ``_open`` already, and a reader's failure still cannot take the
+    server down. Falls back to openpyxl for a file calamine cannot read."""
     try:
-        from python_calamine import CalamineWorkbook
-
-        raw = (
-            CalamineWorkbook.from_filelike(io.BytesIO(data))
-            .get_sheet_by_name(sheet)
-            .to_python(skip_empty_area=False)
-        )
-    except Exception:  # any reader error: the slower, stricter reader decides
+        return read_sheet(data, sheet)
+    except ReaderUnreadable:  # the slower, stricter reader decides
         return list(wb[sheet].iter_rows(min_row=1, values_only=True))
-    return [
-        tuple(
-            None if v == "" else int(v) if isinstance(v, float) and v.is_integer() and abs(v) < 1e15 else v
-            for v in row
-        )
-        for row in raw
-    ]
+    except (ReaderFailed, OSError):
+        raise _refuse(
+            "Không đọc được tệp trong giới hạn bộ nhớ và thời gian cho phép; "
+            "vui lòng dùng lại mẫu tải từ hệ thống.",
+            sheet,
+        ) from None
 
 
 def _parse(wb, meta: TemplateMeta, acting_user, document, unit, period, data: bytes = b"") -> _Parsed:

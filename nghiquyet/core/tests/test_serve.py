@@ -29,7 +29,13 @@ def test_defaults_hold_an_office():
     assert adj["connection_limit"] >= 500
     assert 30 <= adj["channel_timeout"] <= 120
     assert adj["host"] == "127.0.0.1" and adj["port"] == 8000
-    assert adj["max_request_body_size"] == DEFAULT_MAX_REQUEST_BYTES
+    # The uploads settings give it (twice the upload limit and a little); 64 MiB is the fallback.
+    assert adj["max_request_body_size"] == settings.NGHIQUYET_MAX_REQUEST_BYTES
+
+
+def test_request_limit_falls_back_without_the_uploads_setting(settings):
+    del settings.NGHIQUYET_MAX_REQUEST_BYTES
+    assert resolve_options({}, environ={})["max_request_body_size"] == DEFAULT_MAX_REQUEST_BYTES
 
 
 def test_flag_wins_over_environment_which_wins_over_default():
