@@ -379,3 +379,36 @@ def test_a_sheet_of_many_elements_but_few_cells_is_refused():
     data = bombs.minimal_xlsx(bombs.sheet_xml("").replace("<sheetData>", "<sheetData>" + "<x/>" * 200_000))
     with pytest.raises(XlsxRefused, match="cấu trúc XML lớn bất thường"):
         check_xlsx(data, {"Sheet1": Area(2, 2)})
+
+
+# -- the same files through the web page -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "words"),
+    [
+        ("far-cell", bombs.far_cell_xlsx, "Ô XFD1048576 vượt quá giới hạn đọc"),
+        ("rows", lambda: bombs.bomb_xlsx(bombs.row_bomb_chunks(1024 * MiB)), "khi giải nén quá lớn"),
+        ("whitespace", lambda: bombs.bomb_xlsx(bombs.whitespace_chunks(1024 * MiB)), "khi giải nén quá lớn"),
+    ],
+)
+def test_far_cell_and_bombs_through_the_page_get_a_clear_error(client, users, review, name, make, words):
+    """The files testers used to take the server down, sent as a reporter
+    sends a sheet: the page answers in Vietnamese, nothing is written, and
+    the next request is served."""
+    from django.urls import reverse
+
+    from nghiquyet.targets.models import Result
+
+    client.force_login(users.reporter)
+    data = make()
+    assert len(data) < 3 * MiB  # small files: the size limit is not what refuses them
+    upload = io.BytesIO(data)
+    upload.name = f"{name}.xlsx"
+    before = Result.objects.count()
+    response = client.post(reverse("reports:import"), {"file": upload})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "chưa ghi ô nào" in html and words in html
+    assert Result.objects.count() == before
+    assert client.get(reverse("reports:index")).status_code == 200
