@@ -1,3 +1,5 @@
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
@@ -8,6 +10,7 @@ from nghiquyet.audit.actions import record, snapshot
 from nghiquyet.core.admin import ReadOnlyAdmin
 
 from .actions import check_role_grant, do_grant_role, do_revoke_role
+from .lockout import do_unlock_attempts
 from .models import ApiToken, Membership
 
 
@@ -110,3 +113,18 @@ def _record_user_deleted(request, user) -> None:
     before = snapshot(user, fields=_USER_FIELDS)
     before["roles"] = list(Membership.objects.filter(user=user).values("unit_id", "role"))
     record("admin_delete_user", user, acting_user=request.user, before=before, after={})
+
+
+# Login lockouts: deleting an attempt in the admin unlocks that account from
+# that address; the unlock is audited like the lock was. Importing axes.admin
+# here registers its admin first (this app comes before axes).
+admin.site.unregister(AccessAttempt)
+
+
+@admin.register(AccessAttempt)
+class AuditedAccessAttemptAdmin(AccessAttemptAdmin):
+    def delete_model(self, request, obj):
+        do_unlock_attempts([obj], acting_user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        do_unlock_attempts(list(queryset), acting_user=request.user)

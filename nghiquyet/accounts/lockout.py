@@ -104,3 +104,38 @@ def _audit_lockout(sender, request, username, ip_address, **kwargs):
     if getattr(request, "axes_failures_since_start", None) != get_failure_limit(request, None):
         return
     do_record_login_lockout(username=username, ip_address=ip_address)
+
+
+def do_unlock_logins(*, username: str | None = None, ip_address: str | None = None, acting_user=None) -> int:
+    """Unlock logins at once: the failed attempts matching ``username`` and/or
+    ``ip_address`` (all of them when neither is given) are cleared through
+    axes, each with an audit row of what it held. Returns how many."""
+    from axes.utils import reset
+
+    attempts = AccessAttempt.objects.all()
+    if username:  # as axes reads them: an empty value does not narrow
+        attempts = attempts.filter(username=username)
+    if ip_address:
+        attempts = attempts.filter(ip_address=ip_address)
+    with transaction.atomic():
+        for attempt in attempts.order_by("pk"):
+            _record_unlock(attempt, acting_user)
+        return reset(ip=ip_address, username=username)
+
+
+def do_unlock_attempts(attempts, *, acting_user) -> None:
+    """Unlock by deleting the given attempts (the admin's delete), each with
+    its audit row."""
+    with transaction.atomic():
+        for attempt in attempts:
+            _record_unlock(attempt, acting_user)
+            attempt.delete()
+
+
+def _record_unlock(attempt: AccessAttempt, acting_user) -> None:
+    before = {
+        "username": attempt.username,
+        "ip_address": attempt.ip_address,
+        "failures": attempt.failures_since_start,
+    }
+    record("login_unlocked", attempt, acting_user=acting_user, before=before, after={})

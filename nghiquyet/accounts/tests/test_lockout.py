@@ -122,6 +122,35 @@ def test_admin_deleting_the_attempt_unlocks(admin_client, client, leader):
 
 
 @pytest.mark.django_db
+def test_unlocking_by_command_is_audited(client, leader):
+    lock(client)
+    call_command("axes_reset_username", "lanhdao")
+    row = AuditEntry.objects.get(action="login_unlocked")
+    assert row.object_type == "axes.accessattempt"
+    assert row.before == {
+        "username": "lanhdao",
+        "ip_address": OFFICE,
+        "failures": settings.AXES_FAILURE_LIMIT,
+    }
+    assert row.actor is None  # from the command line
+
+
+@pytest.mark.django_db
+def test_unlocking_in_the_admin_is_audited(admin_client, client, leader):
+    from axes.models import AccessAttempt
+
+    lock(client)
+    ids = list(AccessAttempt.objects.values_list("pk", flat=True))
+    url = reverse("admin:axes_accessattempt_changelist")
+    r = admin_client.post(url, {"action": "delete_selected", "_selected_action": ids, "post": "yes"})
+    assert r.status_code == 302
+    assert not AccessAttempt.objects.exists()
+    row = AuditEntry.objects.get(action="login_unlocked")
+    assert row.before["username"] == "lanhdao" and row.actor.is_superuser
+    assert logged_in(login(client, "lanhdao", PASSWORD))
+
+
+@pytest.mark.django_db
 def test_each_lockout_writes_one_audit_row(client, leader):
     lock(client)
     login(client, "lanhdao", "sai-mat-khau")

@@ -1,13 +1,16 @@
 """The axes reset commands, in Vietnamese (`nghiquyet axes-reset-username …`).
 
 They shadow axes's own commands of the same names (nghiquyet.accounts comes
-before axes in INSTALLED_APPS) and call the same axes.utils.reset.
+before axes in INSTALLED_APPS) and unlock through
+``accounts.lockout.do_unlock_logins``, which clears the attempts with axes
+and writes an audit row for each.
 """
 
 from __future__ import annotations
 
-from axes.utils import reset
 from django.core.management.base import BaseCommand
+
+from nghiquyet.accounts.lockout import do_unlock_logins
 
 
 class UnlockCommand(BaseCommand):
@@ -17,5 +20,5 @@ class UnlockCommand(BaseCommand):
         else:
             self.stdout.write("Không có bản ghi đăng nhập sai nào khớp.")
 
-    def reset(self, **kwargs) -> int:
-        return reset(**kwargs)
+    def reset(self, *, ip: str | None = None, username: str | None = None) -> int:
+        return do_unlock_logins(username=username, ip_address=ip)
