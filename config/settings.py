@@ -216,8 +216,8 @@ CONTENT_SECURITY_POLICY = {
 # --- end CSP ---
 
 # PDF builds (LibreOffice, nghiquyet.reports.pdf): time limit of one build, builds at once.
-PDF_TIMEOUT_SECONDS = float(os.environ.get("NGHIQUYET_PDF_TIMEOUT", "120"))
-PDF_MAX_CONCURRENT = int(os.environ.get("NGHIQUYET_PDF_MAX_CONCURRENT", "2"))
+PDF_TIMEOUT_SECONDS = env_int("NGHIQUYET_PDF_TIMEOUT", 120, minimum=1)
+PDF_MAX_CONCURRENT = env_int("NGHIQUYET_PDF_MAX_CONCURRENT", 2, minimum=1)
 
 LOGGING = {
     "version": 1,
