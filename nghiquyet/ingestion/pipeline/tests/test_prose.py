@@ -1,0 +1,90 @@
+"""Prose as a careful reader reads it (issue #14): one test per class of error.
+
+Every text here is written for the project; none is taken from an article.
+"""
+
+from __future__ import annotations
+
+from nghiquyet.ingestion.pipeline import extract
+from nghiquyet.ingestion.pipeline.dates import find_dates, infer_year
+from nghiquyet.ingestion.pipeline.documents import find_documents
+
+
+def _docs(text):
+    return [(d.kind, d.number, d.symbol) for d in find_documents(text, find_dates(text))]
+
+
+def _days(text, year=None):
+    return [d.iso(year) for d in find_dates(text) if d.kind == "day"]
+
+
+# -- documents -------------------------------------------------------------------
+
+
+def test_a_count_after_a_kind_word_is_not_a_document():
+    text = (
+        "Ủy ban Kiểm tra đã thi hành kỷ luật 3 đồng chí và đề nghị kỷ luật 12 tổ chức đảng; "
+        "Ban Thường vụ xây dựng kế hoạch 2 đợt kiểm tra."
+    )
+    assert _docs(text) == []
+
+
+def test_a_numbered_document_without_so_is_still_read():
+    assert _docs("thực hiện Chỉ thị 05 của Bộ Chính trị và Nghị quyết 18 về sắp xếp") == [
+        ("chi_thi", "05", None),
+        ("nghi_quyet", "18", None),
+    ]
+
+
+def test_a_kind_word_does_not_reach_over_a_comma_to_a_number():
+    text = "quán triệt các chỉ thị của Đảng, trước hết là Nghị quyết Trung ương 4 khóa XII"
+    assert _docs(text) == []
+
+
+def test_a_state_sign_with_its_year_after_a_hyphen():
+    assert _docs("theo Nghị quyết số 35-2019/NQ-CP của Chính phủ") == [("nghi_quyet", "35", "35-2019/NQ-CP")]
+
+
+def test_a_sign_with_and_without_its_leading_zero_is_one_document():
+    text = "Kế hoạch số 07-KH/TU ngày 2/3/2021 … thực hiện Kế hoạch 7-KH/TU, Tỉnh ủy yêu cầu"
+    assert _docs(text) == [("ke_hoach", "07", "07-KH/TU")]
+
+
+# -- dates -------------------------------------------------------------------------
+
+
+def test_days_written_with_a_hyphen_or_a_dot_after_their_cue():
+    assert _days("Sáng 14-3, Tỉnh ủy họp") == ["--03-14"]
+    assert _days("Chiều 9.10, đoàn công tác đến") == ["--10-09"]
+    assert _days("Ngày 21-8-2018, hội nghị") == ["2018-08-21"]
+    assert _days("hôm qua 2-4, đồng chí") == ["--04-02"]
+
+
+def test_a_hyphen_without_a_cue_is_a_range_of_counts():
+    assert _days("mỗi xã cử 2-3 cán bộ, mỗi tổ 5.6 người") == []
+
+
+def test_the_first_day_of_a_range_takes_the_year_at_its_end():
+    assert _days("từ ngày 7-5 đến 12-5-2018, tại Thủ đô") == ["2018-05-07", "2018-05-12"]
+    assert _days("từ 15/5 đến 18/5/2024") == ["2024-05-15", "2024-05-18"]
+
+
+def test_a_month_with_its_year_after_a_hyphen():
+    (d,) = [d for d in find_dates("kết quả tháng 2-2019 của thành phố") if d.kind == "month"]
+    assert d.iso() == "2019-02"
+
+
+def test_a_year_named_alone_does_not_date_the_text():
+    # "năm 2016" is the year reported on; the meeting is not dated by it.
+    assert infer_year(find_dates("Kết quả năm 2016 và kế hoạch đến năm 2020. Sáng 8-2, hội nghị")) is None
+    assert infer_year(find_dates("từ tháng 6/2012 đến nay, ngày 15/5")) is None
+    assert infer_year(find_dates("ngày 3/4/2019 và từ tháng 6/2012")) == 2019
+
+
+def test_a_meeting_is_not_dated_by_a_year_the_text_reports_on():
+    text = (
+        "Sáng 8-2, Ban Thường vụ Thành ủy tổ chức hội nghị giao ban công tác tháng 1 với các quận, huyện. "
+        "Năm 2016, thành phố đạt nhiều kết quả; mục tiêu đến năm 2020 là hoàn thành."
+    )
+    (m,) = extract(text)["meetings"]
+    assert m["date"] == "--02-08"
