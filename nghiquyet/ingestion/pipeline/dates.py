@@ -325,6 +325,11 @@ def find_dates(text: str) -> list[DateMention]:
                 found.append(DateMention(m.start(), m.end(), None, kind="time"))
                 take(*m.span())
     found.sort(key=lambda x: x.start)
+    if "sinh" in text:
+        # A birthday ("sinh ngày 12-8-1962") is a person's, not the text's.
+        for d in found:
+            if d.year and d.kind == "day" and "sinh" in text[max(0, d.start - 12) : d.start + 5]:
+                d.cue = "sinh"
     for i in range(len(found) - 1):
         a, b = found[i], found[i + 1]
         if (
@@ -348,7 +353,7 @@ def infer_year(dates: list[DateMention], published: str | None = None) -> int | 
 
     The publication year when known; otherwise the year the text's own
     dates name most often ("30/6/2024", "tháng 6/2024", "Quý II/2024"),
-    leaving out periods since ("từ tháng 6/2012"). A year named alone
+    leaving out periods since ("từ tháng 6/2012") and birthdays. A year named alone
     ("năm 2016") is the year of a period of work, often the last one
     reported on, not the time of writing: it tells nothing, and without a
     written date the year stays unknown.
@@ -357,7 +362,7 @@ def infer_year(dates: list[DateMention], published: str | None = None) -> int | 
         return int(published[:4])
     counts: dict[int, int] = {}
     for d in dates:
-        if d.year and d.kind in ("day", "month", "quarter") and d.cue != "từ":
+        if d.year and d.kind in ("day", "month", "quarter") and d.cue not in ("từ", "sinh"):
             counts[d.year] = counts.get(d.year, 0) + (2 if d.kind in ("day", "month") else 1)
     if not counts:
         return None

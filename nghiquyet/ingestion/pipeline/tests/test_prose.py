@@ -88,3 +88,86 @@ def test_a_meeting_is_not_dated_by_a_year_the_text_reports_on():
     )
     (m,) = extract(text)["meetings"]
     assert m["date"] == "--02-08"
+
+
+# -- meetings ----------------------------------------------------------------------
+
+
+def _meetings(text):
+    return [(m["title"], m["date"]) for m in extract(text)["meetings"]]
+
+
+def test_a_meeting_name_runs_over_with_whom_and_what_for():
+    text = (
+        "Chiều 4-3, Chủ tịch UBND tỉnh Trần Văn Bình chủ trì hội nghị giao ban với các sở, ngành tỉnh "
+        "nhằm kiểm điểm công tác quý I; chỉ đạo các nhiệm vụ trọng tâm."
+    )
+    assert _meetings(text) == [
+        ("hội nghị giao ban với các sở, ngành tỉnh nhằm kiểm điểm công tác quý I", "--03-04")
+    ]
+
+
+def test_an_urgent_meeting_and_a_get_together_are_meetings():
+    text = "Ngày 12-9, đồng chí Lê Văn Hải đã chủ trì cuộc họp đột xuất với lãnh đạo các quận, huyện."
+    assert _meetings(text) == [("cuộc họp đột xuất với lãnh đạo các quận, huyện", "--09-12")]
+    text = "Sáng 5-1, tại Hà Nội, Văn phòng Tỉnh ủy tổ chức cuộc gặp mặt truyền thống giữa các cơ quan."
+    assert _meetings(text) == [("cuộc gặp mặt truyền thống giữa các cơ quan", "--01-05")]
+
+
+def test_a_body_that_met_gives_its_name_to_the_session():
+    text = (
+        "Ngày 14-8, tại Hà Nội, Ủy ban Kiểm tra Trung ương đã họp kỳ thứ 22 do đồng chí Lê Văn Hải chủ trì."
+    )
+    assert _meetings(text) == [("Ủy ban Kiểm tra Trung ương họp kỳ thứ 22", "--08-14")]
+
+
+def test_the_organiser_goes_into_a_name_that_has_no_body():
+    text = (
+        "Sáng 9-4, Ủy ban T.Ư MTTQ Việt Nam tổ chức Hội nghị lần thứ 5 (khóa IX) hiệp thương cử Phó Chủ tịch."
+    )
+    ((title, date),) = _meetings(text)
+    assert title.startswith("Hội nghị Ủy ban T.Ư MTTQ Việt Nam lần thứ 5 (khóa IX)") and date == "--04-09"
+    text = "Ngày 3-5, Chi đoàn Bệnh viện điều dưỡng tỉnh (Bệnh viện) đã tổ chức Đại hội Chi đoàn nhiệm kỳ 2019-2021."
+    assert _meetings(text) == [("Đại hội Chi đoàn Bệnh viện điều dưỡng tỉnh nhiệm kỳ 2019-2021", "--05-03")]
+
+
+def test_a_venue_and_a_meeting_to_come_are_not_the_meeting_held():
+    text = (
+        "Sáng 2/9, tại Trung tâm Hội nghị tỉnh, Công ty Cổ phần Sông Lam tổ chức lễ kỷ niệm 20 năm thành lập "
+        "và đón nhận Huân chương Lao động hạng Ba."
+    )
+    assert _meetings(text) == [
+        ("lễ kỷ niệm 20 năm thành lập và đón nhận Huân chương Lao động hạng Ba", "--09-02")
+    ]
+    text = (
+        "Ngày 5/2, đoàn đã dâng hương tại khu lưu niệm trước Lễ kỷ niệm 100 năm ngày sinh đồng chí Lê Duẩn."
+    )
+    assert _meetings(text) == []
+
+
+def test_a_meeting_over_several_days_is_dated_by_its_first():
+    text = "Từ ngày 7-5 đến 12-5-2018, tại Thủ đô Hà Nội, Hội nghị lần thứ bảy Ban Chấp hành Trung ương Đảng khóa XII đã họp."
+    assert _meetings(text) == [("Hội nghị lần thứ bảy Ban Chấp hành Trung ương Đảng khóa XII", "2018-05-07")]
+
+
+def test_the_same_day_dates_a_second_meeting():
+    text = (
+        "Sáng 9-4, Ban Thường vụ Tỉnh ủy tổ chức hội nghị quán triệt Nghị quyết. "
+        "Chiều cùng ngày, Ban Thường vụ Tỉnh ủy tổ chức hội nghị Bí thư các huyện, thị xã, thành phố năm 2019."
+    )
+    assert [d for _, d in _meetings(text)] == ["--04-09", "--04-09"]
+
+
+def test_a_meeting_named_by_its_kind_takes_the_name_the_text_gives_it():
+    text = (
+        "Các đảng bộ cơ sở đang tổ chức hội nghị sơ kết giữa nhiệm kỳ. Nhiều nơi tổ chức hội nghị sơ kết "
+        "giữa nhiệm kỳ có chất lượng. Mới đây, ngày 16/5, Đảng bộ huyện Nghi Xuân là đơn vị đầu tiên "
+        "hoàn thành tổ chức hội nghị."
+    )
+    assert _meetings(text) == [("hội nghị sơ kết giữa nhiệm kỳ Đảng bộ huyện Nghi Xuân", "--05-16")]
+
+
+def test_a_working_session_with_a_city_committee_about_its_topic():
+    text = "Chiều 20-7, tại TP. Cần Thơ, Phó Thủ tướng Lê Văn Hải đã làm việc với Thành ủy TP. Cần Thơ về công tác cán bộ."
+    ((title, date),) = _meetings(text)
+    assert title == "buổi làm việc với Thành ủy TP. Cần Thơ về công tác cán bộ" and date == "--07-20"
