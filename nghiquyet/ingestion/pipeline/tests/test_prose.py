@@ -171,3 +171,82 @@ def test_a_working_session_with_a_city_committee_about_its_topic():
     text = "Chiều 20-7, tại TP. Cần Thơ, Phó Thủ tướng Lê Văn Hải đã làm việc với Thành ủy TP. Cần Thơ về công tác cán bộ."
     ((title, date),) = _meetings(text)
     assert title == "buổi làm việc với Thành ủy TP. Cần Thơ về công tác cán bộ" and date == "--07-20"
+
+
+# -- titles and people --------------------------------------------------------------
+
+
+def _people(text):
+    return {p["name"]: p["titles"] for p in extract(text)["people"]}
+
+
+def test_a_title_runs_over_a_dotted_abbreviation():
+    people = _people("Dự có đồng chí Lê Văn Hải, Bí thư T.Ư Đảng, Trưởng Ban Dân vận T.Ư.")
+    assert people == {"Lê Văn Hải": ["Bí thư T.Ư Đảng", "Trưởng Ban Dân vận T.Ư"]}
+
+
+def test_every_title_of_a_chain_before_a_name_is_the_name_s():
+    text = "Sáng 3-4, Ủy viên Bộ Chính trị, Phó Thủ tướng Chính phủ Trần Văn Bình đã đến thăm tỉnh."
+    assert _people(text) == {"Trần Văn Bình": ["Ủy viên Bộ Chính trị", "Phó Thủ tướng Chính phủ"]}
+
+
+def test_a_post_given_on_behalf_of_someone_is_not_the_next_name_s():
+    text = "Thừa ủy quyền của Chủ tịch nước, Bí thư Tỉnh ủy Lê Văn Hải trao Huân chương."
+    assert _people(text) == {"Lê Văn Hải": ["Bí thư Tỉnh ủy"]}
+
+
+def test_a_shared_title_over_a_list_of_names_after_a_colon():
+    text = (
+        "Dự hội nghị có các đồng chí Ủy viên Bộ Chính trị: Trần Văn Bình, Bí thư Thành ủy; "
+        "Lê Thị Hoa, Trưởng Ban Tổ chức T.Ư; các đồng chí Ủy viên T.Ư Đảng: Nguyễn Văn Nam, Phó Ban Pháp chế HĐND tỉnh."
+    )
+    assert _people(text) == {
+        "Trần Văn Bình": ["Ủy viên Bộ Chính trị", "Bí thư Thành ủy"],
+        "Lê Thị Hoa": ["Ủy viên Bộ Chính trị", "Trưởng Ban Tổ chức T.Ư"],
+        "Nguyễn Văn Nam": ["Ủy viên T.Ư Đảng", "Phó Ban Pháp chế HĐND tỉnh"],
+    }
+
+
+def test_a_title_does_not_run_into_the_next_person():
+    text = "Tham dự có Bí thư Thành ủy Cần Thơ Lê Văn Hải, Chủ tịch UBND Thành phố Trần Văn Bình."
+    assert _people(text) == {
+        "Lê Văn Hải": ["Bí thư Thành ủy Cần Thơ"],
+        "Trần Văn Bình": ["Chủ tịch UBND Thành phố"],
+    }
+
+
+def test_former_posts_terms_dashes_and_kiem_between_titles():
+    text = (
+        "kỷ luật đồng chí Lê Văn Hải, Ủy viên Ban Thường vụ Tỉnh ủy, nguyên Bí thư Đảng ủy, nguyên Chủ tịch "
+        "Hội đồng thành viên Tập đoàn Dầu khí quốc gia Việt Nam. Dự có ông Trần Văn Bình - Chủ tịch HĐQT kiêm "
+        "Tổng giám đốc Công ty; đồng chí Lê Thị Hoa, Bí thư chi bộ - Giám đốc Trung tâm; đồng chí Phạm Văn Nam, "
+        "Ủy viên Ủy ban T.Ư MTTQ Việt Nam, nhiệm kỳ 2014-2019, Chủ tịch Ủy ban MTTQ Việt Nam tỉnh Quảng Trị."
+    )
+    assert _people(text) == {
+        "Lê Văn Hải": [
+            "Ủy viên Ban Thường vụ Tỉnh ủy",
+            "nguyên Bí thư Đảng ủy",
+            "nguyên Chủ tịch Hội đồng thành viên Tập đoàn Dầu khí quốc gia Việt Nam",
+        ],
+        "Trần Văn Bình": ["Chủ tịch HĐQT", "Tổng giám đốc Công ty"],
+        "Lê Thị Hoa": ["Bí thư chi bộ", "Giám đốc Trung tâm"],
+        "Phạm Văn Nam": ["Ủy viên Ủy ban T.Ư MTTQ Việt Nam", "Chủ tịch Ủy ban MTTQ Việt Nam tỉnh Quảng Trị"],
+    }
+
+
+def test_two_names_joined_by_va_share_the_former_post_after_them():
+    text = "các đồng chí: Lê Văn Hải và Trần Văn Bình nguyên Phó Chủ tịch Ủy ban T.Ư MTTQ Việt Nam được tặng Huân chương."
+    people = _people(text)
+    assert people["Lê Văn Hải"] == people["Trần Văn Bình"] == ["nguyên Phó Chủ tịch Ủy ban T.Ư MTTQ Việt Nam"]
+
+
+def test_delegation_heads_offices_of_posts_and_first_secretaries():
+    text = (
+        "Dự có bà Lê Thị Hoa, Phó Bí thư Tỉnh ủy, Trưởng Đoàn Đại biểu Quốc hội tỉnh Đồng Nai; ông Trần Văn Bình, "
+        "Chủ nhiệm Văn phòng Chủ tịch nước; đồng chí Lê Văn Hải, Bí thư thứ nhất Trung ương Đoàn."
+    )
+    assert _people(text) == {
+        "Lê Thị Hoa": ["Phó Bí thư Tỉnh ủy", "Trưởng Đoàn Đại biểu Quốc hội tỉnh Đồng Nai"],
+        "Trần Văn Bình": ["Chủ nhiệm Văn phòng Chủ tịch nước"],
+        "Lê Văn Hải": ["Bí thư thứ nhất Trung ương Đoàn"],
+    }
