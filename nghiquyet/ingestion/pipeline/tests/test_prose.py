@@ -250,3 +250,55 @@ def test_delegation_heads_offices_of_posts_and_first_secretaries():
         "Trần Văn Bình": ["Chủ nhiệm Văn phòng Chủ tịch nước"],
         "Lê Văn Hải": ["Bí thư thứ nhất Trung ương Đoàn"],
     }
+
+
+# -- figures ------------------------------------------------------------------------
+
+
+def _figures(text):
+    from nghiquyet.ingestion.pipeline.figures import find_figures
+
+    return [(f.value, f.total, f.unit) for f in find_figures(text, [])]
+
+
+def test_a_unit_that_is_a_stock_list_of_nouns_is_kept_whole():
+    text = "có 12 sở, ban, ngành tham gia; 63 tỉnh, thành phố; chỉ ra 5 tồn tại, hạn chế; nhận 310 đơn, thư."
+    assert [u for _, _, u in _figures(text)] == [
+        "sở, ban, ngành",
+        "tỉnh, thành phố",
+        "tồn tại, hạn chế",
+        "đơn, thư",
+    ]
+
+
+def test_a_comma_outside_a_stock_list_ends_the_unit():
+    assert _figures("thả 582.600 con, đàn gia cầm tăng; nuôi 5.730 ha, sản lượng tăng") == [
+        (582600, None, "con"),
+        (5730, None, "ha"),
+    ]
+
+
+def test_a_value_over_its_total_in_words():
+    assert _figures("có 15 đảng viên trên tổng số 20 đảng viên dự họp") == [(15, 20, "đảng viên")]
+
+
+def test_counts_after_discipline_are_figures():
+    assert _figures("đã thi hành kỷ luật 87 tổ chức đảng và 1.648 đảng viên") == [
+        (87, None, "tổ chức đảng"),
+        (1648, None, "đảng viên"),
+    ]
+
+
+def test_capitalised_units_abbreviations_and_bodies():
+    text = "thành lập 5 BQL dự án; xuất khẩu đạt 3 tỷ USD; có 2 Thành ủy viên và 10 Ban Thường vụ Tỉnh ủy; giao 84 đầu việc"
+    assert [(v, u) for v, _, u in _figures(text)] == [
+        (5, "BQL dự án"),
+        (3, "tỷ USD"),
+        (2, "Thành ủy viên"),
+        (10, "Ban Thường vụ Tỉnh ủy"),
+        (84, "đầu việc"),
+    ]
+
+
+def test_a_capitalised_word_after_a_lower_case_unit_ends_it():
+    assert _figures("công nhận 428 sản phẩm OCOP") == [(428, None, "sản phẩm")]
