@@ -302,3 +302,33 @@ def test_capitalised_units_abbreviations_and_bodies():
 
 def test_a_capitalised_word_after_a_lower_case_unit_ends_it():
     assert _figures("công nhận 428 sản phẩm OCOP") == [(428, None, "sản phẩm")]
+
+
+# -- authors -------------------------------------------------------------------------
+
+
+def test_a_byline_run_on_at_the_end_of_the_last_paragraph():
+    assert extract("Tỉnh ủy họp bàn công tác cán bộ. Hội nghị thống nhất cao. Minh Châu")["authors"] == [
+        "Minh Châu"
+    ]
+    assert extract("Tỉnh ủy họp bàn công tác cán bộ./. TRẦN HẢI")["authors"] == ["TRẦN HẢI"]
+    assert extract("Tỉnh ủy họp bàn công tác cán bộ. Theo TTXVN")["authors"] == []
+
+
+def test_a_photo_credit_run_into_the_next_sentence():
+    text = (
+        "Hội nghị tổng kết. Đồng chí Lê Văn Hải phát biểu. Ảnh: VGP/Minh Châu Về kết quả, hội nghị đánh giá cao. "
+        "Quang cảnh buổi làm việc. (Ảnh minh họa: Thu Hà/TTXVN) Sáng 3/4, hội nghị khai mạc."
+    )
+    out = extract(text)
+    assert sorted(out["authors"]) == ["Minh Châu", "Thu Hà"]
+    assert "Lê Văn Hải" in {p["name"] for p in out["people"]}
+
+
+def test_a_body_credited_for_a_photo_is_no_author():
+    assert (
+        extract("Đồng chí phát biểu. Ảnh: Ban Tuyên giáo Tỉnh ủy Năm 2024, tỉnh đạt nhiều kết quả.")[
+            "authors"
+        ]
+        == []
+    )
