@@ -327,9 +327,9 @@ def find_dates(text: str) -> list[DateMention]:
     found.sort(key=lambda x: x.start)
     if "sinh" in text:
         # A birthday ("sinh ngày 12-8-1962") is a person's, not the text's.
-        for d in found:
-            if d.year and d.kind == "day" and "sinh" in text[max(0, d.start - 12) : d.start + 5]:
-                d.cue = "sinh"
+        for dm in found:
+            if dm.year and dm.kind == "day" and "sinh" in text[max(0, dm.start - 12) : dm.start + 5]:
+                dm.cue = "sinh"
     for i in range(len(found) - 1):
         a, b = found[i], found[i + 1]
         if (

@@ -184,6 +184,7 @@ _UNIT_STOP: Final = frozenset(
         "liền",
         "rồi",
         "nhưng",
+        "nguyên",
     }
 )
 # Units that are written as a short list: "chi bộ, đảng bộ cơ sở".

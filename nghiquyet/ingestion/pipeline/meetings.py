@@ -489,7 +489,14 @@ def _bridge_points(sentence: str) -> int | None:
 def _title(kind_text: str, rest: str) -> str:
     m = _TITLE_STOP.search(rest)
     body = rest[: m.start()] if m else rest
-    return " ".join((kind_text + body).split())
+    words = (kind_text + body).split()
+    # A name does not end on the word that links it to what follows.
+    while len(words) > 2 and words[-1] in _TITLE_TAIL_WORDS:
+        words.pop()
+    return " ".join(words)
+
+
+_TITLE_TAIL_WORDS: Final = frozenset({"nhằm", "với", "về", "của", "để", "cho", "và", "giữa", "các", "những"})
 
 
 # Words after the kind that only point back at a meeting already named

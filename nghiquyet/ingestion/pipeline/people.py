@@ -183,6 +183,12 @@ _SEP_TITLE: Final = re.compile(
 _FORMER: Final = "nguyên "
 _CLOSE: Final = re.compile(r"\s*\)")
 _POSSESSOR: Final = re.compile(r"(?:của|với|cho|thay mặt|ủy quyền)\s+$")
+# Middle names ("tên đệm") common enough to tell a person from a place
+# after a level word ("Thành ủy Lê Văn Thành", not "Thành ủy Hà Nội").
+_MIDDLE_NAMES: Final = frozenset(
+    "Văn Thị Đức Hữu Minh Quốc Ngọc Thanh Xuân Công Đình Trọng Quang Hồng Kim Bá Anh Thế Tuấn Mạnh Duy Khắc "
+    "Viết Tiến Trung Hoài Thu Thúy Phương Hải Hoàng Như Diệu Bích Mỹ".split()
+)
 _SHARED: Final = re.compile(r"\s*:\s*(?:(?:các\s+)?đồng chí\s+)?(?=[" + UPPER + "])")
 _DANGLING: Final = frozenset({"khóa", "nhiệm kỳ"})
 _SEP_PERSON: Final = re.compile(r"\s*(?:;|,|và)\s*(?:(?:các\s+)?đồng chí\s+)?")
@@ -597,6 +603,10 @@ class _Parser:
                 needs_place = False
                 break
         min_place = 1 if needs_place else 0
+        if needs_place and len(words) in (3, 4) and words[0] in SURNAMES and words[1] in _MIDDLE_NAMES:
+            # "Bí thư Thành ủy Nguyễn Văn A": no place named, the whole
+            # tail is the name (a place's name is not "family, middle, given").
+            min_place = 0
         for k in (3, 4, 2):
             if len(words) - k >= min_place and len(words) >= k and words[-k] in SURNAMES:
                 cand = words[-k:]

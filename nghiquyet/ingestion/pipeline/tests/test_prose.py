@@ -332,3 +332,18 @@ def test_a_body_credited_for_a_photo_is_no_author():
         ]
         == []
     )
+
+
+def test_a_full_name_right_after_a_committee_with_no_place_named():
+    text = (
+        "Tham dự có Phó Bí thư Thường trực Thành ủy Lê Thị Ngọc Hà và Bí thư Huyện ủy Lâm Hà Nguyễn Văn Bình."
+    )
+    assert _people(text) == {
+        "Lê Thị Ngọc Hà": ["Phó Bí thư Thường trực Thành ủy"],
+        "Nguyễn Văn Bình": ["Bí thư Huyện ủy Lâm Hà"],
+    }
+
+
+def test_a_meeting_name_does_not_end_on_a_linking_word():
+    text = "Sáng 2-3, Tỉnh ủy tổ chức hội nghị giao ban nhằm đánh giá công tác tháng 2."
+    assert _meetings(text) == [("hội nghị giao ban", "--03-02")]
