@@ -33,9 +33,11 @@ _DAY_WORDS: Final = re.compile(
 # with a hyphen or a dot is a date only after its cue (a bare "2-3" is a
 # range of counts, "1.234" a number).
 _DAY_DASH: Final = re.compile(
-    r"(?:[Nn]gày|[Ss]áng|[Cc]hiều|[Tt]ối|[Tt]rưa|[Đđ]êm|[Hh]ôm)(?: (?:nay|qua|mai))?(?: ngày)?\s+"
-    r"(?:(?P<d0>[0-9]{1,2})\s*(?:-|và|đến)\s*)?(?P<d>[0-9]{1,2})(?P<sep>[-.])(?P<m>[0-9]{1,2})"
-    r"(?:(?P=sep)(?P<y>(?:19|20)[0-9]{2}))?(?![0-9]|[.,-][0-9])"
+    r"[0-9](?<![0-9.,/-][0-9])[0-9]?(?P<sep>[-.])[0-9]{1,2}(?:(?P=sep)(?:19|20)[0-9]{2})?(?![0-9]|[.,-][0-9])"
+)
+_DAY_DASH_PARTS: Final = re.compile(r"(?P<d>[0-9]+)[-.](?P<m>[0-9]+)(?:[-.](?P<y>[0-9]+))?")
+_DASH_CUE: Final = re.compile(
+    r"(?<![^\W0-9_])(?:ngày|sáng|chiều|tối|trưa|đêm|hôm)(?: (?:nay|qua|mai))?(?: ngày)?\s+$", re.IGNORECASE
 )
 # "từ ngày 5-5 đến 10-5-2017", "từ 15/5 đến 18/5/2024": the first day of a
 # range takes the year written at its end.
@@ -230,27 +232,21 @@ def find_dates(text: str) -> list[DateMention]:
         take(start, m.end())
     if "-" in text or "." in text:
         for m in _DAY_DASH.finditer(text):
-            if (m.start() and text[m.start() - 1].isalpha()) or overlaps(m.start("d"), m.end()):
+            # The engine skips ahead to digits; the cue is checked behind.
+            cue_m = _DASH_CUE.search(text, max(0, m.start() - 16), m.start())
+            if cue_m is None or overlaps(*m.span()):
                 continue
-            d, mo = int(m.group("d")), int(m.group("m"))
+            parts = _DAY_DASH_PARTS.match(text, m.start())
+            if parts is None:
+                continue
+            d, mo = int(parts.group("d")), int(parts.group("m"))
             if not _valid(d, mo):
                 continue
-            d0 = int(m.group("d0")) if m.group("d0") else None
-            if d0 is not None and not (1 <= d0 < d):
-                d0 = None
-            cue = m.group().split()[0].lower()
+            y = int(parts.group("y")) if parts.group("y") else None
             found.append(
-                DateMention(
-                    m.start(),
-                    m.end(),
-                    int(m.group("y")) if m.group("y") else None,
-                    mo,
-                    d0 or d,
-                    d if d0 else None,
-                    cue,
-                )
+                DateMention(cue_m.start(), m.end(), y, mo, d, None, cue_m.group().split()[0].lower())
             )
-            take(m.start(), m.end())
+            take(cue_m.start(), m.end())
             # The end of a range, written without its cue ("ngày 5-5 đến 10-5-2017").
             r = _DAY_DASH_END.match(text, m.end())
             if (

@@ -24,7 +24,7 @@ _VALUE = rf"[0-9](?<![{LETTER}0-9.,/:-][0-9])(?:[0-9]{{0,2}}(?:\.[0-9]{{3}}){{1,
 _FIGURE: Final = re.compile(
     rf"(?P<value>{_VALUE})(?:\s?/\s?(?P<total>{_NUM}))?(?![0-9]|[.,][0-9])"
     rf"(?P<unit>\s?(?:%|‰|km2|km²|m2|m²|m3)"
-    rf"(?![{LETTER}0-9])|\s(?P<word>[{LOWER}]+|[{UPPER}][{LETTER}]*)(?:,? (?:[{LOWER}]+|[{UPPER}][{LETTER}]*)){{0,7}})?"
+    rf"(?![{LETTER}0-9])|\s(?P<word>[{LOWER}]+)(?:,? (?:[{LOWER}]+|[{UPPER}]{{2,}}(?![{LETTER}]))){{0,7}})?"
 )
 # Words before a number that make it an identifier, an ordinal or a date.
 _BEFORE: Final = re.compile(
@@ -302,26 +302,37 @@ _NOUN_LISTS: Final = (
 )
 
 
+def _stock_prefixes(lists: tuple[str, ...]) -> frozenset[str]:
+    """Every word-level beginning of the stock lists ("tồn", "tồn tại",
+    "tồn tại, hạn", …), commas kept as written: one set lookup per word."""
+    out: set[str] = set()
+    for stock in lists:
+        words = stock.split(" ")
+        for k in range(1, len(words) + 1):
+            out.add(" ".join(words[:k]).rstrip(","))
+    return frozenset(out)
+
+
+_STOCK_PREFIXES: Final = _stock_prefixes(_NOUN_LISTS)
+
+
 def _stock_list_goes_on(out: list[str], words: list[str], i: int) -> bool:
     """The comma at ``words[i]`` is inside one of ``_NOUN_LISTS``."""
     if i + 1 >= len(words):
         return False
-    head = " ".join(out).replace(" ,", ",") + ", "
-    nxt = words[i + 1]
-    for stock in _NOUN_LISTS:
-        if stock.startswith(head) and stock[len(head) :].replace(",", " ").split(" ")[0] == nxt:
-            return True
-    return False
+    return " ".join([*out, ",", words[i + 1]]).replace(" ,", ",") in _STOCK_PREFIXES
 
 
 def _in_stock_list(out: list[str], w: str) -> bool:
     """Whether ``out`` and ``w`` begin one of ``_NOUN_LISTS`` ("tồn tại")."""
-    head = " ".join([*out, w]).replace(" ,", ",")
-    return any(
-        stock.startswith(head) and stock[len(head) : len(head) + 1] in (" ", ",", "") for stock in _NOUN_LISTS
-    )
+    return " ".join([*out, w]).replace(" ,", ",") in _STOCK_PREFIXES
 
 
+_CAPITAL_UNIT_ALT = "|".join(sorted(_CAPITAL_UNITS))
+_CAP_UNIT: Final = re.compile(
+    rf" (?P<unit>(?:[{UPPER}]{{2,}}|{_CAPITAL_UNIT_ALT})(?![{LETTER}])"
+    rf"(?:,? (?:[{LOWER}]+|[{UPPER}][{LETTER}]*)){{0,7}})"
+)
 _OVER_TOTAL: Final = re.compile(rf"\s*(?:,\s*)?(?:trên|/)\s*tổng số(?:\s+là)?\s+(?P<total>{_NUM})(?![0-9])")
 
 
@@ -358,8 +369,17 @@ def find_figures(text: str, excluded: list[tuple[int, int]]) -> list[Figure]:
     for m in _FIGURE.finditer(text):
         # The checks are filters without side effects, cheapest first.
         raw_value, raw_total, unit_raw, first_word = m.group("value", "total", "unit", "word")
+        unit_at = -1  # where the unit starts: m.start("unit") unless a capitalised one
         if unit_raw is None:
-            continue  # no unit: _clean_unit("") is ""
+            # A capitalised unit ("5 BQL dự án", "2 Thành ủy viên"): looked
+            # for only where a capital follows the number.
+            after = m.end()
+            if not (text.startswith(" ", after) and text[after + 1 : after + 2].isupper()):
+                continue  # no unit: _clean_unit("") is ""
+            cap = _CAP_UNIT.match(text, after)
+            if cap is None:
+                continue
+            unit_raw, unit_at = cap.group("unit"), cap.start("unit")
         # A worded unit's first word is ``first_word`` (lower-case letters
         # only, so ``.lower()`` would keep it): _clean_unit rejects it here.
         if first_word is not None and first_word in _NOT_UNIT_START and not _is_workdays(unit_raw):
@@ -384,14 +404,16 @@ def find_figures(text: str, excluded: list[tuple[int, int]]) -> list[Figure]:
         # The unit's words are the first raw words (commas between them
         # are kept inside the span, as written).
         k = len(unit.replace(",", " ").split())
+        if unit_at < 0:
+            unit_at = m.start("unit")
         if k == len(unit_raw.replace(",", " ").split()):
             # All raw words (``[^\s,]+``: the same tokens) are kept, and
             # the raw unit ends on a word: the span ends with the unit.
-            end = m.end("unit")
+            end = unit_at + len(unit_raw)
         else:
             raw_words = _RAW_WORD.finditer(unit_raw)
             last = next(itertools.islice(raw_words, k - 1, None))
-            end = m.start("unit") + last.end()
+            end = unit_at + last.end()
         end = max(end, m.end("value"))
         if total is None and "tổng" in text[end : end + 20]:
             over = _OVER_TOTAL.match(text, end)

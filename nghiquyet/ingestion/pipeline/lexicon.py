@@ -208,6 +208,8 @@ TITLE_LOWER_PHRASES = (
     "về phòng, chống tham nhũng, lãng phí, tiêu cực",
     "phòng, chống tham nhũng, lãng phí, tiêu cực",
     "phòng, chống tham nhũng, tiêu cực",
+    "về phòng, chống tham nhũng",
+    "phòng, chống tham nhũng",
 )
 # Lower-case words that end a title even though they are in the list above:
 # they start the verb phrase after it ("đồng chủ trì", "dự").

@@ -142,6 +142,10 @@ _PLAN_WORDS = (
     "sẽ diễn ra",
     "sẽ họp",
     "sẽ làm việc",
+    "sẽ được tổ chức",
+    "sẽ khai mạc",
+    "sắp diễn ra",
+    "sắp tổ chức",
     "kế hoạch tổ chức",
     "chuẩn bị tổ chức",
     "tiến tới",
@@ -155,7 +159,9 @@ _BRIDGES: Final = re.compile(r"(?<![0-9])(?<![0-9][.,])([0-9]{1,3}(?:\.[0-9]{3})
 _BRIDGE_TOTAL: Final = re.compile(r"tổng(?: số| cộng)?(?: là| có| gồm)?\s*$", re.IGNORECASE)
 _BRIDGE_PARTS: Final = re.compile(r"^[^0-9]{0,40}?(?:gồm|trong đó|:)", re.IGNORECASE)
 _PLAN: Final = re.compile(
-    r"dự kiến|sẽ (?:tổ chức|diễn ra|họp|làm việc)|kế hoạch tổ chức|chuẩn bị tổ chức|tiến tới", re.IGNORECASE
+    r"dự kiến|sẽ (?:tổ chức|diễn ra|họp|làm việc|được tổ chức|khai mạc)|sắp (?:diễn ra|tổ chức)|kế hoạch tổ chức|"
+    r"chuẩn bị tổ chức|tiến tới",
+    re.IGNORECASE,
 )
 # A trie finds what the longest-first alternation finds (the words are plain letters).
 _BODY_LOWER = trie_pattern(sorted(TITLE_LOWER_WORDS - {"và", "các", "dự", "cho"}, key=len, reverse=True))
@@ -613,6 +619,20 @@ def _name_from(named: list[tuple[int, str, str]], kind: str, at: int) -> str | N
     return max(ranked)[2]
 
 
+# "trình bày báo cáo tổng kết công tác xây dựng Đảng năm 2020": the report
+# a conference is held on names it ("Hội nghị tổng kết …").
+_REPORT: Final = re.compile(r"[Bb]áo cáo (?P<what>(?:tổng kết|sơ kết) [^.,;:\n()]{4,100})")
+
+
+def _name_from_report(text: str, excl: SpanSet) -> str | None:
+    """A conference named only "Hội nghị" takes its name from the review
+    report presented at it, when the text presents exactly one."""
+    found = {m.group("what").strip() for m in _REPORT.finditer(text) if not excl.covers(m.start())}
+    if len(found) != 1:
+        return None
+    return _title("Hội nghị", " " + found.pop())
+
+
 def _descriptor(m: Meeting) -> str:
     """What a meeting's title says beyond its kind word, folded for comparison."""
     low = " ".join(m.title.lower().split())
@@ -791,6 +811,8 @@ def find_meetings(
             # before, and the body whose it is when the clause opens on it
             # ("ngày 24/5, Đảng bộ huyện X … hoàn thành tổ chức hội nghị").
             found_name = _name_from(named, kind, s + hit.start())
+            if found_name is None and kind == "hoi_nghi":
+                found_name = _name_from_report(text, excl)
             if found_name is not None:
                 subject = _clause_subject(sentence, hit.start())
                 title = f"{found_name} {subject}" if subject and subject not in found_name else found_name

@@ -189,6 +189,7 @@ _MIDDLE_NAMES: Final = frozenset(
     "Văn Thị Đức Hữu Minh Quốc Ngọc Thanh Xuân Công Đình Trọng Quang Hồng Kim Bá Anh Thế Tuấn Mạnh Duy Khắc "
     "Viết Tiến Trung Hoài Thu Thúy Phương Hải Hoàng Như Diệu Bích Mỹ".split()
 )
+_LEADS_TEAM: Final = re.compile(r",?\s+(?:làm|là)\s+[Tt]rưởng đoàn(?![{LETTER}])".replace("{LETTER}", LETTER))
 _SHARED: Final = re.compile(r"\s*:\s*(?:(?:các\s+)?đồng chí\s+)?(?=[" + UPPER + "])")
 _DANGLING: Final = frozenset({"khóa", "nhiệm kỳ"})
 _SEP_PERSON: Final = re.compile(r"\s*(?:;|,|và)\s*(?:(?:các\s+)?đồng chí\s+)?")
@@ -447,6 +448,10 @@ class _Parser:
             close = _CLOSE.match(text, end)
             if close:
                 end = close.end()
+        elif "rưởng đoàn" in text[end : end + 24] and _LEADS_TEAM.match(text, end):
+            # "do đồng chí X, Phó Bí thư Tỉnh ủy làm trưởng đoàn": a post of
+            # this visit (the extent stays: the verb is not part of it).
+            titles.append("Trưởng đoàn")
         return titles, end
 
     # -- names ------------------------------------------------------------

@@ -347,3 +347,28 @@ def test_a_full_name_right_after_a_committee_with_no_place_named():
 def test_a_meeting_name_does_not_end_on_a_linking_word():
     text = "Sáng 2-3, Tỉnh ủy tổ chức hội nghị giao ban nhằm đánh giá công tác tháng 2."
     assert _meetings(text) == [("hội nghị giao ban", "--03-02")]
+
+
+def test_the_head_of_a_delegation_holds_the_post_of_its_head():
+    text = (
+        "Ngày 5/6/2024, Đoàn công tác của Ban Thường vụ Tỉnh ủy do đồng chí Lê Văn Hải, Phó Bí thư Tỉnh ủy "
+        "làm trưởng đoàn đã làm việc với Huyện ủy Kỳ Anh."
+    )
+    assert _people(text) == {"Lê Văn Hải": ["Phó Bí thư Tỉnh ủy", "Trưởng đoàn"]}
+
+
+def test_a_steering_committee_against_corruption_is_one_body():
+    text = "đồng chí Lê Văn Hải, Phó Trưởng Ban Chỉ đạo Trung ương về phòng, chống tham nhũng phát biểu."
+    assert _people(text) == {"Lê Văn Hải": ["Phó Trưởng Ban Chỉ đạo Trung ương về phòng, chống tham nhũng"]}
+
+
+def test_a_session_still_to_come_is_no_meeting_held():
+    assert _meetings("Ngày 20-7, kỳ họp thứ 9 HĐND tỉnh sẽ được tổ chức tại hội trường tỉnh.") == []
+
+
+def test_a_conference_named_only_by_its_kind_takes_the_name_of_its_review_report():
+    text = (
+        "Hội nghị được tổ chức trực tuyến với 12 điểm cầu. Đồng chí Lê Văn Hải trình bày báo cáo tổng kết "
+        "công tác dân vận năm 2023, phương hướng năm 2024."
+    )
+    assert [m["title"] for m in extract(text)["meetings"]] == ["Hội nghị tổng kết công tác dân vận năm 2023"]
