@@ -297,6 +297,14 @@ _NOUN_LISTS: Final = (
     "doanh nghiệp, hợp tác xã",
     "thôn, tổ dân phố",
     "thôn, xóm",
+    "thôn, bản",
+    "thôn, bản, tổ dân phố",
+    "xã, phường, thị trấn",
+    "xã, thị trấn",
+    "huyện, thị xã, thành phố",
+    "huyện, thành phố",
+    "chi bộ, đảng bộ",
+    "tổ chức cơ sở đảng, đảng viên",
     "cán bộ, công chức",
     "cán bộ, đảng viên",
 )
@@ -314,13 +322,26 @@ def _stock_prefixes(lists: tuple[str, ...]) -> frozenset[str]:
 
 
 _STOCK_PREFIXES: Final = _stock_prefixes(_NOUN_LISTS)
+# The beginnings that end on a whole item ("huyện", "huyện, thành phố").
+_STOCK_ITEMS: Final = frozenset(
+    p for stock in _NOUN_LISTS for p in _stock_prefixes((stock,)) if (stock + ",").startswith(p + ",")
+)
 
 
 def _stock_list_goes_on(out: list[str], words: list[str], i: int) -> bool:
-    """The comma at ``words[i]`` is inside one of ``_NOUN_LISTS``."""
-    if i + 1 >= len(words):
-        return False
-    return " ".join([*out, ",", words[i + 1]]).replace(" ,", ",") in _STOCK_PREFIXES
+    """The comma at ``words[i]`` is inside one of ``_NOUN_LISTS``: the item
+    after it is a whole item of the list ("huyện, thành phố", not "huyện,
+    thành lập")."""
+    head = " ".join(out).replace(" ,", ",") + ","
+    j = i + 1
+    while j < len(words) and words[j] != ",":
+        head = f"{head} {words[j]}"
+        if head not in _STOCK_PREFIXES:
+            return False
+        if head in _STOCK_ITEMS and (j + 1 >= len(words) or f"{head} {words[j + 1]}" not in _STOCK_PREFIXES):
+            return True
+        j += 1
+    return False
 
 
 def _in_stock_list(out: list[str], w: str) -> bool:

@@ -372,3 +372,10 @@ def test_a_conference_named_only_by_its_kind_takes_the_name_of_its_review_report
         "công tác dân vận năm 2023, phương hướng năm 2024."
     )
     assert [m["title"] for m in extract(text)["meetings"]] == ["Hội nghị tổng kết công tác dân vận năm 2023"]
+
+
+def test_more_stock_lists_of_places():
+    assert _figures("có 45 thôn, bản và 12 xã, phường, thị trấn đạt chuẩn") == [
+        (45, None, "thôn, bản"),
+        (12, None, "xã, phường, thị trấn"),
+    ]
