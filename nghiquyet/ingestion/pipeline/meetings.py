@@ -52,7 +52,8 @@ _MEETING: Final = re.compile(
     rf"(?:Lễ|(?<=[{LETTER}] )lễ) (?=công bố|trao|kỷ niệm|ra mắt|khai mạc|bế mạc|phát động|mít tinh|tổng kết|đón)|"
     rf"(?<=[{LETTER}] )làm việc(?= với)|"
     rf"(?<=[{LETTER}] )họp(?= phiên| định kỳ| thường kỳ| bất thường| trực tuyến| để| cho ý kiến| nghe| kỳ thứ| lần thứ))"
-    rf"(?P<rest>(?:[^.;:\n]|\.(?=[^\s.])){{0,160}})"
+    # The name runs to the end of the clause, over the dots of abbreviations ("T.Ư").
+    rf"(?P<rest>[^.;:\n]{{0,160}}(?:\.(?=[^\s.])[^.;:\n]{{0,80}}){{0,3}})"
 )
 # Where a meeting word can start: the scans go through this trie of
 # literals and try _MEETING only there.
@@ -699,6 +700,9 @@ def find_meetings(
 
     candidates: list[Meeting] = []
     named: list[tuple[int, str, str]] = []
+    # Undated sentences with a meeting word: their names are read only when
+    # a meeting named by its kind alone needs one (rarely).
+    undated: list[tuple[int, int]] = []
     last_end = -1
     # Without letters that IGNORECASE folds beyond ``str.lower``, word
     # checks on the lowered text agree with the IGNORECASE patterns.
@@ -729,7 +733,7 @@ def find_meetings(
         if not in_sentence and "cùng ngày" in sentence and candidates and candidates[-1].date:
             same_day = _SAME_DAY.search(sentence)
         if not in_sentence and not online and same_day is None:
-            _named_mentions(sentence, s, excl, named)
+            undated.append((s, e))
             # Undated and offline: only a delegation with its head named
             # pins a session down ("do đồng chí X … làm trưởng đoàn đã làm việc với").
             low_s = low if low is not None else sentence.lower()
@@ -810,6 +814,10 @@ def find_meetings(
             # "… hoàn thành tổ chức hội nghị": the name the text gave it
             # before, and the body whose it is when the clause opens on it
             # ("ngày 24/5, Đảng bộ huyện X … hoàn thành tổ chức hội nghị").
+            if undated:
+                for us, ue in undated:
+                    _named_mentions(text[us:ue], us, excl, named)
+                undated = []
             found_name = _name_from(named, kind, s + hit.start())
             if found_name is None and kind == "hoi_nghi":
                 found_name = _name_from_report(text, excl)
