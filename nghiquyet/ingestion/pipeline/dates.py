@@ -29,9 +29,27 @@ _DAY_WORDS: Final = re.compile(
     r"[Nn]gày\s+(?:(?P<d0>[0-9]{1,2})\s*(?:-|và|đến)\s*)?(?P<d>[0-9]{1,2})\s+tháng\s+(?P<m>[0-9]{1,2})"
     r"(?:\s*(?:năm\s+|/\s*)(?P<y>[0-9]{4}))?(?![0-9])"
 )
+# "Sáng 6-2", "ngày 19-5", "chiều 26.6", "ngày 10-5-2017": a day written
+# with a hyphen or a dot is a date only after its cue (a bare "2-3" is a
+# range of counts, "1.234" a number).
+_DAY_DASH: Final = re.compile(
+    r"[0-9](?<![0-9.,/-][0-9])[0-9]?(?P<sep>[-.])[0-9]{1,2}(?:(?P=sep)(?:19|20)[0-9]{2})?(?![0-9]|[.,-][0-9])"
+)
+_DAY_DASH_PARTS: Final = re.compile(r"(?P<d>[0-9]+)[-.](?P<m>[0-9]+)(?:[-.](?P<y>[0-9]+))?")
+_DASH_CUE: Final = re.compile(
+    r"(?<![^\W0-9_])(?:ngày|sáng|chiều|tối|trưa|đêm|hôm)(?: (?:nay|qua|mai))?(?: ngày)?\s+$", re.IGNORECASE
+)
+# "từ ngày 5-5 đến 10-5-2017", "từ 15/5 đến 18/5/2024": the first day of a
+# range takes the year written at its end.
+_RANGE_JOIN: Final = re.compile(r"\s*(?:-|–|đến|tới|và)\s*(?:ngày\s+)?$")
+_DAY_DASH_END: Final = re.compile(
+    r"\s*(?:-|–|đến|tới)\s*(?:ngày\s+)?(?P<d>[0-9]{1,2})(?P<sep>[-.])(?P<m>[0-9]{1,2})"
+    r"(?:(?P=sep)(?P<y>(?:19|20)[0-9]{2}))?(?![0-9]|[.,-][0-9])"
+)
+_SINCE: Final = re.compile(r"(?:[Tt]ừ|[Kk]ể từ|[Ss]au)\s+$")
 _CUE_ONLY: Final = re.compile(rf"{_CUE}\s+$", re.IGNORECASE)
 _BAD_BEFORE: Final = re.compile(rf"[{LETTER}0-9/.,]$")
-_MONTH_YEAR: Final = re.compile(r"[Tt]háng\s+(?P<m>[0-9]{1,2})\s*(?:/|năm)\s*(?P<y>[0-9]{4})(?![0-9])")
+_MONTH_YEAR: Final = re.compile(r"[Tt]háng\s+(?P<m>[0-9]{1,2})\s*(?:/|-|năm)\s*(?P<y>[0-9]{4})(?![0-9])")
 _MONTH: Final = re.compile(r"[Tt]háng\s+(?P<m>[0-9]{1,2})(?![0-9/])")
 _QUARTER: Final = re.compile(r"[Qq]uý\s+(?P<q>[IV]{1,3}|[1-4])(?:\s*(?:/|năm)\s*(?P<y>[0-9]{4}))?")
 _YEAR: Final = re.compile(r"(?P<cue>[Nn](?:ăm|iên độ|iên khóa))\s+(?P<y>[0-9]{4})(?![0-9])")
@@ -212,13 +230,43 @@ def find_dates(text: str) -> list[DateMention]:
             start = m.start("d") if not cue else start
         found.append(DateMention(start, m.end(), year, mo, d0 or d, d if d0 else None, cue))
         take(start, m.end())
+    if "-" in text or "." in text:
+        for m in _DAY_DASH.finditer(text):
+            # The engine skips ahead to digits; the cue is checked behind.
+            cue_m = _DASH_CUE.search(text, max(0, m.start() - 16), m.start())
+            if cue_m is None or overlaps(*m.span()):
+                continue
+            parts = _DAY_DASH_PARTS.match(text, m.start())
+            if parts is None:
+                continue
+            d, mo = int(parts.group("d")), int(parts.group("m"))
+            if not _valid(d, mo):
+                continue
+            y = int(parts.group("y")) if parts.group("y") else None
+            found.append(
+                DateMention(cue_m.start(), m.end(), y, mo, d, None, cue_m.group().split()[0].lower())
+            )
+            take(cue_m.start(), m.end())
+            # The end of a range, written without its cue ("ngày 5-5 đến 10-5-2017").
+            r = _DAY_DASH_END.match(text, m.end())
+            if (
+                r is not None
+                and not overlaps(r.start("d"), r.end())
+                and _valid(int(r.group("d")), int(r.group("m")))
+            ):
+                y = int(r.group("y")) if r.group("y") else None
+                found.append(DateMention(r.start("d"), r.end(), y, int(r.group("m")), int(r.group("d"))))
+                take(r.start("d"), r.end())
     if month_at:
         # No match of these starts before the first "háng\s+[0-9]" minus one.
         month_from = max(0, month_at.start() - 1)
         for m in _MONTH_YEAR.finditer(text, month_from):
             if not overlaps(*m.span()) and 1 <= int(m.group("m")) <= 12:
+                since = "từ" if _SINCE.search(text, max(0, m.start() - 8), m.start()) else ""
                 found.append(
-                    DateMention(m.start(), m.end(), int(m.group("y")), int(m.group("m")), kind="month")
+                    DateMention(
+                        m.start(), m.end(), int(m.group("y")), int(m.group("m")), cue=since, kind="month"
+                    )
                 )
                 take(*m.span())
         for m in _MONTH.finditer(text, month_from):
@@ -273,6 +321,23 @@ def find_dates(text: str) -> list[DateMention]:
                 found.append(DateMention(m.start(), m.end(), None, kind="time"))
                 take(*m.span())
     found.sort(key=lambda x: x.start)
+    if "sinh" in text:
+        # A birthday ("sinh ngày 12-8-1962") is a person's, not the text's.
+        for dm in found:
+            if dm.year and dm.kind == "day" and "sinh" in text[max(0, dm.start - 12) : dm.start + 5]:
+                dm.cue = "sinh"
+    for i in range(len(found) - 1):
+        a, b = found[i], found[i + 1]
+        if (
+            a.kind == "day"
+            and a.year is None
+            and b.kind == "day"
+            and b.year is not None
+            and 0 <= b.start - a.end <= 12
+            and (a.month or 0) <= (b.month or 0)
+            and _RANGE_JOIN.search(text, a.end, b.start)
+        ):
+            a.year = b.year
     return found
 
 
@@ -282,14 +347,18 @@ _FOUR_DIGITS: Final = re.compile(r"[0-9]{4}")
 def infer_year(dates: list[DateMention], published: str | None = None) -> int | None:
     """The year a text is about, for dates written without one.
 
-    The publication year when known; otherwise the year the text names
-    most often outside terms and long ranges ("nhiệm kỳ 2020 - 2025").
+    The publication year when known; otherwise the year the text's own
+    dates name most often ("30/6/2024", "tháng 6/2024", "Quý II/2024"),
+    leaving out periods since ("từ tháng 6/2012") and birthdays. A year named alone
+    ("năm 2016") is the year of a period of work, often the last one
+    reported on, not the time of writing: it tells nothing, and without a
+    written date the year stays unknown.
     """
     if published and _FOUR_DIGITS.match(published):
         return int(published[:4])
     counts: dict[int, int] = {}
     for d in dates:
-        if d.year and d.kind in ("day", "month", "quarter", "year"):
+        if d.year and d.kind in ("day", "month", "quarter") and d.cue not in ("từ", "sinh"):
             counts[d.year] = counts.get(d.year, 0) + (2 if d.kind in ("day", "month") else 1)
     if not counts:
         return None

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from nghiquyet.ingestion.pipeline.dates import DateMention
-from nghiquyet.ingestion.pipeline.lexicon import LETTER, ROMAN, TITLE_LOWER_WORDS, UPPER
+from nghiquyet.ingestion.pipeline.lexicon import LETTER, LOWER, ROMAN, TITLE_LOWER_WORDS, UPPER
 from nghiquyet.ingestion.pipeline.scan import trie_pattern
 from nghiquyet.ingestion.pipeline.spans import SpanSet
 from nghiquyet.ingestion.pipeline.triggers import Triggers, scan_matches
@@ -72,7 +72,7 @@ _STATE_ISSUERS: Final = re.compile(
 _CODE = rf"[{UPPER}][{UPPER}a-zđ0-9&]*"
 # number [/year] then codes joined by - or /; spaces allowed around joints.
 _SIGN: Final = re.compile(
-    rf"(?P<num>[0-9](?<![{LETTER}0-9/.,-][0-9])[0-9]{{0,4}}[a-z]?)(?:\s?/\s?(?P<year>(?:19|20)[0-9]{{2}}))?"
+    rf"(?P<num>[0-9](?<![{LETTER}0-9/.,-][0-9])[0-9]{{0,4}}[a-z]?)(?:\s?(?P<ysep>/|-(?=(?:19|20)[0-9]{{2}}/))\s?(?P<year>(?:19|20)[0-9]{{2}}))?"
     rf"(?P<rest>(?:\s{{0,2}}[-/]\s{{0,2}}{_CODE}){{1,4}})(?![{LETTER}0-9])"
 )
 _KIND_FORMS = [f for k in KIND_WORDS for f in {k, k.capitalize(), k.upper()}]
@@ -82,7 +82,7 @@ _KIND_TRIE = trie_pattern(_KIND_FORMS, not_after=LETTER)
 _KIND_RE: Final = re.compile(rf"(?P<kind>{_KIND_TRIE})(?![{LETTER}])")
 # "Chỉ thị số 42", "Quyết định số: 36", "Nghị quyết 18" (no sign).
 _KIND_NUMBER: Final = re.compile(
-    rf"(?P<kind>{_KIND_TRIE})\s+(?:(?:của|do)\s+[^0-9\n]{{0,40}}?\s+)?(?P<so>số\s*:?\s*)?"
+    rf"(?P<kind>{_KIND_TRIE})\s+(?:(?:của|do)\s+[^0-9\n,;.:]{{0,40}}?\s+)?(?P<so>số\s*:?\s*)?"
     rf"(?P<num>[0-9]{{1,5}}[a-z]?)(?![0-9{LETTER}]|\s?[-/]\s?(?:[0-9]|[{UPPER}]))",
 )
 _QH: Final = re.compile(r"QH[0-9]+")
@@ -95,6 +95,13 @@ _LIST_MORE: Final = re.compile(
     rf"(?![0-9{LETTER}]|\s?[-/]\s?(?:[0-9]|[{UPPER}]))"
 )
 _NOT_NUMBER_AFTER: Final = re.compile(r"\s*(?:năm|tháng|ngày|tuần|giờ|%|lần)\b", re.IGNORECASE)
+# A lower-case word after "kind number" that is not one of the words
+# that go on after a document's number: the number counts that noun.
+_COUNTED_AFTER: Final = re.compile(
+    rf"\s+(?!(?:của|ngày|về|và|khóa|khoá|do|đã|được|là|trong|tại|với|này|nhằm|ban|theo|mà|có|đề|cũng|hoặc|hay|"
+    rf"trước|sau|thì|đến|từ|tới|vẫn|sẽ|đang|nêu|nói|quy|đối|trên|cùng|bằng|kèm|ngay|vừa|hướng|nay|qua)(?![{LETTER}]))"
+    rf"[{LOWER}]"
+)
 _ISSUED: Final = re.compile(r"\s*,?\s*(?:ban hành\s+)?(?:ngày\s+)", re.IGNORECASE)
 _ISSUER_LEAD: Final = re.compile(
     r"\s*,?\s*(?:ngày\s+[0-9/ ]+(?:tháng\s+[0-9]+\s+năm\s+[0-9]+)?\s*,?\s*)?(?:của|do)\s+(?=[A-ZĐÀ-Ỹ])"
@@ -182,7 +189,8 @@ def _parse_sign(m: re.Match) -> tuple[str, str, str | None] | None:
     if kind is None and state and _STATE_ISSUERS.match(codes[0]):
         kind = "cong_van"  # "123/UBND-VX": state letters carry no type code
     num = m.group("num")
-    symbol = num + ("/" + m.group("year") if m.group("year") else "") + "".join([j + c for j, c in joints])
+    year = m.group("ysep") + m.group("year") if m.group("year") else ""
+    symbol = num + year + "".join([j + c for j, c in joints])
     return symbol, num, kind
 
 
@@ -241,7 +249,8 @@ def find_documents(
         if word_kind is None or start < m.start() - 60:
             start = m.start()
         compact = _SPACES.sub("", symbol)
-        key = compact.upper()
+        # "04-KH/TW" and "4-KH/TW" are one sign.
+        key = compact.upper().lstrip("0")
         taken.append((m.start(), m.end()))
         if key in by_symbol:
             by_symbol[key].mentions.append((m.start(), m.end()))
@@ -273,8 +282,11 @@ def find_documents(
     for m in kind_numbers:
         num = m.group("num")
         if not m.group("so"):
-            # "Kế hoạch 5 năm", "Nghị quyết 2020": not numbers of documents.
+            # "Kế hoạch 5 năm", "Nghị quyết 2020": not numbers of documents;
+            # "kỷ luật 4 đồng chí", "kế hoạch 3 tháng": a count of a noun.
             if _NOT_NUMBER_AFTER.match(text, m.end()) or len(num) >= 4:
+                continue
+            if m.group("kind") == "luật" or _COUNTED_AFTER.match(text, m.end()):
                 continue
         kind = KIND_WORDS[m.group("kind").lower()]
         add_plain(kind, num, m.start("num"), m.end("num"), m.start())

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-from nghiquyet.ingestion.pipeline.lexicon import LETTER, LOWER
+from nghiquyet.ingestion.pipeline.lexicon import LETTER, LOWER, UPPER
 from nghiquyet.ingestion.pipeline.scan import by_last_char, ends_with_label
 
 _NUM = r"[0-9]{1,3}(?:\.[0-9]{3}){1,5}(?:,[0-9]{1,6})?|[0-9]{1,15}(?:,[0-9]{1,6})?"
@@ -24,7 +24,7 @@ _VALUE = rf"[0-9](?<![{LETTER}0-9.,/:-][0-9])(?:[0-9]{{0,2}}(?:\.[0-9]{{3}}){{1,
 _FIGURE: Final = re.compile(
     rf"(?P<value>{_VALUE})(?:\s?/\s?(?P<total>{_NUM}))?(?![0-9]|[.,][0-9])"
     rf"(?P<unit>\s?(?:%|‰|km2|km²|m2|m²|m3)"
-    rf"(?![{LETTER}0-9])|\s(?P<word>[{LOWER}]+)(?:,? [{LOWER}]+){{0,7}})?"
+    rf"(?![{LETTER}0-9])|\s(?P<word>[{LOWER}]+)(?:,? (?:[{LOWER}]+|[{UPPER}]{{2,}}(?![{LETTER}]))){{0,7}})?"
 )
 # Words before a number that make it an identifier, an ordinal or a date.
 _BEFORE: Final = re.compile(
@@ -37,7 +37,7 @@ _BEFORE: Final = re.compile(
 # Labels that are the end of another word: "được cấp 126 mã số", "cung cấp
 # 1.824 thủ tục" (grant, provide: not a level), "dân số 31.520 người"
 # (population: not a number of).
-_NOT_A_LABEL: Final = re.compile(r"(?:(?:được|cung)\s+cấp|dân\s+số)\s*$", re.IGNORECASE)
+_NOT_A_LABEL: Final = re.compile(r"(?:(?:được|cung)\s+cấp|dân\s+số|kỷ\s+luật)\s*$", re.IGNORECASE)
 _BEFORE_WORDS: Final = by_last_char(_BEFORE.pattern[3 : _BEFORE.pattern.index(")")].split("|"))
 _YEAR_VALUE: Final = re.compile(r"(?:19|20)[0-9]{2}")
 _RAW_WORD: Final = re.compile(r"[^\s,]+")
@@ -184,6 +184,7 @@ _UNIT_STOP: Final = frozenset(
         "liền",
         "rồi",
         "nhưng",
+        "nguyên",
     }
 )
 # Units that are written as a short list: "chi bộ, đảng bộ cơ sở".
@@ -262,6 +263,100 @@ _VERBS_IN_UNIT: Final = frozenset(
 _KEEP_AFTER = {"trên": {"cấp"}, "tổ": {"các", "và"}}
 
 
+# Nouns that start on a word which otherwise starts no unit ("đầu năm").
+_NOUNS_ON_STOP_WORDS: Final = ("đầu việc", "đầu mối", "đầu tư")
+# Capitalised words that start a counted body or post.
+_CAPITAL_UNITS: Final = frozenset({"Ban", "Thành", "Tỉnh", "Huyện", "Đảng", "Chi", "Sở", "Ủy", "Bộ", "Đoàn"})
+# Lower-case words of a unit after which a body's name may follow ("tỷ USD",
+# "đơn vị Quân đội").
+_LOWER_BEFORE_CAPS: Final = frozenset({"tỷ", "triệu", "nghìn"})
+# Stock lists of nouns counted together ("14 sở, ban, ngành", "63 tỉnh,
+# thành phố", "7 tồn tại, hạn chế", "5.595 đơn, thư"): a comma inside one
+# of these does not end the unit.
+_NOUN_LISTS: Final = (
+    "sở, ban, ngành",
+    "sở, ngành",
+    "ban, ngành",
+    "ban, bộ, ngành",
+    "bộ, ngành",
+    "tỉnh, thành phố",
+    "tỉnh, thành",
+    "quận, huyện",
+    "huyện, thị xã",
+    "huyện, thị",
+    "tồn tại, hạn chế",
+    "hạn chế, yếu kém",
+    "hạn chế, khuyết điểm",
+    "khó khăn, vướng mắc",
+    "khó khăn, hạn chế",
+    "đơn, thư",
+    "tổ chức, cá nhân",
+    "tập thể, cá nhân",
+    "cơ quan, đơn vị",
+    "cơ quan, tổ chức",
+    "doanh nghiệp, hợp tác xã",
+    "thôn, tổ dân phố",
+    "thôn, xóm",
+    "thôn, bản",
+    "thôn, bản, tổ dân phố",
+    "xã, phường, thị trấn",
+    "xã, thị trấn",
+    "huyện, thị xã, thành phố",
+    "huyện, thành phố",
+    "chi bộ, đảng bộ",
+    "tổ chức cơ sở đảng, đảng viên",
+    "cán bộ, công chức",
+    "cán bộ, đảng viên",
+)
+
+
+def _stock_prefixes(lists: tuple[str, ...]) -> frozenset[str]:
+    """Every word-level beginning of the stock lists ("tồn", "tồn tại",
+    "tồn tại, hạn", …), commas kept as written: one set lookup per word."""
+    out: set[str] = set()
+    for stock in lists:
+        words = stock.split(" ")
+        for k in range(1, len(words) + 1):
+            out.add(" ".join(words[:k]).rstrip(","))
+    return frozenset(out)
+
+
+_STOCK_PREFIXES: Final = _stock_prefixes(_NOUN_LISTS)
+# The beginnings that end on a whole item ("huyện", "huyện, thành phố").
+_STOCK_ITEMS: Final = frozenset(
+    p for stock in _NOUN_LISTS for p in _stock_prefixes((stock,)) if (stock + ",").startswith(p + ",")
+)
+
+
+def _stock_list_goes_on(out: list[str], words: list[str], i: int) -> bool:
+    """The comma at ``words[i]`` is inside one of ``_NOUN_LISTS``: the item
+    after it is a whole item of the list ("huyện, thành phố", not "huyện,
+    thành lập")."""
+    head = " ".join(out).replace(" ,", ",") + ","
+    j = i + 1
+    while j < len(words) and words[j] != ",":
+        head = f"{head} {words[j]}"
+        if head not in _STOCK_PREFIXES:
+            return False
+        if head in _STOCK_ITEMS and (j + 1 >= len(words) or f"{head} {words[j + 1]}" not in _STOCK_PREFIXES):
+            return True
+        j += 1
+    return False
+
+
+def _in_stock_list(out: list[str], w: str) -> bool:
+    """Whether ``out`` and ``w`` begin one of ``_NOUN_LISTS`` ("tồn tại")."""
+    return " ".join([*out, w]).replace(" ,", ",") in _STOCK_PREFIXES
+
+
+_CAPITAL_UNIT_ALT = "|".join(sorted(_CAPITAL_UNITS))
+_CAP_UNIT: Final = re.compile(
+    rf" (?P<unit>(?:[{UPPER}]{{2,}}|{_CAPITAL_UNIT_ALT})(?![{LETTER}])"
+    rf"(?:,? (?:[{LOWER}]+|[{UPPER}][{LETTER}]*)){{0,7}})"
+)
+_OVER_TOTAL: Final = re.compile(rf"\s*(?:,\s*)?(?:trên|/)\s*tổng số(?:\s+là)?\s+(?P<total>{_NUM})(?![0-9])")
+
+
 @dataclass
 class Figure:
     """A stated count or measure."""
@@ -295,12 +390,22 @@ def find_figures(text: str, excluded: list[tuple[int, int]]) -> list[Figure]:
     for m in _FIGURE.finditer(text):
         # The checks are filters without side effects, cheapest first.
         raw_value, raw_total, unit_raw, first_word = m.group("value", "total", "unit", "word")
+        unit_at = -1  # where the unit starts: m.start("unit") unless a capitalised one
         if unit_raw is None:
-            continue  # no unit: _clean_unit("") is ""
+            # A capitalised unit ("5 BQL dự án", "2 Thành ủy viên"): looked
+            # for only where a capital follows the number.
+            after = m.end()
+            if not (text.startswith(" ", after) and text[after + 1 : after + 2].isupper()):
+                continue  # no unit: _clean_unit("") is ""
+            cap = _CAP_UNIT.match(text, after)
+            if cap is None:
+                continue
+            unit_raw, unit_at = cap.group("unit"), cap.start("unit")
         # A worded unit's first word is ``first_word`` (lower-case letters
         # only, so ``.lower()`` would keep it): _clean_unit rejects it here.
         if first_word is not None and first_word in _NOT_UNIT_START and not _is_workdays(unit_raw):
-            continue
+            if not unit_raw.lstrip().startswith(_NOUNS_ON_STOP_WORDS):
+                continue
         if raw_total is None and _YEAR_VALUE.fullmatch(raw_value):
             continue  # a year
         s = m.start()
@@ -320,15 +425,24 @@ def find_figures(text: str, excluded: list[tuple[int, int]]) -> list[Figure]:
         # The unit's words are the first raw words (commas between them
         # are kept inside the span, as written).
         k = len(unit.replace(",", " ").split())
+        if unit_at < 0:
+            unit_at = m.start("unit")
         if k == len(unit_raw.replace(",", " ").split()):
             # All raw words (``[^\s,]+``: the same tokens) are kept, and
             # the raw unit ends on a word: the span ends with the unit.
-            end = m.end("unit")
+            end = unit_at + len(unit_raw)
         else:
             raw_words = _RAW_WORD.finditer(unit_raw)
             last = next(itertools.islice(raw_words, k - 1, None))
-            end = m.start("unit") + last.end()
-        figures.append(Figure(value, total, unit, s, max(end, m.end("value"))))
+            end = unit_at + last.end()
+        end = max(end, m.end("value"))
+        if total is None and "tổng" in text[end : end + 20]:
+            over = _OVER_TOTAL.match(text, end)
+            if over is not None:
+                # "15 đảng viên trên tổng số 20": a value over its total.
+                total = parse_number(over.group("total"))
+                end = over.end()
+        figures.append(Figure(value, total, unit, s, end))
     return figures
 
 
@@ -343,9 +457,19 @@ def _clean_unit(raw: str) -> str:
         return ""
     if words[0] in ("%", "‰"):
         return words[0]
-    if not words[0][0].isalpha() or not (words[0][0].islower() or words[0] == "USD"):
+    if not words[0][0].isalpha():
         return ""
-    if words[0].lower() in _NOT_UNIT_START and not _is_workdays(raw):
+    if not words[0][0].islower() and words[0] != "USD":
+        # A capitalised unit: an abbreviation ("5 BQL dự án") or a body or
+        # post ("10 Ban Thường vụ", "2 Thành ủy viên"), not a name or a
+        # sentence's next word.
+        if not (words[0].isupper() and len(words[0]) >= 2) and words[0] not in _CAPITAL_UNITS:
+            return ""
+    if (
+        words[0].lower() in _NOT_UNIT_START
+        and not _is_workdays(raw)
+        and not raw.lstrip().startswith(_NOUNS_ON_STOP_WORDS)
+    ):
         return ""
     out: list[str] = []
     count = 0  # words in ``out``, commas left out
@@ -356,16 +480,20 @@ def _clean_unit(raw: str) -> str:
             if " ".join(out) in _LISTABLE and any(rest.startswith(u) for u in _LISTABLE):
                 out.append(",")
                 continue
-            if _list_goes_on(out, words, i):
+            if _list_goes_on(out, words, i) or _stock_list_goes_on(out, words, i):
                 out.append(",")
                 continue
             break
+        if out and w[0].isupper() and not out[0][0].isupper() and out[-1] not in _LOWER_BEFORE_CAPS:
+            break  # a capitalised word after a lower-case unit: a name or a body apart
         prev = out[-1] if out else ""
         # A one-word noun ("xã", "hộ") takes the words after it: gold and
         # readers name the counted thing by more than one word.
-        if len(out) >= 2 and w in _UNIT_STOP and prev not in _KEEP_AFTER.get(w, ()):
+        if w in _UNIT_STOP and _in_stock_list(out, w):
+            pass  # "tồn tại, hạn chế"
+        elif len(out) >= 2 and w in _UNIT_STOP and prev not in _KEEP_AFTER.get(w, ()):
             break
-        if len(out) == 1 and w in _UNIT_STOP and w not in _VERBS_IN_UNIT:
+        elif len(out) == 1 and w in _UNIT_STOP and w not in _VERBS_IN_UNIT:
             break
         out.append(w)
         count += 1

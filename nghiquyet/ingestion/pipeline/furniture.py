@@ -172,6 +172,43 @@ def _photo_credits(text: str, cut: int) -> Iterator[re.Match]:
     return candidate_finditer(_PHOTO_CREDIT, text, sorted(starts), cut)
 
 
+# The last words of the last paragraph, after a full stop: a name of two to
+# four words, capitalised or in capitals, maybe with a dash after it.
+_BYLINE_RUN_ON: Final = re.compile(
+    rf"(?<=[.!?…”\"])\s+((?:{CAP_WORD}|[{UPPER}]{{2,}})(?: (?:{CAP_WORD}|[{UPPER}]{{2,}})){{1,3}})\s*(?:-\s*)?$"
+)
+_INLINE_CREDIT: Final = re.compile(
+    rf"\(?\s*Ảnh(?: minh họa| minh hoạ| tư liệu)?\s*:\s*(?:[A-ZĐ]{{2,10}}\s*/\s*)?((?:{CAP_WORD})(?: {CAP_WORD}){{1,3}})(?:\s*/\s*[A-ZĐ]{{2,10}})?\s*\)?"
+)
+# Words that open the sentence after a credit run into the text.
+_OPENERS: Final = frozenset(
+    "Ngày Sáng Chiều Tối Về Theo Tại Trong Đồng Thủ Phó Chủ Bí Tổng Các Những Năm Sau Khi Với Đây Để Hội Ông Bà "
+    "Đại Lãnh Thường Ban Ủy Uỷ Tỉnh Thành Huyện".split()
+)
+
+
+def _inline_credits(text: str, cut: int) -> Iterator[tuple[int, int, str]]:
+    """(start, end, name) of each "Ảnh: Name" inside a line, the name
+    without the first word of the sentence run on after it."""
+    for p in occurrences(text, "Ảnh", cut):
+        m = _INLINE_CREDIT.match(text, p)
+        if m is None or (p and text[p - 1] not in " .(\n\t"):
+            continue
+        words = m.group(1).split(" ")
+        if words[0] in _OPENERS:
+            continue  # a body ("Ảnh: Ban Kinh tế Trung ương"), not a person
+        if words[-1] not in _OPENERS and text[m.end(1) : m.end(1) + 2].strip(" ")[:1].islower():
+            continue  # a phrase goes on after the words: no name
+        if words[-1] in _OPENERS:
+            words.pop()
+            if len(words) < 2:
+                continue
+            name = " ".join(words)
+            yield p, m.start(1) + len(name), name
+            continue
+        yield p, m.end(), m.group(1)
+
+
 def _iso(y: str, m: str, d: str | None) -> str | None:
     month = int(m)
     if not 1 <= month <= 12:
@@ -326,12 +363,33 @@ def strip_furniture(text: str) -> Cleaned:
                 continue
         break
 
+    # A byline run on at the end of the last paragraph ("… trong tỉnh.
+    # Việt Tuấn", "… LƯƠNG THIỆN").
+    if not signers and body_lines and not any(why == "byline" for _, _, why in removed):
+        s, e = body_lines[-1]
+        m = _BYLINE_RUN_ON.search(text, max(s, e - 60), e)
+        if (
+            m is not None
+            and m.group(1).split(" ")[0] not in ("Theo", "Nguồn")
+            and not text[m.end() : m.end() + 2].strip(" ")[:1].islower()
+        ):
+            authors[:0] = [m.group(1)]
+            drop(m.start(1), m.end(), "byline")
+
     # Photo credits inside captions.
+    credited: list[tuple[int, int]] = []
     for m in _photo_credits(text, cut):
         name = m.group(1) or m.group(2) or m.group(3)
         if name and len(name.split()) >= 2:
             authors.append(name)
         drop(m.start(), m.end(), "credit")
+        credited.append(m.span())
+    # "Ảnh: VGP/Quang Hiếu Về các chỉ số …": a caption's credit run into
+    # the text that follows it.
+    for cs, ce, name in _inline_credits(text, cut):
+        if not any(a <= cs < b for a, b in credited):
+            authors.append(name)
+            drop(cs, ce, "credit")
 
     cleaned = _blank(text, removed)
     seen_authors: list[str] = []

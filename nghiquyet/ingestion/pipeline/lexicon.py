@@ -112,6 +112,15 @@ TITLE_HEADS = sorted(
         "Tổng Thư ký",
         "Trưởng đoàn",
         "Phó Trưởng đoàn",
+        "Trưởng Đoàn",
+        "Phó Trưởng Đoàn",
+        "Tổng giám đốc",
+        "Phó Tổng giám đốc",
+        "Phó giám đốc",
+        "Tổng Tham mưu trưởng",
+        "Tổng tham mưu trưởng",
+        "Phó Tổng Tham mưu trưởng",
+        "Phó Ban",
         "Đại biểu Quốc hội",
         "Trưởng phòng",
         "Phó Trưởng phòng",
@@ -174,6 +183,11 @@ TITLE_LOWER_WORDS = frozenset(
 TITLE_LOWER_PHRASES = (
     "đại biểu quốc hội",
     "đại biểu",
+    "chi bộ",
+    "chi đoàn",
+    "thứ nhất",
+    "thành viên",
+    "quốc gia",
     "quốc hội",
     "ban chấp hành",
     "ban thường vụ",
@@ -194,6 +208,8 @@ TITLE_LOWER_PHRASES = (
     "về phòng, chống tham nhũng, lãng phí, tiêu cực",
     "phòng, chống tham nhũng, lãng phí, tiêu cực",
     "phòng, chống tham nhũng, tiêu cực",
+    "về phòng, chống tham nhũng",
+    "phòng, chống tham nhũng",
 )
 # Lower-case words that end a title even though they are in the list above:
 # they start the verb phrase after it ("đồng chủ trì", "dự").
@@ -270,6 +286,5 @@ Chấp hành|Thường vụ|Thường trực|Trung ương|Chính phủ|Quốc h�
 Liên đoàn|Liên hiệp|Doanh nghiệp|Cơ quan|Kinh tế|Ngân hàng|Kho bạc|Hải quan|Bảo hiểm|Chỉ đạo|Quản lý|Dự án|Tòa án|
 Chính sách, chiến lược|Chính sách|Chuyển đổi số|Kiểm sát|Thi hành án|Điện lực|Đại học|Cao đẳng|Bệnh viện|Trung tâm|Chữ thập đỏ|Khuyến học|Người cao tuổi|
 Phát thanh|Truyền hình|Hợp tác xã|Liên minh|Đặc khu|Quân khu|Tư lệnh|Cảnh sát|An ninh|Đối ngoại|Ủy ban|Đoàn thể|
-Đảng ủy|Đảng đoàn|Ban cán sự|Lãnh đạo|Thi đua|Khen thưởng|Công đoàn|Hội nông dân|Cộng sản|Hồ Chí Minh""".replace(
-    "\n", ""
-).split("|")
+Đảng ủy|Đảng đoàn|Ban cán sự|Lãnh đạo|Thi đua|Khen thưởng|Công đoàn|Hội nông dân|Cộng sản|Hồ Chí Minh|
+Đại biểu|Tập đoàn|Dầu khí|Tổng cục|Pháp chế|Tham mưu|Công ty""".replace("\n", "").split("|")

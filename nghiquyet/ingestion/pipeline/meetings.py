@@ -38,6 +38,8 @@ KINDS = {
     "hội thảo": "hoi_thao",
     "tọa đàm": "toa_dam",
     "buổi làm việc": "lam_viec",
+    "cuộc gặp mặt": "gap_mat",
+    "buổi gặp mặt": "gap_mat",
     "lễ": "le",
     "họp": "cuoc_hop",
     "làm việc": "lam_viec",
@@ -46,10 +48,12 @@ KINDS = {
 _KIND_PREFIX: Final = re.compile("|".join(re.escape(w) for w in sorted(KINDS, key=len, reverse=True)))
 _MEETING: Final = re.compile(
     rf"(?=[HhKkĐđCcPpTtBbLl])(?<![{LETTER}])(?P<kind>[Hh]ội nghị|[Kk]ỳ họp|[Đđ]ại hội|[Cc]uộc họp|[Pp]hiên họp|[Hh]ội thảo|[Tt]ọa đàm|"
-    rf"[Bb]uổi làm việc|Lễ (?=công bố|trao|kỷ niệm|ra mắt|khai mạc|bế mạc|phát động|mít tinh|tổng kết|đón)|"
+    rf"[Bb]uổi làm việc|[Cc]uộc gặp mặt|[Bb]uổi gặp mặt|"
+    rf"(?:Lễ|(?<=[{LETTER}] )lễ) (?=công bố|trao|kỷ niệm|ra mắt|khai mạc|bế mạc|phát động|mít tinh|tổng kết|đón)|"
     rf"(?<=[{LETTER}] )làm việc(?= với)|"
-    rf"(?<=[{LETTER}] )họp(?= phiên| định kỳ| thường kỳ| bất thường| trực tuyến| để| cho ý kiến| nghe))"
-    rf"(?P<rest>[^.;:\n]{{0,160}})"
+    rf"(?<=[{LETTER}] )họp(?= phiên| định kỳ| thường kỳ| bất thường| trực tuyến| để| cho ý kiến| nghe| kỳ thứ| lần thứ))"
+    # The name runs to the end of the clause, over the dots of abbreviations ("T.Ư").
+    rf"(?P<rest>[^.;:\n]{{0,160}}(?:\.(?=[^\s.])[^.;:\n]{{0,80}}){{0,3}})"
 )
 # Where a meeting word can start: the scans go through this trie of
 # literals and try _MEETING only there.
@@ -64,9 +68,11 @@ _MEETING_WORDS = [
         "hội thảo",
         "tọa đàm",
         "buổi làm việc",
+        "cuộc gặp mặt",
+        "buổi gặp mặt",
     )
     for f in (w, w.capitalize())
-] + ["Lễ ", "làm việc", "họp"]
+] + ["Lễ ", "lễ ", "làm việc", "họp"]
 _MEETING_GATE: Final = re.compile(trie_pattern(_MEETING_WORDS, not_after=LETTER))
 
 
@@ -82,11 +88,22 @@ _MEETING_NOUN: Final = re.compile(r"[Hh]ội nghị|[Kk]ỳ họp|[Đđ]ại h�
 # but not at a "." between digits, which Vietnamese writes between
 # thousands ("1.246 điểm cầu"). The digit checks are written out: they run
 # for every sentence looked at.
+def _inner_dot(text: str, dot: int) -> bool:
+    """A "." inside a sentence: between digits ("1.246"), inside an
+    abbreviation ("T.Ư", "TP.HCM") or after "TP" ("TP. Hải Phòng")."""
+    nxt = text[dot + 1]
+    if nxt == " ":
+        return text[dot - 2 : dot] in ("TP", "Tp") and (dot < 3 or not text[dot - 3].isalpha())
+    if "0" <= nxt <= "9":
+        return "0" <= text[dot - 1] <= "9"
+    return nxt.isalpha() and text[dot - 1].isupper()
+
+
 def _sentence_start(text: str, pos: int) -> int:
     """Start of the sentence holding ``pos`` (looking back at most 2,000 characters)."""
     lo = max(0, pos - 2000)
     dot = text.rfind(".", lo, pos)
-    while 0 < dot < pos - 1 and "0" <= text[dot - 1] <= "9" and "0" <= text[dot + 1] <= "9":
+    while 0 < dot < pos - 1 and _inner_dot(text, dot):
         dot = text.rfind(".", lo, dot)
     k = max(
         dot,
@@ -102,7 +119,7 @@ def _sentence_end(text: str, pos: int) -> int:
     hi = min(len(text), pos + 2000)
     last = len(text) - 1
     dot = text.find(".", pos, hi)
-    while 0 < dot < last and "0" <= text[dot - 1] <= "9" and "0" <= text[dot + 1] <= "9":
+    while 0 < dot < last and _inner_dot(text, dot):
         dot = text.find(".", dot + 1, hi)
     best = hi
     for k in (
@@ -126,6 +143,10 @@ _PLAN_WORDS = (
     "sẽ diễn ra",
     "sẽ họp",
     "sẽ làm việc",
+    "sẽ được tổ chức",
+    "sẽ khai mạc",
+    "sắp diễn ra",
+    "sắp tổ chức",
     "kế hoạch tổ chức",
     "chuẩn bị tổ chức",
     "tiến tới",
@@ -139,24 +160,89 @@ _BRIDGES: Final = re.compile(r"(?<![0-9])(?<![0-9][.,])([0-9]{1,3}(?:\.[0-9]{3})
 _BRIDGE_TOTAL: Final = re.compile(r"tổng(?: số| cộng)?(?: là| có| gồm)?\s*$", re.IGNORECASE)
 _BRIDGE_PARTS: Final = re.compile(r"^[^0-9]{0,40}?(?:gồm|trong đó|:)", re.IGNORECASE)
 _PLAN: Final = re.compile(
-    r"dự kiến|sẽ (?:tổ chức|diễn ra|họp|làm việc)|kế hoạch tổ chức|chuẩn bị tổ chức|tiến tới", re.IGNORECASE
+    r"dự kiến|sẽ (?:tổ chức|diễn ra|họp|làm việc|được tổ chức|khai mạc)|sắp (?:diễn ra|tổ chức)|kế hoạch tổ chức|"
+    r"chuẩn bị tổ chức|tiến tới",
+    re.IGNORECASE,
 )
 # A trie finds what the longest-first alternation finds (the words are plain letters).
 _BODY_LOWER = trie_pattern(sorted(TITLE_LOWER_WORDS - {"và", "các", "dự", "cho"}, key=len, reverse=True))
 _ORGANISER: Final = re.compile(
-    rf"(?P<org>[{UPPER}][{LETTER}]*(?: (?:[{UPPER}][{LETTER}]*|(?:{_BODY_LOWER})(?![{LETTER}]))){{0,10}})"
+    rf"(?P<org>[{UPPER}][{LETTER}]*(?:\.[{UPPER}][{LETTER}]*)*"
+    rf"(?: (?:[{UPPER}][{LETTER}]*(?:\.[{UPPER}][{LETTER}]*)*|(?:{_BODY_LOWER})(?![{LETTER}]))){{0,10}})"
     rf"(?: \([^()]{{1,40}}\))?(?: đã| đang| vừa)?(?: long trọng)? (?:tổ chức|họp|khai mạc|hoàn thành tổ chức)"
+)
+# "từ ngày 5-5 đến 10-5-2017": the first day of the meeting's span, not a
+# deadline.
+_RANGE_TO: Final = re.compile(r"\s*(?:-|–|đến|tới)\s*(?:ngày\s+)?$")
+
+
+def _range_start(text: str, dates: list[DateMention], i: int) -> bool:
+    d = dates[i]
+    if i + 1 >= len(dates) or not text[max(0, d.start - 12) : d.start].rstrip().lower().endswith(
+        ("từ", "từ ngày")
+    ):
+        return False
+    nxt = dates[i + 1]
+    return (
+        nxt.kind == "day" and nxt.start - d.end <= 12 and _RANGE_TO.search(text, d.end, nxt.start) is not None
+    )
+
+
+# A meeting word in a venue's name ("Trung tâm Hội nghị tỉnh"), or in a
+# meeting still to come ("trước Lễ kỷ niệm", "chuẩn bị Đại hội").
+_NOT_HELD_BEFORE: Final = re.compile(
+    r"(?:[Tt]rung tâm|[Cc]ung|[Nn]hà|[Hh]ội trường|trước|chuẩn bị(?: cho)?|hướng tới|tiến tới|chào mừng) $"
+)
+# "Chiều cùng ngày, … tổ chức hội nghị …": the day of the meeting before.
+_SAME_DAY: Final = re.compile(r"(?:[Ss]áng|[Cc]hiều|[Tt]ối|[Tt]rưa|[Nn]gày) cùng ngày|[Cc]ùng ngày")
+# Descriptors that name no body: the organiser's name goes in ("Ban
+# Chấp hành … tổ chức Hội nghị lần thứ 21", "Ủy ban … đã họp kỳ thứ 15").
+_NO_BODY: Final = re.compile(
+    r"(?:lần thứ|kỳ thứ|thứ|nhiệm kỳ|khóa|phiên|định kỳ|thường kỳ|bất thường)(?![{LETTER}])".replace(
+        "{LETTER}", LETTER
+    )
 )
 # "trước ngày 30/9", "hạn chót 15/12": a deadline, not the day of a meeting.
 _DEADLINE: Final = re.compile(
     r"(?:trước|chậm nhất|hạn chót|hạn|đến|từ|kể từ|sau)\s+(?:ngày\s+)?$", re.IGNORECASE
 )
 _CHAIR: Final = re.compile(r"(?:đồng )?chủ trì", re.IGNORECASE)
+# Words that go on a list of bodies or places inside a meeting's name
+# ("với các sở, ngành thành phố", "các tỉnh, thành phố"): a comma before
+# them does not end the name.
+_LIST_WORDS = "|".join(
+    sorted(
+        (
+            "ngành",
+            "sở",
+            "ban",
+            "đoàn thể",
+            "địa phương",
+            "đơn vị",
+            "tỉnh",
+            "thành phố",
+            "quận",
+            "huyện",
+            "thị xã",
+            "xã",
+            "phường",
+            "thị trấn",
+            "cơ quan",
+            "doanh nghiệp",
+            "hội đoàn thể",
+        ),
+        key=len,
+        reverse=True,
+    )
+)
 # The title of a meeting runs on over lower-case descriptors ("sơ kết giữa
 # nhiệm kỳ", "lần thứ 21") and stops at the verb.
 _TITLE_STOP: Final = re.compile(
-    r"\s(?:được|đã|vào|tại|với|nhằm|để|do|diễn ra|tổ chức|có|đánh giá|thảo luận|nhấn mạnh|cho|khai mạc|bế mạc|"
-    r"sẽ|và|khi|trong khi|gồm|theo|của các|từ|đến|kết nối|thu hút|tiến hành|thông qua|biểu quyết)(?=\s|$)|[,(]"
+    r"\s(?:được|đã|vào|tại|để|do|diễn ra|tổ chức|có|đánh giá|thảo luận|nhấn mạnh|cho|khai mạc|bế mạc|"
+    r"sẽ|và(?! (?:đón nhận|trao|công bố|kỷ niệm|tổng kết|sơ kết|triển khai|phát động|ra mắt))|khi|trong khi|gồm|theo|"
+    r"của các|từ|đến|ở|kết nối|thu hút|tiến hành|thông qua|biểu quyết|"
+    r"chủ trì|phát biểu|dự|cùng|là)(?=\s|$)|"
+    rf",(?! (?:{_LIST_WORDS})(?![{LETTER}]))|\((?![Kk]hóa [IVXLC]+\))|\s\((?=[Kk]hóa)(?<![IVXLC0-9] \()"
 )
 
 
@@ -235,6 +321,10 @@ _PERSON_HEADS: Final = (
 )
 
 
+_HOLDER_TAIL: Final = re.compile(r"(?:\s*\([^()]*\))?(?:\s+(?:đã|đang|vừa))?\s*$")
+_ABOUT: Final = re.compile(r" về([^.;:\n]{1,120})")
+
+
 def _name_before(sentence: str, stop: int) -> str | None:
     """The body's name that ends at ``stop``: up to 11 words, capitalised or
     lower-case words of bodies, the first capitalised ("Thường trực Tỉnh
@@ -259,6 +349,9 @@ def _name_after(sentence: str, start: int) -> str | None:
     lead = 1 if words[0] in ("các", "những") else 0
     taken = words[:lead]
     for w in words[lead : lead + 11]:
+        if w in ("TP.", "Tp."):
+            taken.append(w)
+            continue
         word = w.rstrip(',.;:!?)"”')
         if not word.isalpha() or not (word[0].isupper() or word in _WITH_WORDS):
             break
@@ -291,6 +384,10 @@ def _session(sentence: str, start: int, end: int, people: list[tuple[str, int, i
     with_whom = _name_after(sentence, end + 5)
     if with_whom is None:
         return None
+    about = _ABOUT.match(sentence, end + 5 + len(with_whom))
+    if about is not None:
+        # "làm việc với Thành ủy X về tình hình kinh tế - xã hội"
+        with_whom = f"{with_whom} {_title('về', about.group(1)).rstrip()}"
     # Where the one who holds it ends: before the auxiliaries.
     stop = len(sentence[:start].rstrip(" ,"))
     found = True
@@ -399,12 +496,142 @@ def _bridge_points(sentence: str) -> int | None:
 def _title(kind_text: str, rest: str) -> str:
     m = _TITLE_STOP.search(rest)
     body = rest[: m.start()] if m else rest
-    return " ".join((kind_text + body).split())
+    words = (kind_text + body).split()
+    # A name does not end on the word that links it to what follows.
+    while len(words) > 2 and words[-1] in _TITLE_TAIL_WORDS:
+        words.pop()
+    return " ".join(words)
+
+
+_TITLE_TAIL_WORDS: Final = frozenset({"nhằm", "với", "về", "của", "để", "cho", "và", "giữa", "các", "những"})
 
 
 # Words after the kind that only point back at a meeting already named
 # ("hội nghị lần này", "buổi làm việc nói trên").
 _BACK_REFERENCES: Final = frozenset({"", "này", "lần này", "nói trên", "trên", "hôm nay"})
+
+
+def kind_text_of(hit: re.Match) -> str:
+    return hit.group("kind")
+
+
+def _descriptor_of(title: str) -> str:
+    low = " ".join(title.lower().split())
+    kind = _KIND_PREFIX.match(low)
+    return low[kind.end() :].strip() if kind else low
+
+
+def _with_organiser(title: str, kind_text: str, org: str | None) -> str:
+    """The title with the organiser's name in it when the title names no
+    body: "Ban Chấp hành Đảng bộ tỉnh tổ chức Hội nghị lần thứ 21" is the
+    "Hội nghị Ban Chấp hành Đảng bộ tỉnh lần thứ 21"; "Chi đoàn Trung tâm
+    X tổ chức Đại hội Chi đoàn nhiệm kỳ …" the "Đại hội Chi đoàn Trung
+    tâm X nhiệm kỳ …"; "Ủy ban Kiểm tra … đã họp kỳ thứ 15" the "Ủy ban
+    Kiểm tra … họp kỳ thứ 15"."""
+    if not org or org.split(" ")[0].lower() in ("hội", "kỳ", "đại", "lễ", "cuộc", "buổi", "phiên"):
+        return title
+    if not title.lower().startswith(kind_text.lower()) or org.lower() in title.lower():
+        return title
+    rest = title[len(kind_text) :].strip()
+    if kind_text == "họp":
+        return f"{org} {title}"
+    if not rest or _NO_BODY.match(rest):
+        return f"{kind_text} {org} {rest}".rstrip()
+    org_words = org.split(" ")
+    rest_words = rest.split(" ")
+    if len(org_words) > 2 and [w.lower() for w in org_words[:2]] == [w.lower() for w in rest_words[:2]]:
+        # "Đại hội Chi đoàn nhiệm kỳ …" held by "Chi đoàn Trung tâm …".
+        return " ".join([kind_text, org, *rest_words[2:]])
+    return title
+
+
+def _holder_named_as(sentence: str, before: int, title: str, kind_text: str) -> str | None:
+    """The body that holds a meeting named by its kind of body ("Chi đoàn
+    X … đã tổ chức Đại hội Chi đoàn nhiệm kỳ …"): the phrase before the
+    organising verb that starts with the same two words, when the pattern of
+    organisers cannot read it (lower-case words inside: "Trung tâm điều
+    dưỡng …")."""
+    rest = title[len(kind_text) :].split()
+    if len(rest) < 2 or not rest[0][:1].isupper():
+        return None
+    head = f"{rest[0]} {rest[1]} "
+    at = sentence.find(head, 0, before)
+    verb = sentence.rfind(" tổ chức", 0, before)
+    if at == -1 or verb < at:
+        return None
+    phrase = _HOLDER_TAIL.sub("", sentence[at:verb])
+    if "," in phrase or len(phrase.split()) > 16:
+        return None
+    return phrase
+
+
+_SUBJECT_HEADS: Final = _BODY_HEADS + ("Đảng bộ", "Chi bộ", "Chi đoàn", "Đoàn ", "Hội ", "Công ty", "Trường")
+
+
+def _clause_subject(sentence: str, at: int) -> str | None:
+    """The body a clause opens on, up to ``at``: capitalised words and
+    lower-case words of bodies ("Đảng bộ huyện Lộc Hà")."""
+    start = sentence.rfind(",", 0, at) + 1
+    words = sentence[start:at].split()
+    if not words or not " ".join(words).startswith(_SUBJECT_HEADS):
+        return None
+    taken = []
+    for w in words[:12]:
+        if not w.isalpha() or not (w[0].isupper() or w in _BODY_LOWER_WORDS):
+            break
+        taken.append(w)
+    return " ".join(taken) if len(taken) >= 2 else None
+
+
+def _named_mentions(sentence: str, s: int, excl: SpanSet, named: list[tuple[int, str, str]]) -> None:
+    """Meeting names given in an undated sentence ("các đảng bộ tổ chức hội
+    nghị sơ kết giữa nhiệm kỳ"), for a later mention that names it only
+    by its kind ("hoàn thành tổ chức hội nghị")."""
+    pos = 0
+    while True:
+        g = _MEETING_GATE.search(sentence, pos)
+        if g is None:
+            return
+        h = _MEETING.match(sentence, g.start())
+        pos = g.start() + 1 if h is None else h.end()
+        if h is None or excl.covers(s + h.start()):
+            continue
+        kind_text = h.group("kind")
+        if kind_text in ("làm việc", "họp"):
+            continue
+        title = _title(kind_text, h.group("rest"))
+        if _descriptor_of(title) not in _BACK_REFERENCES:
+            named.append((s + h.start(), KINDS.get(kind_text.lower().rstrip(), "hoi_nghi"), title))
+
+
+def _name_from(named: list[tuple[int, str, str]], kind: str, at: int) -> str | None:
+    """The name of the nearest meeting of ``kind`` named before ``at``
+    (else after it), lower-cased as a common noun."""
+    same = [(p, t) for p, k, t in named if k == kind]
+    if not same:
+        return None
+    counts: dict[str, int] = {}
+    for _, t in same:
+        key = t.lower()
+        counts[key] = counts.get(key, 0) + 1
+    # The name the text gives most often; among those, the nearest before.
+    best = max(counts.values())
+    ranked = [(p < at, p if p < at else -p, t) for p, t in same if counts[t.lower()] == best]
+    return max(ranked)[2]
+
+
+# "trình bày báo cáo tổng kết công tác xây dựng Đảng năm 2020": the report
+# a conference is held on names it ("Hội nghị tổng kết …").
+_REPORT: Final = re.compile(r"[Bb]áo cáo (?P<what>(?:tổng kết|sơ kết) [^.,;:\n()]{4,100})")
+
+
+def _name_from_report(text: str, excl: SpanSet) -> str | None:
+    """A conference named only "Hội nghị" takes its name from the review
+    report presented at it, when the text presents exactly one."""
+    found = {m.group("what").strip() for m in _REPORT.finditer(text) if not excl.covers(m.start())}
+    if len(found) != 1:
+        return None
+    return _title("Hội nghị", " " + found.pop())
 
 
 def _descriptor(m: Meeting) -> str:
@@ -458,10 +685,10 @@ def find_meetings(
     excl = SpanSet(excluded)
     day_dates = [
         d
-        for d in dates
+        for i, d in enumerate(dates)
         if d.kind == "day"
         and not excl.covers(d.start)
-        and not _DEADLINE.search(text, max(0, d.start - 20), d.start)
+        and (not _DEADLINE.search(text, max(0, d.start - 20), d.start) or _range_start(text, dates, i))
     ]
     day_starts = [d.start for d in day_dates]
     mentions = sorted(mentions, key=lambda m: m.start)
@@ -472,6 +699,10 @@ def find_meetings(
         return [m.name for m in mentions[lo:hi]]
 
     candidates: list[Meeting] = []
+    named: list[tuple[int, str, str]] = []
+    # Undated sentences with a meeting word: their names are read only when
+    # a meeting named by its kind alone needs one (rarely).
+    undated: list[tuple[int, int]] = []
     last_end = -1
     # Without letters that IGNORECASE folds beyond ``str.lower``, word
     # checks on the lowered text agree with the IGNORECASE patterns.
@@ -498,7 +729,11 @@ def find_meetings(
         online = has_any(low, _ONLINE_WORDS) if low is not None else bool(_ONLINE.search(sentence))
         lo, hi = bisect.bisect_left(day_starts, s), bisect.bisect_left(day_starts, e)
         in_sentence = day_dates[lo:hi]
-        if not in_sentence and not online:
+        same_day = None
+        if not in_sentence and "cùng ngày" in sentence and candidates and candidates[-1].date:
+            same_day = _SAME_DAY.search(sentence)
+        if not in_sentence and not online and same_day is None:
+            undated.append((s, e))
             # Undated and offline: only a delegation with its head named
             # pins a session down ("do đồng chí X … làm trưởng đoàn đã làm việc với").
             low_s = low if low is not None else sentence.lower()
@@ -524,6 +759,9 @@ def find_meetings(
             if excl.covers(s + h.start()):
                 continue
             kind_text = h.group("kind")
+            if _NOT_HELD_BEFORE.search(sentence, max(0, h.start() - 16), h.start()):
+                pos = h.end("kind")
+                continue  # a venue, or a meeting to come
             title = _title(kind_text, h.group("rest"))
             ses = None
             if kind_text.endswith("làm việc"):
@@ -542,7 +780,7 @@ def find_meetings(
         if not choices:
             continue
         title, hit, ses = max(choices, key=lambda c: len(c[0]))
-        if not in_sentence and not online and (ses is None or not ses.headed):
+        if not in_sentence and not online and same_day is None and (ses is None or not ses.headed):
             continue
         kind = KINDS.get(hit.group("kind").lower().rstrip(), "hoi_nghi")
         date = None
@@ -563,11 +801,29 @@ def find_meetings(
             chairs = names_between(s, s + chair.start())
         if ses is not None:
             chairs += [c for c in ses.chairs if c not in chairs]
-        if org and re.fullmatch(r"[Hh]ội nghị lần thứ \S+", title) and "ội nghị" not in org.group("org"):
-            # "Ban Chấp hành … tổ chức Hội nghị lần thứ 21"
-            title = f"Hội nghị {org.group('org')} {title[9:]}"
         if kind == "lam_viec" and not title.startswith(("buổi", "Buổi")):
             title = "buổi " + title
+        if same_day is not None:
+            date = candidates[-1].date
+        holder = org.group("org") if org else None
+        named_as = _holder_named_as(sentence, hit.start(), title, kind_text_of(hit))
+        if named_as is not None and (holder is None or len(named_as) > len(holder)):
+            holder = named_as
+        title = _with_organiser(title, kind_text_of(hit), holder)
+        if _descriptor_of(title) in _BACK_REFERENCES:
+            # "… hoàn thành tổ chức hội nghị": the name the text gave it
+            # before, and the body whose it is when the clause opens on it
+            # ("ngày 24/5, Đảng bộ huyện X … hoàn thành tổ chức hội nghị").
+            if undated:
+                for us, ue in undated:
+                    _named_mentions(text[us:ue], us, excl, named)
+                undated = []
+            found_name = _name_from(named, kind, s + hit.start())
+            if found_name is None and kind == "hoi_nghi":
+                found_name = _name_from_report(text, excl)
+            if found_name is not None:
+                subject = _clause_subject(sentence, hit.start())
+                title = f"{found_name} {subject}" if subject and subject not in found_name else found_name
         candidates.append(
             Meeting(
                 kind,

@@ -83,8 +83,9 @@ _BODY_WORD: Final = re.compile(trie_pattern(BODY_WORDS) + f"(?![{LETTER}])")
 # the token is the first word of one of them.
 _BODY_FIRST_WORDS: Final = frozenset(w.split(" ")[0] for w in BODY_WORDS)
 # A token (after one optional space): a parenthesis, or a run of letters,
-# digits and "&" with a full stop that ends an abbreviation ("TP.").
-_TOKEN: Final = re.compile(rf"\([^()\n]{{1,60}}\)|[{LETTER}0-9&]+(?:\.(?=[ ,]))?")
+# digits and "&", dotted abbreviations whole ("T.Ư", "TP.HCM"), with a
+# full stop that ends an abbreviation ("TP.").
+_TOKEN: Final = re.compile(rf"\([^()\n]{{1,60}}\)|[{LETTER}0-9&]+(?:\.[{UPPER}][{LETTER}]*)*(?:\.(?=[ ,]))?")
 _CAP_RUN: Final = re.compile(rf"{CAP_WORD}(?: {CAP_WORD}){{1,4}}(?![{LETTER}])")
 _GENERIC: Final = re.compile(
     rf"{first_chars(SURNAMES)}(?<![{LETTER}])(?={trie_pattern(SURNAMES)} )({CAP_WORD}(?: {CAP_WORD}){{1,3}})"
@@ -162,7 +163,8 @@ _ORG_LEVEL_NEEDS_PLACE: Final = frozenset(
     }
 )
 _AFTER_NAME: Final = re.compile(
-    r"\s*(?:-|,|\(|:)\s*|\s+(?:tiếp tục\s+)?(?:(?:được bầu(?: lại)?|được chỉ định|được bổ nhiệm|được phân công)\s+)?"
+    rf"\s*(?:-|,|\(|:)\s*|\s+(?=nguyên [{UPPER}])|"
+    r"\s+(?:tiếp tục\s+)?(?:(?:được bầu(?: lại)?|được chỉ định|được bổ nhiệm|được phân công)\s+)?"
     r"(?:giữ chức(?: vụ)?|làm|là)\s+"
 )
 _LOWER_PHRASES = sorted(TITLE_LOWER_PHRASES, key=len, reverse=True)
@@ -171,8 +173,25 @@ _LOWER_PHRASES = sorted(TITLE_LOWER_PHRASES, key=len, reverse=True)
 _LOWER_PHRASES_BY_FIRST: dict[str, list[str]] = {}
 for _p in _LOWER_PHRASES:
     _LOWER_PHRASES_BY_FIRST.setdefault(_p[0], []).append(_p)
-_SEP_TITLE: Final = re.compile(r"\s*(?:,|và)\s+")
+# Between two titles: a comma, "và", a dash, "kiêm", "giữ chức"; a term
+# given for the first ("…, nhiệm kỳ 2014 - 2019, Ủy viên …") is passed over.
+_SEP_TITLE: Final = re.compile(
+    r"(?:\s*,\s*(?:nhiệm kỳ|khóa)\s+[0-9IVXLC]+(?:\s*[-–]\s*[0-9]+)?)?"
+    r"(?:\s*(?:,|và|-|–)\s+(?:kiêm\s+)?|\s+kiêm\s+|\s+giữ chức(?: vụ)?\s+)"
+)
+# A former post: "nguyên Bí thư Đảng ủy …".
+_FORMER: Final = "nguyên "
 _CLOSE: Final = re.compile(r"\s*\)")
+_POSSESSOR: Final = re.compile(r"(?:của|với|cho|thay mặt|ủy quyền)\s+$")
+# Middle names ("tên đệm") common enough to tell a person from a place
+# after a level word ("Thành ủy Lê Văn Thành", not "Thành ủy Hà Nội").
+_MIDDLE_NAMES: Final = frozenset(
+    "Văn Thị Đức Hữu Minh Quốc Ngọc Thanh Xuân Công Đình Trọng Quang Hồng Kim Bá Anh Thế Tuấn Mạnh Duy Khắc "
+    "Viết Tiến Trung Hoài Thu Thúy Phương Hải Hoàng Như Diệu Bích Mỹ".split()
+)
+_LEADS_TEAM: Final = re.compile(r",?\s+(?:làm|là)\s+[Tt]rưởng đoàn(?![{LETTER}])".replace("{LETTER}", LETTER))
+_SHARED: Final = re.compile(r"\s*:\s*(?:(?:các\s+)?đồng chí\s+)?(?=[" + UPPER + "])")
+_DANGLING: Final = frozenset({"khóa", "nhiệm kỳ"})
 _SEP_PERSON: Final = re.compile(r"\s*(?:;|,|và)\s*(?:(?:các\s+)?đồng chí\s+)?")
 
 
@@ -293,8 +312,15 @@ class _Parser:
             word = tok.rstrip(".")
             ends_sentence = tok[-1] == "." and word not in ("TP", "Tp")
             if word[0].isupper():
-                if toks and word in _HEAD_FIRST_WORDS and _HEAD.match(text, s):
-                    break  # a second title glued on: stop here
+                if toks and word in _HEAD_FIRST_WORDS:
+                    head = _HEAD.match(text, s)
+                    if head and toks[-1][0] == "Văn phòng":
+                        # "Văn phòng Chủ tịch nước": the office of a post, a body
+                        toks.append((head.group(), s, head.end(), "cap"))
+                        pos = head.end()
+                        continue
+                    if head:
+                        break  # a second title glued on: stop here
                 body = _BODY_WORD.match(text, s) if word in _BODY_FIRST_WORDS else None
                 if body and body.end() > s + len(word):
                     toks.append((body.group(), s, body.end(), "cap"))
@@ -335,6 +361,23 @@ class _Parser:
         return toks
 
     @staticmethod
+    def _ends_with_proper_name(toks: list[tuple[str, int, int, str]]) -> bool:
+        """Whether a title's tokens end on two or more capitalised words
+        that no level word ("Thành ủy", "tỉnh") or body puts there: the
+        name of someone the lexicon of family names does not know."""
+        tail = 0
+        for tok in reversed(toks):
+            if tok[3] != "cap" or not _is_cap_word(tok[0]):
+                break
+            tail += 1
+        if tail < 2 or len(toks) == tail:
+            return tail >= 2
+        before = toks[-tail - 1][0]
+        return not (
+            before in _ORG_LEVEL_NEEDS_PLACE or before in ADMIN_LEVELS or before.endswith(("ủy", "uỷ"))
+        )
+
+    @staticmethod
     def _ends_with_name(toks: list[tuple[str, int, int, str]]) -> bool:
         tail = 0
         for tok in reversed(toks):
@@ -349,15 +392,27 @@ class _Parser:
         return False
 
     def parse_title(self, pos: int) -> tuple[str, int, list] | None:
-        """A title starting exactly at ``pos``: (title, end, org tokens)."""
-        m = _HEAD.match(self.text, pos)
+        """A title starting exactly at ``pos``: (title, end, org tokens);
+        a former post keeps its "nguyên"."""
+        former = self.text.startswith(_FORMER, pos)
+        m = _HEAD.match(self.text, pos + len(_FORMER) if former else pos)
         if not m:
             return None
         if m.group("rank"):
             return m.group("rank"), m.end(), []
         toks = self.org_tokens(m.end())
+        while toks and toks[-1][0] in _DANGLING and toks[-1][3] == "low":
+            toks.pop()  # "nhiệm kỳ" without its years
+        if len(toks) >= 2 and toks[-1][0] == "kỳ" and toks[-2][0] == "nhiệm":
+            del toks[-2:]
         end = toks[-1][2] if toks else m.end()
         return self._title_text(pos, end), end, toks
+
+    def _head_at(self, pos: int) -> bool:
+        """Whether a title (or a former one, "nguyên …") starts at ``pos``."""
+        if self.text.startswith(_FORMER, pos):
+            pos += len(_FORMER)
+        return _HEAD.match(self.text, pos) is not None
 
     def _title_text(self, start: int, end: int) -> str:
         raw = self.text[start:end]
@@ -379,11 +434,13 @@ class _Parser:
             parsed = self.parse_title(p)
             if parsed is None:
                 break
-            title, tend, _ = parsed
+            title, tend, toks = parsed
+            if toks and self._split_name(toks) is not None:
+                break  # the title of the next person ("…, Chủ tịch UBND tỉnh Lê Văn B")
             titles.append(title)
             end = tend
             sep = _SEP_TITLE.match(text, tend)
-            if sep and _HEAD.match(text, sep.end()):
+            if sep and self._head_at(sep.end()):
                 p = sep.end()
                 continue
             break
@@ -391,6 +448,10 @@ class _Parser:
             close = _CLOSE.match(text, end)
             if close:
                 end = close.end()
+        elif "rưởng đoàn" in text[end : end + 24] and _LEADS_TEAM.match(text, end):
+            # "do đồng chí X, Phó Bí thư Tỉnh ủy làm trưởng đoàn": a post of
+            # this visit (the extent stays: the verb is not part of it).
+            titles.append("Trưởng đoàn")
         return titles, end
 
     # -- names ------------------------------------------------------------
@@ -423,17 +484,30 @@ class _Parser:
         self.mentions.append(Mention(name, s, e, titles, extent))
         self.consumed.add(*extent)
 
-    def person_list(self, pos: int, *, anchored: bool) -> int:
-        """Parse "X - titles; Y, titles và Z" from ``pos``; returns the end."""
+    def person_list(self, pos: int, *, anchored: bool, shared: list[str] | None = None) -> int:
+        """Parse "X - titles; Y, titles và Z" from ``pos``; returns the end.
+
+        ``shared`` titles go to every person of the list ("các đồng chí
+        Ủy viên Bộ Chính trị: X, …; Y, …"); "X và Y, nguyên Phó Chủ tịch …"
+        gives Y's titles to X too."""
         text = self.text
+        waiting: list[Mention] = []
         while True:
             got = self.name_at(pos, anchored=anchored)
             if got is None:
                 return pos
             name, s, e = got
             titles, end = self.titles_after(e)
-            self.add(name, s, e, titles, (s, max(end, e)))
+            self.add(name, s, e, [*(shared or ()), *titles], (s, max(end, e)))
+            if titles:
+                for w in waiting:
+                    w.titles.extend(titles)
+                waiting = []
             sep = _SEP_PERSON.match(text, max(end, e))
+            if sep and not titles and sep.group().strip() == "và":
+                waiting.append(self.mentions[-1])
+            else:
+                waiting = []
             if not sep:
                 return max(end, e)
             nxt = self.name_at(sep.end(), anchored=anchored)
@@ -461,12 +535,46 @@ class _Parser:
                 continue
             split = self._split_name(toks)
             if split is None:
+                colon = _SHARED.match(text, end)
+                if colon is not None:
+                    # "các đồng chí Ủy viên Bộ Chính trị: X, …; Y, …"
+                    self.person_list(colon.end(), anchored=True, shared=[title])
+                    continue
+                if not self._ends_with_proper_name(toks):
+                    self._title_chain(m.start(), title, end)
                 continue
             k, name, s, e = split
             org_end = toks[-k - 1][2] if len(toks) > k else m.end()
             title = self._title_text(m.start(), org_end)
             more, tend = self.titles_after(e)
             self.add(name, s, e, [title, *more], (m.start(), max(tend, e)))
+
+    def _title_chain(self, start: int, first: str, end: int) -> None:
+        """Titles joined by commas before a name all belong to it ("Ủy viên
+        Bộ Chính trị, Thủ tướng Chính phủ Nguyễn Văn A")."""
+        text = self.text
+        if _POSSESSOR.search(text, max(0, start - 12), start):
+            return  # "thừa ủy quyền của Chủ tịch nước, Bí thư Tỉnh ủy X": not X's post
+        chain = [first]
+        while len(chain) < 6:
+            sep = _SEP_TITLE.match(text, end)
+            if sep is None or not self._head_at(sep.end()):
+                return
+            parsed = self.parse_title(sep.end())
+            if parsed is None:
+                return
+            title, end, toks = parsed
+            split = self._split_name(toks) if toks else None
+            if split is None:
+                if self._ends_with_proper_name(toks):
+                    return  # "… Tổng Bí thư Trường Chinh, Tổng Bí thư X": another person's title
+                chain.append(title)
+                continue
+            k, name, s, e = split
+            chain.append(self._title_text(sep.end(), s))
+            more, tend = self.titles_after(e)
+            self.add(name, s, e, [*chain, *more], (start, max(tend, e)))
+            return
 
     def _split_name(self, toks: list[tuple[str, int, int, str]]) -> tuple[int, str, int, int] | None:
         """Split a name off the end of a title's tokens, if there is one."""
@@ -500,6 +608,10 @@ class _Parser:
                 needs_place = False
                 break
         min_place = 1 if needs_place else 0
+        if needs_place and len(words) in (3, 4) and words[0] in SURNAMES and words[1] in _MIDDLE_NAMES:
+            # "Bí thư Thành ủy Nguyễn Văn A": no place named, the whole
+            # tail is the name (a place's name is not "family, middle, given").
+            min_place = 0
         for k in (3, 4, 2):
             if len(words) - k >= min_place and len(words) >= k and words[-k] in SURNAMES:
                 cand = words[-k:]

@@ -202,3 +202,12 @@ def test_ingest_command(tree, tmp_path, capsys):
     assert "nguồn #" in out and "văn bản" in out
     assert "đã có" in out
     assert Source.objects.count() == 1
+
+
+def test_a_binary_upload_is_refused_in_vietnamese():
+    with pytest.raises(ValidationError) as exc:
+        read_upload(bytes(range(256)) * 8, "anh.png")
+    assert exc.value.messages == [
+        "Không đọc được tệp thành văn bản: tệp không phải văn bản (.txt), trang web (.html) "
+        "hay Word (.docx), hoặc dùng bảng mã không nhận ra."
+    ]

@@ -511,7 +511,8 @@ def test_a_delegation_working_session_has_its_body_and_head():
     assert _sessions(text) == [
         (
             "lam_viec",
-            "buổi làm việc của Đoàn công tác Ban Thường vụ Tỉnh ủy với Huyện ủy Cẩm Xuyên",
+            # The topic is part of the session's name (issue #14).
+            "buổi làm việc của Đoàn công tác Ban Thường vụ Tỉnh ủy với Huyện ủy Cẩm Xuyên về công tác chuẩn bị đại hội",
             "2024-09-12",
             "Ban Thường vụ Tỉnh ủy",
             ["Nguyễn Văn Thành"],
@@ -535,7 +536,7 @@ def test_a_body_or_a_leader_holds_a_working_session_on_a_day():
     assert _sessions(text) == [
         (
             "lam_viec",
-            "buổi làm việc của Thường trực Tỉnh ủy với Ban Thường vụ Huyện ủy Đức Thọ",
+            "buổi làm việc của Thường trực Tỉnh ủy với Ban Thường vụ Huyện ủy Đức Thọ về công tác cán bộ",
             "2024-09-12",
             "Thường trực Tỉnh ủy",
             [],
