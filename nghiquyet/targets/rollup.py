@@ -70,7 +70,7 @@ class Outcome:
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
-REASON_NO_VALUE = "Chưa có số liệu."
+REASON_NO_VALUE = "Chưa nhận được số liệu nào."
 REASON_NO_GOAL = "Chưa có mục tiêu để đánh giá."
 REASON_NO_OWN_GOAL = "Đơn vị chưa được giao mục tiêu riêng: chỉ nêu số liệu và tỷ trọng, không đánh giá."
 REASON_YEAR_END = "Đánh giá vào cuối năm."
@@ -721,6 +721,25 @@ def _roll_ratio(
         provisional=not complete,
         reason=reason,
     )
+
+
+def add_parent_share(result: TargetResult, document, unit: OrgUnit, period: Period) -> TargetResult:
+    """For a unit with no goal of its own, its figure's share of its
+    parent's (%): what it shows instead of a verdict. One more roll-up of
+    this one target over the parent; additive targets only."""
+    t = result.target
+    if (
+        result.goal is not None
+        or result.value is None
+        or unit.parent_id is None
+        or t.unit_aggregation != UnitAggregation.SUM
+    ):
+        return result
+    parent = OrgUnit.objects.get(pk=unit.parent_id)
+    up = rollup(document, parent, period, targets=[t]).targets[0]
+    if up.value:
+        result.share_of_parent = (result.value / up.value * HUNDRED).quantize(Decimal("0.01"))
+    return result
 
 
 # -- who has reported ----------------------------------------------------------
