@@ -283,15 +283,22 @@ def judge(
         return Outcome.MET
     if better:
         return Outcome.EXCEEDED
-    still_accumulating = target.time_aggregation == TimeAggregation.SUM and not period.is_year_end()
+    still_accumulating = target.time_aggregation == TimeAggregation.SUM and not _whole_years(period)
     return Outcome.NOT_ASSESSED if still_accumulating else Outcome.NOT_MET
+
+
+def _whole_years(period: Period) -> bool:
+    """Whether a flow over ``period`` can be set against a year's (or the
+    term's) goal: the period runs from 1 January to 31 December. Q4 alone
+    ends on 31/12 but is a quarter's flow, not the year's."""
+    return period.start.month == 1 and period.start.day == 1 and period.is_year_end()
 
 
 def _cap_before_year_end(target: Target, period: Period) -> bool:
     return (
         target.direction == Direction.LOWER
         and target.time_aggregation == TimeAggregation.SUM
-        and not period.is_year_end()
+        and not _whole_years(period)
     )
 
 
