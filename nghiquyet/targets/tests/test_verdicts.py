@@ -302,3 +302,29 @@ def test_target_page_shows_tam_tinh_and_coverage_not_a_verdict(client, users, tr
         ).content.decode()
         assert "Bằng 100,0% số liệu của cấp trên" in html
         assert "Chưa đạt" not in html and "Vượt" not in html
+
+
+def test_review_sentence_says_tam_tinh_and_the_cap_share(tree, resolution, crimes):
+    from types import SimpleNamespace
+
+    from nghiquyet.reports.review import AppendixRow, target_sentence
+
+    with time_machine.travel(dt.datetime(2026, 11, 21, 9, 0), tick=False):
+        submit(crimes, tree.commune_a, Period.quarter(2026, 1), 359)
+        submit(resolution.new_members, tree.commune_a, Q4, 150)
+        half = one(resolution.doc, tree.province, H1, crimes)
+        q4 = one(resolution.doc, tree.province, Q4, resolution.new_members)
+
+    def sentence(r):
+        row = AppendixRow(1, r, None, r.goal, None, None, False)
+        return target_sentence(SimpleNamespace(year=2026), row)
+
+    assert sentence(half) == (
+        "Số vụ phạm pháp hình sự: 359 vụ, bằng 54,4% mức trần kế hoạch năm 2026 (660 vụ); chưa đánh giá (1/2 đơn vị đã báo cáo)."
+    )
+    # Q4 on 21/11/2026: still running.
+    assert q4.provisional
+    assert sentence(q4) == (
+        "Kết nạp đảng viên mới: 150 đảng viên, đạt 75% kế hoạch năm 2026 (200 đảng viên); "
+        "số liệu tạm tính, chưa đánh giá (1/2 đơn vị đã báo cáo)."
+    )
