@@ -219,6 +219,9 @@ CONTENT_SECURITY_POLICY = {
 PDF_TIMEOUT_SECONDS = env_int("NGHIQUYET_PDF_TIMEOUT", 120, minimum=1)
 PDF_MAX_CONCURRENT = env_int("NGHIQUYET_PDF_MAX_CONCURRENT", 2, minimum=1)
 
+# Days after a period's end during which units still report; a period is judged only after.
+NGHIQUYET_REPORTING_WINDOW_DAYS = env_int("NGHIQUYET_REPORTING_WINDOW_DAYS", 15)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -252,7 +252,10 @@ def target_sentence(data: ReviewData, row: AppendixRow) -> str:
     if r.goal is not None:
         which = f"kế hoạch năm {data.year}" if row.year_goal is not None else "mục tiêu nhiệm kỳ"
         goal = with_measure(r.goal, t.measure)
-        if t.direction == Direction.LOWER:
+        if r.cap_used is not None:
+            # A yearly cap before the year ends: the share used, not a verdict.
+            parts.append(f"bằng {fmt_pct(r.cap_used)}% mức trần {which} ({goal})")
+        elif t.direction == Direction.LOWER:
             # "Lower is better" (crimes, poverty): a ratio over 100% reads wrong in prose.
             parts.append(f"{which}: không quá {goal}")
         elif r.achievement is not None and t.direction != Direction.THRESHOLD:
@@ -276,6 +279,8 @@ def target_sentence(data: ReviewData, row: AppendixRow) -> str:
     outcome = OUTCOME_PHRASE[r.outcome]
     if r.outcome == Outcome.NOT_ASSESSED and t.judged == Judged.YEAR_END:
         outcome = "đánh giá vào cuối năm"
+    elif r.outcome == Outcome.NOT_ASSESSED and r.provisional:
+        outcome = "số liệu tạm tính, chưa đánh giá"
     reported = ""
     if r.expected_units and r.reporting_units < r.expected_units:
         reported = f" ({r.reporting_units}/{r.expected_units} đơn vị đã báo cáo)"

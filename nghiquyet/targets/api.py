@@ -17,7 +17,7 @@ from nghiquyet.documents.access import access_document
 from .access import access_reporting_unit, access_result, access_results, access_target
 from .actions import StaleResultError, do_approve_results, do_return_result, do_save_result
 from .models import Result, Target
-from .rollup import Outcome, rollup
+from .rollup import Outcome, add_parent_share, rollup
 from .schemas import ApproveIn, ResultConflictOut, ResultIn, ResultOut, ReturnIn, RollupOut, TargetOut
 
 router = Router(tags=["Chỉ tiêu và kết quả"])
@@ -53,6 +53,8 @@ def target_rollup(request, target_id: Id, unit: Id, period: Word):
     p = _period(period)
     target = Target.objects.prefetch_related("milestones").get(pk=target.pk)
     tr = rollup(target.document, scope, p, targets=[target]).targets[0]
+    add_parent_share(tr, target.document, scope, p)
+    not_assessed = tr.outcome == Outcome.NOT_ASSESSED
     return {
         "target_id": target.pk,
         "unit_id": scope.pk,
@@ -65,7 +67,18 @@ def target_rollup(request, target_id: Id, unit: Id, period: Word):
         "outcome_label": Outcome.LABELS[tr.outcome],
         "expected_units": tr.expected_units,
         "reporting_units": tr.reporting_units,
-        "units": [dataclasses.asdict(u) for u in tr.units.values()],
+        "provisional": tr.provisional,
+        "coverage": tr.coverage,
+        "reason": (tr.reason or "Chưa đánh giá.") if not_assessed else None,
+        "cap_used": tr.cap_used,
+        "share_of_parent": tr.share_of_parent,
+        "units": [
+            {
+                **dataclasses.asdict(u),
+                "reason": (u.reason or None) if u.outcome == Outcome.NOT_ASSESSED else None,
+            }
+            for u in tr.units.values()
+        ],
     }
 
 

@@ -30,13 +30,17 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Avg, Count, F, Q, Sum, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from nghiquyet.core.dates import format_date
 from nghiquyet.core.db import read_snapshot
+from nghiquyet.core.numbers import format_number, format_percent
 from nghiquyet.core.periods import Period, PeriodError
 from nghiquyet.orgs.models import OrgUnit, UnitSuccessor, subtree_q
 
@@ -64,6 +68,40 @@ class Outcome:
     LABELS = {EXCEEDED: "Vượt", MET: "Đạt", NOT_MET: "Chưa đạt", NOT_ASSESSED: "Chưa đánh giá"}
 
 
+VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+REASON_NO_VALUE = "Chưa nhận được số liệu nào."
+REASON_NO_GOAL = "Chưa có mục tiêu để đánh giá."
+REASON_NO_OWN_GOAL = "Đơn vị chưa được giao mục tiêu riêng: chỉ nêu số liệu và tỷ trọng, không đánh giá."
+REASON_YEAR_END = "Đánh giá vào cuối năm."
+REASON_ACCUMULATING = "Chỉ tiêu cộng dồn chưa đến mục tiêu năm: đánh giá khi hết năm."
+REASON_CAP = "Chỉ tiêu có mức trần cả năm: chưa hết năm thì chỉ nêu phần mức trần đã dùng, không đánh giá."
+
+
+def reporting_closes(period: Period) -> dt.date:
+    """The last day units may still report figures for ``period``: its end
+    plus NGHIQUYET_REPORTING_WINDOW_DAYS (a stand-in until reporting rounds
+    exist)."""
+    return period.end + dt.timedelta(days=settings.NGHIQUYET_REPORTING_WINDOW_DAYS)
+
+
+def vn_today() -> dt.date:
+    return timezone.localdate(timezone=VN_TZ)
+
+
+def is_complete(period: Period, today: dt.date | None = None) -> bool:
+    """A period is complete once it has ended and its reporting window has
+    passed, counted in Vietnam's dates: only then is a verdict final."""
+    return (today or vn_today()) > reporting_closes(period)
+
+
+def provisional_reason(period: Period) -> str:
+    return (
+        f"Kỳ chưa kết thúc hoặc chưa hết hạn báo cáo (hết ngày {format_date(reporting_closes(period))}): "
+        "số liệu tạm tính, chưa đánh giá."
+    )
+
+
 @dataclass(slots=True)
 class UnitValue:
     unit_id: int
@@ -72,6 +110,10 @@ class UnitValue:
     outcome: str
     achievement: Decimal | None
     cells: int
+    # The unit's share of the figure it rolls into (%), for additive targets.
+    share: Decimal | None = None
+    # Why the outcome is "chua_danh_gia" (empty otherwise).
+    reason: str = ""
 
 
 @dataclass
@@ -86,10 +128,53 @@ class TargetResult:
     reporting_units: int
     units: dict[int, UnitValue] = field(default_factory=dict)
     note: str = ""
+    # The period has not ended or its reporting window is still open.
+    provisional: bool = False
+    reason: str = ""  # why the outcome is "chua_danh_gia"
+    # A lower-is-better flow before the year ends: % of the year's cap used.
+    cap_used: Decimal | None = None
+    # The unit's own figure as a % of its parent's (set by the caller that
+    # reads the parent, when the unit has no goal of its own).
+    share_of_parent: Decimal | None = None
 
     @property
     def outcome_label(self) -> str:
         return Outcome.LABELS[self.outcome]
+
+    @property
+    def coverage(self) -> dict[str, int]:
+        return {"reported": self.reporting_units, "expected": self.expected_units}
+
+    @property
+    def coverage_text(self) -> str:
+        """ "57/69 đơn vị" while provisional; "thiếu 12/69 đơn vị" on a complete
+        period with units missing; "đủ 69/69 đơn vị" otherwise."""
+        n, m = self.reporting_units, self.expected_units
+        if not m:
+            return ""
+        if self.provisional:
+            return f"{format_number(n)}/{format_number(m)} đơn vị"
+        if n < m:
+            return f"thiếu {format_number(m - n)}/{format_number(m)} đơn vị"
+        return f"đủ {format_number(n)}/{format_number(m)} đơn vị"
+
+    @property
+    def status_text(self) -> str:
+        """What a page shows in place of a verdict: "Tạm tính (57/69 đơn vị)",
+        or the verdict with its coverage."""
+        if self.provisional:
+            return f"Tạm tính ({self.coverage_text})" if self.coverage_text else "Tạm tính"
+        if self.coverage_text and self.reporting_units < self.expected_units:
+            return f"{self.outcome_label} ({self.coverage_text})"
+        return self.outcome_label
+
+    @property
+    def cap_text(self) -> str:
+        """ "359 vụ, bằng 54,4% mức trần cả năm"."""
+        if self.cap_used is None:
+            return ""
+        measure = f" {self.target.measure}" if self.target.measure else ""
+        return f"{format_number(self.value)}{measure}, bằng {format_percent(self.cap_used)} mức trần cả năm"
 
 
 @dataclass
@@ -116,13 +201,20 @@ class Rollup:
             parts.append(f"{c[Outcome.NOT_MET]} chưa đạt")
         if c[Outcome.NOT_ASSESSED]:
             parts.append(f"{c[Outcome.NOT_ASSESSED]} chưa đánh giá")
-        return (
+        text = (
             f"{len(self.targets)} chỉ tiêu: " + ", ".join(parts) if parts else f"{len(self.targets)} chỉ tiêu"
         )
+        return text + " (tạm tính)" if self.provisional else text
+
+    @property
+    def provisional(self) -> bool:
+        return any(t.provisional for t in self.targets)
 
     def half_reached(self) -> int:
         """How many targets reached at least half of the annual goal (the
-        mid-year count: "07 chỉ tiêu đạt từ 50% trở lên")."""
+        mid-year count: "07 chỉ tiêu đạt từ 50% trở lên"). A lower-is-better
+        flow has no achievement before the year ends (its cap share is not
+        progress), so it is not counted."""
         return sum(1 for t in self.targets if t.achievement is not None and t.achievement >= 50)
 
     def by_group(self) -> list[tuple[str, list[TargetResult]]]:
@@ -182,13 +274,70 @@ def judge(
         return Outcome.NOT_ASSESSED
     if target.direction == Direction.THRESHOLD:
         return Outcome.MET if value >= goal else Outcome.NOT_MET
+    if _cap_before_year_end(target, period):
+        # Under a whole year's cap mid-year says nothing yet; over it, the
+        # year is already lost.
+        return Outcome.NOT_MET if value > goal else Outcome.NOT_ASSESSED
     better = value > goal if target.direction == Direction.HIGHER else value < goal
     if value == goal:
         return Outcome.MET
     if better:
         return Outcome.EXCEEDED
-    still_accumulating = target.time_aggregation == TimeAggregation.SUM and not period.is_year_end()
+    still_accumulating = target.time_aggregation == TimeAggregation.SUM and not _whole_years(period)
     return Outcome.NOT_ASSESSED if still_accumulating else Outcome.NOT_MET
+
+
+def _whole_years(period: Period) -> bool:
+    """Whether a flow over ``period`` can be set against a year's (or the
+    term's) goal: the period runs from 1 January to 31 December. Q4 alone
+    ends on 31/12 but is a quarter's flow, not the year's."""
+    return period.start.month == 1 and period.start.day == 1 and period.is_year_end()
+
+
+def _cap_before_year_end(target: Target, period: Period) -> bool:
+    return (
+        target.direction == Direction.LOWER
+        and target.time_aggregation == TimeAggregation.SUM
+        and not _whole_years(period)
+    )
+
+
+def verdict(
+    target: Target,
+    value: Decimal | None,
+    goal: Decimal | None,
+    period: Period,
+    *,
+    complete: bool,
+    own_goal: bool = True,
+) -> tuple[str, Decimal | None, str]:
+    """(outcome, achievement, reason): ``judge`` plus the rules that keep a
+    verdict honest. An incomplete period or a unit without a goal of its own
+    is not judged; a lower-is-better flow before the year ends has no
+    achievement (goal ÷ a partial count means nothing: 660 ÷ 2 = 33.000%)."""
+    if not own_goal:
+        return Outcome.NOT_ASSESSED, None, REASON_NO_OWN_GOAL
+    cap = _cap_before_year_end(target, period)
+    ach = None if cap else achievement(target.direction, value, goal)
+    if value is None:
+        return Outcome.NOT_ASSESSED, ach, REASON_NO_VALUE
+    if goal is None:
+        return Outcome.NOT_ASSESSED, ach, REASON_NO_GOAL
+    if not complete:
+        return Outcome.NOT_ASSESSED, ach, provisional_reason(period)
+    outcome = judge(target, value, goal, period)
+    if outcome != Outcome.NOT_ASSESSED:
+        return outcome, ach, ""
+    if target.judged == Judged.YEAR_END and not period.is_year_end():
+        return outcome, ach, REASON_YEAR_END
+    return outcome, ach, REASON_CAP if cap else REASON_ACCUMULATING
+
+
+def cap_used(target: Target, value: Decimal | None, goal: Decimal | None, period: Period) -> Decimal | None:
+    """The share of a whole year's cap a lower-is-better flow has used."""
+    if not _cap_before_year_end(target, period) or value is None or not goal:
+        return None
+    return (value / goal * HUNDRED).quantize(Decimal("0.01"))
 
 
 def combine_units(rule: str, values: list[tuple[Decimal, Decimal]]) -> Decimal | None:
@@ -249,6 +398,7 @@ def rollup(
     *,
     as_of_today: bool = True,
     targets: list[Target] | None = None,
+    today: dt.date | None = None,
 ) -> Rollup:
     """Each target of ``document`` aggregated over ``unit``'s subtree and
     ``period``. ``as_of_today`` reads the tree as it is now (results of
@@ -258,7 +408,14 @@ def rollup(
     The queries read one snapshot (``read_snapshot``): a result counted
     between two of them would otherwise be in one and not the other. Inside
     an outer transaction there is no snapshot, so every lookup across two
-    queries below tolerates a row that appeared in between."""
+    queries below tolerates a row that appeared in between.
+
+    Verdicts: only a complete period (``is_complete`` as of ``today``) is
+    judged; each unit only against its own goal (its assignment's value).
+    The root is judged against the target's goal when it is the issuing
+    unit or above it, else against its own assignment's goal, if any."""
+    complete = is_complete(period, today)
+    below_issuer = _below_issuer(document, unit)
     if targets is None:
         targets = list(document.targets.prefetch_related("milestones").order_by("order", "id"))
     by_id = {t.pk: t for t in targets}
@@ -397,11 +554,22 @@ def rollup(
     for t in targets:
         if t.time_aggregation == TimeAggregation.RATIO:
             continue
-        out[t.pk] = _roll_target(t, unit, period, assigned[t.pk], series[t.pk], unit_goal, weight)
+        out[t.pk] = _roll_target(
+            t, unit, period, assigned[t.pk], series[t.pk], unit_goal, weight, complete, below_issuer
+        )
     for t in targets:
         if t.time_aggregation == TimeAggregation.RATIO:
-            out[t.pk] = _roll_ratio(t, period, out)
+            out[t.pk] = _roll_ratio(t, unit, period, out, unit_goal, complete, below_issuer)
     return Rollup(unit=unit, period=period, targets=[out[t.pk] for t in targets], as_of_today=as_of_today)
+
+
+def _below_issuer(document, unit: OrgUnit) -> bool:
+    """Whether ``unit`` lies strictly inside the issuing unit's subtree: a
+    unit there has only the goal it was assigned, never the document's."""
+    issuer_id = getattr(document, "issuing_unit_id", None)
+    if issuer_id is None or issuer_id == unit.pk:
+        return False
+    return any(seg and int(seg, 16) == issuer_id for seg in unit.path.strip("/").split("/")[:-1])
 
 
 def _unit_series_value(t: Target, per_end: dict[dt.date, list[tuple[Decimal, Decimal]]]) -> Decimal | None:
@@ -430,17 +598,27 @@ def _roll_target(
     series: dict[int, tuple[Decimal | None, int]],
     unit_goal: dict[tuple[int, int], Decimal | None],
     weight: dict[tuple[int, int], Decimal],
+    complete: bool,
+    below_issuer: bool,
 ) -> TargetResult:
-    goal = goal_for_period(t, period)
+    target_goal = goal_for_period(t, period)
     tpk = t.pk
+    # "Number of units meeting the target" judges every unit by the
+    # target's own criterion: that is what is counted.
+    per_unit_criterion = t.unit_aggregation == UnitAggregation.COUNT_MEETING
     units: dict[int, UnitValue] = {}
     for uid in assigned:
         v, n_cells = series.get(uid, (None, 0))
-        g = unit_goal.get((tpk, uid)) or goal
-        if v is None:  # not reported: nothing to judge
-            units[uid] = UnitValue(uid, None, g, Outcome.NOT_ASSESSED, None, n_cells)
-            continue
-        units[uid] = UnitValue(uid, _q(v), g, judge(t, v, g, period), achievement(t.direction, v, g), n_cells)
+        own = unit_goal.get((tpk, uid))  # 0 is a goal; None is no goal
+        g = own if own is not None else (target_goal if per_unit_criterion else None)
+        outcome, ach, reason = verdict(
+            t, v, g, period, complete=complete, own_goal=g is not None or v is None
+        )
+        if per_unit_criterion and v is not None and g is not None:
+            # The count is of units meeting the criterion on the figures
+            # received, so each unit is judged even while provisional.
+            outcome = judge(t, v, g, period)
+        units[uid] = UnitValue(uid, _q(v), g, outcome, ach, n_cells, reason=reason)
     frontier = _frontier(root, assigned)
     root_own = units.get(root.pk)
     if root_own is not None and root_own.value is not None:
@@ -459,28 +637,61 @@ def _roll_target(
         if t.unit_aggregation == UnitAggregation.SUM:
             pairs = [(v, Decimal(1)) for v, _ in pairs]
         value = _q(combine_units(t.unit_aggregation, pairs))
+    if t.unit_aggregation == UnitAggregation.SUM and value:
+        for u in frontier:
+            if units[u].value is not None:
+                units[u].share = (units[u].value / value * HUNDRED).quantize(Decimal("0.01"))
     reporting = sum(1 for u in frontier if units[u].cells)
     expected = len(frontier)
     if root.pk in assigned:
         expected = max(expected, 1)
         reporting = max(reporting, 1 if units[root.pk].cells else 0)
+    goal, own_goal = _root_goal(t, root, target_goal, unit_goal, below_issuer)
+    outcome, ach, reason = verdict(
+        t, value, goal, period, complete=complete, own_goal=own_goal or value is None
+    )
     return TargetResult(
         target=t,
         value=value,
         goal=goal,
-        achievement=achievement(t.direction, value, goal),
-        progress=progress(value, t.baseline_value, t.target_value),
-        outcome=judge(t, value, goal, period),
+        achievement=ach,
+        progress=progress(value, t.baseline_value, t.target_value) if own_goal and not below_issuer else None,
+        outcome=outcome,
         expected_units=expected,
         reporting_units=reporting,
         units=units,
+        provisional=not complete,
+        reason=reason,
+        cap_used=cap_used(t, value, goal, period),
     )
 
 
-def _roll_ratio(t: Target, period: Period, out: dict[int, TargetResult]) -> TargetResult:
+def _root_goal(
+    t: Target,
+    root: OrgUnit,
+    target_goal: Decimal | None,
+    unit_goal: dict[tuple[int, int], Decimal | None],
+    below_issuer: bool,
+) -> tuple[Decimal | None, bool]:
+    """(goal, whether the root has a goal of its own to be judged against)."""
+    if not below_issuer:
+        return target_goal, True
+    own = unit_goal.get((t.pk, root.pk))
+    return own, own is not None
+
+
+def _roll_ratio(
+    t: Target,
+    root: OrgUnit,
+    period: Period,
+    out: dict[int, TargetResult],
+    unit_goal: dict[tuple[int, int], Decimal | None],
+    complete: bool,
+    below_issuer: bool,
+) -> TargetResult:
     """A rate recomputed from two other targets at every level:
     numerator / denominator × 100, never a mean of the units' rates."""
-    goal = goal_for_period(t, period)
+    target_goal = goal_for_period(t, period)
     num = out.get(t.numerator_id)
     den = out.get(t.denominator_id)
 
@@ -493,22 +704,49 @@ def _roll_ratio(t: Target, period: Period, out: dict[int, TargetResult]) -> Targ
     if num and den:
         for uid in set(num.units) & set(den.units):
             v = ratio(num.units[uid].value, den.units[uid].value)
-            units[uid] = UnitValue(
-                uid, v, goal, judge(t, v, goal, period), achievement(t.direction, v, goal), 1
+            g = unit_goal.get((t.pk, uid))
+            outcome, ach, reason = verdict(
+                t, v, g, period, complete=complete, own_goal=g is not None or v is None
             )
+            units[uid] = UnitValue(uid, v, g, outcome, ach, 1, reason=reason)
     value = ratio(num.value if num else None, den.value if den else None)
+    goal, own_goal = _root_goal(t, root, target_goal, unit_goal, below_issuer)
+    outcome, ach, reason = verdict(
+        t, value, goal, period, complete=complete, own_goal=own_goal or value is None
+    )
     return TargetResult(
         target=t,
         value=value,
         goal=goal,
-        achievement=achievement(t.direction, value, goal),
-        progress=progress(value, t.baseline_value, t.target_value),
-        outcome=judge(t, value, goal, period),
+        achievement=ach,
+        progress=progress(value, t.baseline_value, t.target_value) if not below_issuer else None,
+        outcome=outcome,
         expected_units=num.expected_units if num else 0,
         reporting_units=min(num.reporting_units, den.reporting_units) if num and den else 0,
         units=units,
         note="" if num and den else "Thiếu chỉ tiêu tử số hoặc mẫu số.",
+        provisional=not complete,
+        reason=reason,
     )
+
+
+def add_parent_share(result: TargetResult, document, unit: OrgUnit, period: Period) -> TargetResult:
+    """For a unit with no goal of its own, its figure's share of its
+    parent's (%): what it shows instead of a verdict. One more roll-up of
+    this one target over the parent; additive targets only."""
+    t = result.target
+    if (
+        result.goal is not None
+        or result.value is None
+        or unit.parent_id is None
+        or t.unit_aggregation != UnitAggregation.SUM
+    ):
+        return result
+    parent = OrgUnit.objects.get(pk=unit.parent_id)
+    up = rollup(document, parent, period, targets=[t]).targets[0]
+    if up.value:
+        result.share_of_parent = (result.value / up.value * HUNDRED).quantize(Decimal("0.01"))
+    return result
 
 
 # -- who has reported ----------------------------------------------------------

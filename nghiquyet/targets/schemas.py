@@ -31,9 +31,18 @@ class TargetOut(Schema):
 class UnitValueOut(Schema):
     unit_id: int
     value: Decimal | None
-    goal: Decimal | None
+    goal: Decimal | None = Field(..., description="Mục tiêu riêng của đơn vị; null nếu chưa được giao.")
     outcome: str
     achievement: Decimal | None
+    share: Decimal | None = Field(
+        None, description="Tỷ trọng (%) trong số liệu chung, với chỉ tiêu cộng được."
+    )
+    reason: str | None = Field(None, description="Lý do chưa đánh giá (khi outcome là chua_danh_gia).")
+
+
+class CoverageOut(Schema):
+    reported: int = Field(..., description="Số đơn vị đã có số liệu.")
+    expected: int = Field(..., description="Số đơn vị phải báo cáo.")
 
 
 class RollupOut(Schema):
@@ -48,6 +57,17 @@ class RollupOut(Schema):
     outcome_label: str
     expected_units: int
     reporting_units: int
+    provisional: bool = Field(
+        ..., description="true: kỳ chưa kết thúc hoặc chưa hết hạn báo cáo, số liệu tạm tính, chưa đánh giá."
+    )
+    coverage: CoverageOut
+    reason: str | None = Field(None, description="Lý do chưa đánh giá (khi outcome là chua_danh_gia).")
+    cap_used: Decimal | None = Field(
+        None, description="Chỉ tiêu càng thấp càng tốt, trước khi hết năm: phần trăm mức trần cả năm đã dùng."
+    )
+    share_of_parent: Decimal | None = Field(
+        None, description="Đơn vị chưa có mục tiêu riêng: tỷ trọng (%) trong số liệu của cấp trên."
+    )
     units: list[UnitValueOut]
 
 

@@ -29,6 +29,7 @@ from .actions import clean_value, do_approve_results, do_return_result
 from .cache import cached_rollup
 from .forms import ReportForm, far_from_last
 from .models import COUNTED_STATUSES, Assignment, Result, ResultStatus, Target
+from .rollup import add_parent_share
 
 KIND_ORDER = [PeriodKind.QUARTER, PeriodKind.MONTH, PeriodKind.HALF, PeriodKind.YEAR]
 
@@ -165,7 +166,9 @@ def detail(request, pk):
     if scope is None:
         raise Http404("Không tìm thấy đơn vị.")
     period = period_param(request, default_document_period(doc, today))
-    r = cached_rollup(doc, scope, period, targets=[target], request=request).targets[0]
+    r = add_parent_share(
+        cached_rollup(doc, scope, period, targets=[target], request=request).targets[0], doc, scope, period
+    )
     units = OrgUnit.objects.in_bulk([u for u in r.units if u != scope.pk])
     by_unit = sorted(
         ((units[uid], uv) for uid, uv in r.units.items() if uid in units), key=lambda row: row[0].sort_key
@@ -204,7 +207,10 @@ def detail(request, pk):
         if by_unit
         else None,
         "period_chart": charts.values_by_period(
-            [p.label for p, _ in by_period], [tr.value for _, tr in by_period], r.goal, target.measure
+            [p.label + (" (tạm tính)" if tr.provisional else "") for p, tr in by_period],
+            [tr.value for _, tr in by_period],
+            r.goal,
+            target.measure,
         ),
         "period_chart_id": f"chart-t{target.pk}-period",
         "unit_chart_id": f"chart-t{target.pk}-unit",

@@ -44,7 +44,9 @@ def test_province_dashboard_shows_documents_outcomes_and_tasks(client, users, re
     assert r.status_code == 200
     assert "Tỉnh ủy Hà Tĩnh" in html
     assert "01-NQ/ĐH" in html
-    assert "Vượt 1" in html  # 270 kết nạp > 200 (mục tiêu năm 2026)
+    # 270 kết nạp > 200 (mục tiêu năm 2026), but 2026 is still running on 21/11: no verdict yet.
+    assert "Vượt 1" not in html
+    assert "(tạm tính)" in html
     assert "Nhiệm vụ đã quá hạn" in html
     # Q3 reports: commune A and B sent one of three quarterly targets each.
     assert "Chưa gửi đủ số liệu Quý III/2026" in html

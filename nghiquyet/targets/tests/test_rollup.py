@@ -174,7 +174,8 @@ def test_stock_takes_latest_and_weighted_mean_over_units(tree, resolution):
     submit(t, tree.commune_a, Q(2026, 1), "4,0")
     submit(t, tree.commune_a, Q(2026, 2), "2,0")  # latest for A
     submit(t, tree.commune_b, Q(2026, 1), "3,0")  # latest for B
-    row = by_code(rollup(resolution.doc, tree.province, Period.year(2026)), "2")
+    # Judged once 2026 is complete: ended and its 15-day window passed (16/01/2027).
+    row = by_code(rollup(resolution.doc, tree.province, Period.year(2026), today=dt.date(2027, 1, 16)), "2")
     # Weighted by households: (2 × 1000 + 3 × 3000) / 4000 = 2.75
     assert row.value == D("2.75")
     assert row.goal == D("3.0")
@@ -194,7 +195,9 @@ def test_mean_over_units_and_year_end_only(tree, resolution):
     with time_machine.travel(dt.datetime(2027, 1, 10, 9, 0), tick=False):
         submit(t, tree.commune_a, Q(2026, 4), 45)
         submit(t, tree.commune_b, Q(2026, 4), 60)
-    row = by_code(rollup(resolution.doc, tree.province, Period.year(2026)), "3")
+    # Judged once 2026 is complete (its reporting window closed on 15/01/2027).
+    with time_machine.travel(dt.datetime(2027, 1, 16, 9, 0), tick=False):
+        row = by_code(rollup(resolution.doc, tree.province, Period.year(2026)), "3")
     assert row.value == D("52.5")
     assert row.outcome == Outcome.MET  # threshold 50 reached
 
@@ -300,6 +303,8 @@ def test_reporting_status_and_lagging(tree, resolution):
         (tree.commune_a, 3, 3),
     ]
     submit(resolution.poverty, tree.commune_b, Q(2026, 3), "3,5")
+    # Lagging is measured against each unit's own goal.
+    Assignment.objects.filter(target=resolution.poverty).update(target_value=D("3.0"))
     row = by_code(rollup(resolution.doc, tree.province, Q(2026, 3)), "2")
     assert [u.unit_id for u in lagging_units(row)] == [tree.commune_b.pk, tree.commune_a.pk]
 
