@@ -53,7 +53,7 @@ def target_rollup(request, target_id: Id, unit: Id, period: Word):
     p = _period(period)
     target = Target.objects.prefetch_related("milestones").get(pk=target.pk)
     tr = rollup(target.document, scope, p, targets=[target]).targets[0]
-    add_parent_share(tr, target.document, scope, p)
+    add_parent_share(tr, target.document, scope, p, user=request.user)
     not_assessed = tr.outcome == Outcome.NOT_ASSESSED
     return {
         "target_id": target.pk,

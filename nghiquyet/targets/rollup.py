@@ -38,6 +38,8 @@ from django.db.models import Avg, Count, F, Q, Sum, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from nghiquyet.accounts.access import has_role
+from nghiquyet.accounts.models import Role
 from nghiquyet.core.dates import format_date
 from nghiquyet.core.db import read_snapshot
 from nghiquyet.core.numbers import format_number, format_percent
@@ -730,10 +732,14 @@ def _roll_ratio(
     )
 
 
-def add_parent_share(result: TargetResult, document, unit: OrgUnit, period: Period) -> TargetResult:
+def add_parent_share(
+    result: TargetResult, document, unit: OrgUnit, period: Period, *, user=None
+) -> TargetResult:
     """For a unit with no goal of its own, its figure's share of its
     parent's (%): what it shows instead of a verdict. One more roll-up of
-    this one target over the parent; additive targets only."""
+    this one target over the parent; additive targets only. With ``user``,
+    only when that user may see the parent: the share and the unit's own
+    figure would tell the parent's total."""
     t = result.target
     if (
         result.goal is not None
@@ -743,6 +749,8 @@ def add_parent_share(result: TargetResult, document, unit: OrgUnit, period: Peri
     ):
         return result
     parent = OrgUnit.objects.get(pk=unit.parent_id)
+    if user is not None and not has_role(user, parent, Role.VIEWER):
+        return result
     up = rollup(document, parent, period, targets=[t]).targets[0]
     if up.value:
         result.share_of_parent = (result.value / up.value * HUNDRED).quantize(Decimal("0.01"))

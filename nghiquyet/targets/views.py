@@ -167,7 +167,11 @@ def detail(request, pk):
         raise Http404("Không tìm thấy đơn vị.")
     period = period_param(request, default_document_period(doc, today))
     r = add_parent_share(
-        cached_rollup(doc, scope, period, targets=[target], request=request).targets[0], doc, scope, period
+        cached_rollup(doc, scope, period, targets=[target], request=request).targets[0],
+        doc,
+        scope,
+        period,
+        user=request.user,
     )
     units = OrgUnit.objects.in_bulk([u for u in r.units if u != scope.pk])
     by_unit = sorted(

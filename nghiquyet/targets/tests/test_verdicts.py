@@ -234,6 +234,18 @@ def test_a_commune_without_a_goal_shows_its_share_not_the_provinces_verdict(tree
     assert own.share_of_parent == D("75.00")
 
 
+def test_the_share_of_the_parent_is_shown_only_to_who_may_see_the_parent(tree, users, resolution):
+    # 150 and 25 % would tell a commune's reporter the province's 600.
+    with time_machine.travel(IN_WINDOW, tick=False):
+        submit(resolution.new_members, tree.commune_a, Q4, 150)
+        submit(resolution.new_members, tree.commune_b, Q4, 450)
+    with time_machine.travel(CLOSED, tick=False):
+        for user, share in ((users.reporter, None), (users.province_admin, D("25.00"))):
+            own = one(resolution.doc, tree.commune_a, Q4, resolution.new_members, today=CLOSED.date())
+            add_parent_share(own, resolution.doc, tree.commune_a, Q4, user=user)
+            assert own.share_of_parent == share, user
+
+
 def test_a_commune_with_its_own_goal_is_judged_against_it(tree, resolution):
     Assignment.objects.filter(target=resolution.new_members, unit=tree.commune_a).update(target_value=D(120))
     with time_machine.travel(IN_WINDOW, tick=False):
