@@ -30,7 +30,6 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import models
@@ -40,7 +39,7 @@ from django.utils import timezone
 
 from nghiquyet.accounts.access import has_role
 from nghiquyet.accounts.models import Role
-from nghiquyet.core.dates import format_date
+from nghiquyet.core.dates import VN_TZ, format_date
 from nghiquyet.core.db import read_snapshot
 from nghiquyet.core.numbers import format_number, format_percent
 from nghiquyet.core.periods import Period, PeriodError
@@ -70,8 +69,6 @@ class Outcome:
     LABELS = {EXCEEDED: "Vượt", MET: "Đạt", NOT_MET: "Chưa đạt", NOT_ASSESSED: "Chưa đánh giá"}
 
 
-VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-
 REASON_NO_VALUE = "Chưa nhận được số liệu nào."
 REASON_NO_GOAL = "Chưa có mục tiêu để đánh giá."
 REASON_NO_OWN_GOAL = "Đơn vị chưa được giao mục tiêu riêng: chỉ nêu số liệu và tỷ trọng, không đánh giá."
@@ -88,6 +85,7 @@ def reporting_closes(period: Period) -> dt.date:
 
 
 def vn_today() -> dt.date:
+    """Today in Vietnam, whatever the server's clock zone."""
     return timezone.localdate(timezone=VN_TZ)
 
 
