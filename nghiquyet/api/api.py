@@ -199,14 +199,10 @@ def server_error(request, exc):
 
 def _storage_error(request, exc):
     """A full or read-only disk: 503 with words (the write was rolled back).
-    Any other OSError or database error goes on to the catch-all handler if
-    one is registered, else to Django's 500."""
+    Any other OSError or database error is a bug: the JSON 500."""
     if is_storage_error(exc):
         return storage_error_response(request, exc)
-    fallback = api._exception_handlers.get(Exception)  # ninja keeps no public lookup past a class
-    if fallback is None:
-        raise exc
-    return fallback(request, exc)
+    return server_error(request, exc)
 
 
 for _cls in (OSError, DatabaseError, sqlite3.Error):
