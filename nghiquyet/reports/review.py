@@ -250,7 +250,9 @@ def review_data(document, unit: OrgUnit, period: Period, *, on: dt.date | None =
                 # The unit's own goals: its term goal; a year's goal only
                 # where the roll-up judged the year against one of its own.
                 term_goal = term_goals.get(t.target.pk)
-                year_goal = t.goal if year is not None and t.goal is not None and t.goal != term_goal else None
+                year_goal = (
+                    t.goal if year is not None and t.goal is not None and t.goal != term_goal else None
+                )
             else:
                 term_goal = t.target.target_value
                 year_goal = next((m.value for m in t.target.milestones.all() if m.year == year), None)
@@ -458,7 +460,14 @@ def _appendix(doc, data: ReviewData) -> None:
     k.keep_row_with_next(table.rows[-1])
     summary = f"Tổng số {data.summary()}."
     k.paragraph(
-        doc, summary, size=13, italic=False, align=k.LEFT, space_before=6, space_after=0, keep_with_next=data.mid_year
+        doc,
+        summary,
+        size=13,
+        italic=False,
+        align=k.LEFT,
+        space_before=6,
+        space_after=0,
+        keep_with_next=data.mid_year,
     )
     if data.mid_year:
         k.paragraph(doc, f"Trong đó có {data.half_reached_sentence()}.", size=13, align=k.LEFT)

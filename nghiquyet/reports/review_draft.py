@@ -83,14 +83,11 @@ def implementation(document, chain: list, unit: OrgUnit, period, on: dt.date) ->
         .distinct()
         .order_by("date", "id")
     )
-    counts = (
-        Assignment.objects.filter(
-            subtree_q(unit, "unit__path", include_self=False),
-            target__document=document,
-            unit__valid_to__isnull=True,
-        )
-        .aggregate(units=Count("unit", distinct=True), targets=Count("target", distinct=True))
-    )
+    counts = Assignment.objects.filter(
+        subtree_q(unit, "unit__path", include_self=False),
+        target__document=document,
+        unit__valid_to__isnull=True,
+    ).aggregate(units=Count("unit", distinct=True), targets=Count("target", distinct=True))
     imp.assigned_units, imp.assigned_targets = counts["units"], counts["targets"]
     status = reporting_status(document, unit, period, today=on)
     imp.expected_units = len(status)
@@ -126,7 +123,9 @@ def leadership_paragraphs(data) -> list[str]:
         below = [d for d in imp.documents if d.issuing_unit_id != data.unit.pk]
         if own:
             refs = "; ".join(f"{short_ref(d)} về {d.title[0].lower()}{d.title[1:]}" for d in own)
-            out.append(f"{data.unit.name} đã ban hành {len(own)} văn bản lãnh đạo, chỉ đạo triển khai thực hiện: {refs}.")
+            out.append(
+                f"{data.unit.name} đã ban hành {len(own)} văn bản lãnh đạo, chỉ đạo triển khai thực hiện: {refs}."
+            )
         if below:
             issuers = sorted({d.issuing_unit.name for d in below})
             out.append(
@@ -140,7 +139,9 @@ def leadership_paragraphs(data) -> list[str]:
         )
     if imp.meetings:
         items = "; ".join(f"{m.title} ({format_date_official(m.date)})" for m in imp.meetings)
-        out.append(f"Trong kỳ đã tổ chức {len(imp.meetings)} hội nghị xem xét, đánh giá việc thực hiện: {items}.")
+        out.append(
+            f"Trong kỳ đã tổ chức {len(imp.meetings)} hội nghị xem xét, đánh giá việc thực hiện: {items}."
+        )
     if imp.assigned_units:
         out.append(
             f"{imp.assigned_targets} chỉ tiêu được giao cho {imp.assigned_units} đơn vị trực thuộc "
@@ -270,7 +271,9 @@ def cause_paragraphs(data) -> list[str]:
     for row in not_met_rows(data) + slow_rows(data):
         lag = _lagging(data, row)
         if lag:
-            out.append(f"{row.result.target.name}: kết quả ở một số đơn vị còn thấp so với mục tiêu được giao ({lag}).")
+            out.append(
+                f"{row.result.target.name}: kết quả ở một số đơn vị còn thấp so với mục tiêu được giao ({lag})."
+            )
     if imp.missing or imp.partial or imp.late:
         out.append(
             "Chế độ thông tin, báo cáo ở một số đơn vị chưa được thực hiện nghiêm "
@@ -328,7 +331,10 @@ def direction_paragraphs(data) -> list[str]:
     if upcoming:
         out.append(
             "Triển khai các nhiệm vụ đến hạn trong thời gian tới: "
-            + "; ".join(f"{line.title} (thời hạn {format_date_official(line.deadline)})" for line in upcoming[:MAX_NAMES])
+            + "; ".join(
+                f"{line.title} (thời hạn {format_date_official(line.deadline)})"
+                for line in upcoming[:MAX_NAMES]
+            )
             + "."
         )
     if imp.missing or imp.partial or imp.late:

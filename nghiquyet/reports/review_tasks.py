@@ -157,7 +157,10 @@ def _chain(document) -> list:
     level = [document.pk]
     for _ in range(MAX_CHAIN_DEPTH):
         below = list(
-            Document.objects.filter(implements__in=level).exclude(pk__in=seen).distinct().order_by("issued", "id")
+            Document.objects.filter(implements__in=level)
+            .exclude(pk__in=seen)
+            .distinct()
+            .order_by("issued", "id")
         )
         if not below:
             break
@@ -167,7 +170,9 @@ def _chain(document) -> list:
     return out
 
 
-def period_tasks(document, unit: OrgUnit, period: Period, *, chain: list | None = None) -> list[DocumentTasks]:
+def period_tasks(
+    document, unit: OrgUnit, period: Period, *, chain: list | None = None
+) -> list[DocumentTasks]:
     """The tasks of ``document`` (and of the documents implementing it) led
     by units of ``unit``'s subtree, as they stood at ``period``'s end.
     Three queries and one per level of the document chain."""

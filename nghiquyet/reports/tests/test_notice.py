@@ -46,7 +46,8 @@ def test_notice_has_the_party_header_conclusions_and_tasks(tree, users, resoluti
     assert right.paragraphs[-1].text == "Hà Tĩnh, ngày 22 tháng 7 năm 2026"
     text = "\n".join(p.text for p in d.paragraphs)
     assert "THÔNG BÁO" in text
-    assert "kết luận của Ban Thường vụ Tỉnh ủy tại hội nghị Ban Thường vụ Tỉnh ủy sơ kết" in text
+    # The meeting's name as written (issue 11 changed this: it was lower-cased).
+    assert "kết luận của Ban Thường vụ Tỉnh ủy tại Hội nghị Ban Thường vụ Tỉnh ủy sơ kết" in text
     assert "Chủ trì hội nghị: đồng chí Nguyễn Văn A, Bí thư Tỉnh ủy." in text
     assert "1. Đẩy mạnh công tác phát triển đảng viên." in text
     assert "- Kết nạp ít nhất 50 đảng viên mới: Đảng ủy xã Đức Thọ chủ trì; thời hạn 31/12/2026." in text
