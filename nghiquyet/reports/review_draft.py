@@ -227,7 +227,7 @@ def shortcoming_paragraphs(data) -> list[str]:
     slow = slow_rows(data)
     if slow:
         items = "; ".join(f"{r.result.target.name} (đạt {_pct(r)}% {_which(data, r)})" for r in slow)
-        out.append(f"Một số chỉ tiêu đạt thấp so với kế hoạch năm: {items}.")
+        out.append(f"Một số chỉ tiêu chưa đạt 50% kế hoạch năm: {items}.")
     no_data = [r for r in data.rows if r.result.value is None]
     if no_data:
         out.append(
@@ -311,7 +311,11 @@ def direction_paragraphs(data) -> list[str]:
             if goal is not None:
                 text += f" (phấn đấu đạt {_which(data, row)}: {_with(row, goal)})"
             items.append(text)
-        out.append("Tập trung chỉ đạo các chỉ tiêu chưa đạt, đạt thấp: " + "; ".join(items) + ".")
+        out.append(
+            "Tập trung chỉ đạo các chỉ tiêu chưa đạt hoặc chưa đạt 50% kế hoạch năm: "
+            + "; ".join(items)
+            + "."
+        )
     overdue = _overdue_lines(data)
     if overdue:
         out.append(

@@ -39,8 +39,11 @@ def _vn_date(moment: dt.datetime) -> dt.date:
 
 
 def status_on(task: Task, day: dt.date) -> str | None:
-    """The task's status at the end of ``day``; None if it did not exist
-    yet by its own history and its document's date. Needs
+    """The task's status at the end of ``day``: that of the last change in
+    effect by then (a completion from its completion date, which may be
+    earlier than when it was recorded; any other change from the day it
+    was recorded); before any, "chưa thực hiện" if the task existed (its
+    document issued or itself recorded by then), else None. Needs
     ``status_changes`` (prefetched) and ``source_document``."""
     changes = list(task.status_changes.all())
     status: str | None = None
@@ -49,12 +52,8 @@ def status_on(task: Task, day: dt.date) -> str | None:
         when = _vn_date(c.changed_at)
         if i == last and c.new_status in DONE_STATUSES and task.completed_on:
             when = task.completed_on
-        if when > day:
-            # Before this change the task stood at its old status.
-            if status is None:
-                status = c.old_status or None
-            break
-        status = c.new_status
+        if when <= day:
+            status = c.new_status
     if status is None:
         doc = task.source_document
         issued = doc.issued if doc is not None else None
@@ -159,6 +158,7 @@ def _chain(document) -> list:
         below = list(
             Document.objects.filter(implements__in=level)
             .exclude(pk__in=seen)
+            .select_related("issuing_unit")
             .distinct()
             .order_by("issued", "id")
         )
