@@ -25,6 +25,7 @@ from nghiquyet.targets.models import COUNTED_STATUSES, Assignment, Direction, Re
 from nghiquyet.targets.rollup import Outcome, lagging_units, reporting_status
 
 MAX_NAMES = 5
+MAX_TARGETS = 10
 
 
 def names(units: list[OrgUnit] | list[str], n: int = MAX_NAMES) -> str:
@@ -58,6 +59,7 @@ class Implementation:
     missing: list[OrgUnit] = field(default_factory=list)  # reported nothing
     partial: list[OrgUnit] = field(default_factory=list)  # reported part of what was due
     late: list[OrgUnit] = field(default_factory=list)  # sent figures after the window closed
+    own_only: bool = False  # the only unit due to report is the report's own
 
 
 def implementation(document, chain: list, unit: OrgUnit, period, on: dt.date) -> Implementation:
@@ -91,6 +93,7 @@ def implementation(document, chain: list, unit: OrgUnit, period, on: dt.date) ->
     imp.assigned_units, imp.assigned_targets = counts["units"], counts["targets"]
     status = reporting_status(document, unit, period, today=on)
     imp.expected_units = len(status)
+    imp.own_only = [s.unit.pk for s in status] == [unit.pk]
     imp.missing = [s.unit for s in status if s.submitted == 0]
     imp.partial = [s.unit for s in status if 0 < s.submitted < s.expected]
     window = dt.timedelta(days=settings.NGHIQUYET_REPORTING_WINDOW_DAYS)
@@ -147,7 +150,14 @@ def leadership_paragraphs(data) -> list[str]:
             f"{imp.assigned_targets} chỉ tiêu được giao cho {imp.assigned_units} đơn vị trực thuộc "
             "thực hiện và báo cáo kết quả định kỳ."
         )
-    if imp.expected_units:
+    if imp.expected_units == 1 and imp.own_only:
+        # A unit with nobody under it: whether it reported itself.
+        done = not imp.missing and not imp.partial
+        text = f"{data.unit.name} {'đã gửi đủ' if done else 'chưa gửi đủ'} số liệu của kỳ"
+        if imp.late:
+            text += ", có số liệu gửi chậm so với thời hạn"
+        out.append(text + ".")
+    elif imp.expected_units:
         full = imp.expected_units - len(imp.missing) - len(imp.partial)
         text = f"Trong kỳ, {full}/{imp.expected_units} đơn vị đã gửi đủ số liệu"
         if imp.late:
@@ -230,9 +240,9 @@ def shortcoming_paragraphs(data) -> list[str]:
         out.append(f"Một số chỉ tiêu chưa đạt 50% kế hoạch năm: {items}.")
     no_data = [r for r in data.rows if r.result.value is None]
     if no_data:
-        out.append(
-            f"{len(no_data)} chỉ tiêu chưa có số liệu để đánh giá: {'; '.join(r.result.target.name for r in no_data)}."
-        )
+        listed = "; ".join(r.result.target.name for r in no_data[:MAX_TARGETS])
+        more = f" và {len(no_data) - MAX_TARGETS} chỉ tiêu khác" if len(no_data) > MAX_TARGETS else ""
+        out.append(f"{len(no_data)} chỉ tiêu chưa có số liệu để đánh giá: {listed}{more}.")
     if imp.missing or imp.partial or imp.late:
         parts = []
         if imp.missing:

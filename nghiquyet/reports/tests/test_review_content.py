@@ -95,6 +95,9 @@ def test_commune_report_states_only_the_communes_targets_and_goals(review, tree,
     line = next(p for p in paras if p.startswith("- Tỷ lệ hộ nghèo"))
     assert line.startswith("- Tỷ lệ hộ nghèo: 2,8%, giảm 0,4 điểm phần trăm so với cùng kỳ;")
     assert "kế hoạch" not in line and "vượt chỉ tiêu" not in line
+    # Due: 3 targets × 2 quarters; sent: 4 figures, all on 10/8/2026, after
+    # Quý I's window (15/4) and Quý II's (15/7).
+    assert "Đảng ủy xã Đức Thọ chưa gửi đủ số liệu của kỳ, có số liệu gửi chậm so với thời hạn." in paras
 
 
 def test_province_report_keeps_every_target_and_the_documents_goals(review, tree, province_only):
