@@ -201,3 +201,57 @@ def test_commune_review_renders_to_pdf_and_png(review, tree):
     assert len(pages) >= 2
     assert "ĐẢNG ỦY XÃ ĐỨC THỌ" in text
     assert pdf_font_families(ARTIFACTS / "bao-cao-so-ket-xa.pdf") == {"LiberationSerif"}
+
+
+def test_libreoffice_keeps_a_group_row_with_the_next(tmp_path):
+    """A group's heading row pushed down one line at a time over a page's
+    foot: without keep-with-next LibreOffice leaves it alone at the foot
+    for some length (which shows the range crosses the boundary); with it,
+    never. One soffice run converts them all."""
+    from nghiquyet.reports import docxkit as k
+
+    lengths = range(33, 43)  # the foot of the first page falls at 37–38 rows here
+
+    def build(n: int, keep: bool) -> bytes:
+        doc = k.new_document()
+        k.add_landscape_section(doc)
+        table = k.grid_table(doc, n + 4, 3)
+        for i in range(n):
+            k.cell_text(table.rows[i].cells[0], str(i + 1))
+            k.cell_text(table.rows[i].cells[1], "Dòng chỉ tiêu")
+        group = table.rows[n]
+        k.cell_text(group.cells[0], "II", bold=True)
+        k.cell_text(group.cells[1].merge(group.cells[2]), "NHÓM HAI", bold=True)
+        if keep:
+            k.keep_row_with_next(group)
+        for j in range(3):
+            k.cell_text(table.rows[n + 1 + j].cells[1], "Dòng sau nhóm")
+        return k.to_bytes(doc)
+
+    files = []
+    for keep in (False, True):
+        for n in lengths:
+            path = tmp_path / f"k{int(keep)}_{n}.docx"
+            path.write_bytes(build(n, keep))
+            files.append(path)
+    subprocess.run(
+        [soffice_path(), f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless"]
+        + ["--convert-to", "pdf", "--outdir", str(tmp_path)]
+        + [str(f) for f in files],
+        capture_output=True,
+        timeout=300,
+        check=True,
+    )
+
+    def stranded(keep: bool) -> list[int]:
+        out = []
+        for n in lengths:
+            pdf = tmp_path / f"k{int(keep)}_{n}.pdf"
+            info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+            pages = int(next(line for line in info.splitlines() if line.startswith("Pages:")).split()[-1])
+            if any(page_lines(pdf, p) and "NHÓM HAI" in page_lines(pdf, p)[-1] for p in range(1, pages)):
+                out.append(n)
+        return out
+
+    assert stranded(False), "the lengths tried never reach a page's foot"
+    assert stranded(True) == []
