@@ -368,3 +368,53 @@ def test_the_appendix_first_page_is_numbered(review, tree):
     # Its header is the report's numbered one.
     header = first.header if appendix.header.is_linked_to_previous else appendix.header
     assert "PAGE" in header._element.xml
+
+
+@pytest.mark.parametrize(
+    ("direction", "measure", "value_type", "value", "goal", "achievement", "expected"),
+    [
+        # A cap exceeded: 700 crimes against at most 660, 40 over.
+        (
+            "lower",
+            "vụ",
+            "integer",
+            "700",
+            "660",
+            None,
+            "700 vụ, vượt mức tối đa kế hoạch năm 2026 (660 vụ) 40 vụ",
+        ),
+        # A threshold missed: 48% against 50%, 2 points short.
+        (
+            "threshold",
+            "%",
+            "percent",
+            "48",
+            "50",
+            None,
+            "48%, chưa đạt mức 50% kế hoạch năm 2026, còn thiếu 2 điểm phần trăm",
+        ),
+        # Higher is better: 1.800 of 2.000, 90%, 200 short.
+        (
+            "higher",
+            "tỷ đồng",
+            "number",
+            "1800",
+            "2000",
+            "90",
+            "1.800 tỷ đồng, đạt 90% kế hoạch năm 2026 (2.000 tỷ đồng), còn thiếu 200 tỷ đồng",
+        ),
+    ],
+)
+def test_how_far_from_the_goal(direction, measure, value_type, value, goal, achievement, expected):
+    from types import SimpleNamespace
+
+    from nghiquyet.reports.review_draft import _gap_text
+
+    target = SimpleNamespace(direction=direction, measure=measure, value_type=value_type)
+    result = SimpleNamespace(
+        target=target,
+        value=Decimal(value),
+        goal=Decimal(goal),
+        achievement=Decimal(achievement) if achievement else None,
+    )
+    assert _gap_text(SimpleNamespace(result=result), "kế hoạch năm 2026") == expected
