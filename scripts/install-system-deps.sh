@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # System packages the tests need, from Debian: Chromium for the browser
 # tests (never a downloaded browser) and LibreOffice for PDF reports,
-# poppler-utils (pdftoppm) to render report pages to PNG in the tests,
+# fonts-liberation2 for the PDF's letters, poppler-utils (pdftoppm,
+# pdffonts) to render report pages to PNG and check their fonts in the tests,
 # postgresql-client (pg_dump, pg_restore, psql) for `nghiquyet backup`/`restore` on PostgreSQL.
 # Installs only what is missing; quick when everything is there.
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui libreoffice-calc-nogui)
-fc-list 2>/dev/null | grep -qi "Liberation Serif" || need+=(fonts-liberation)
+# Liberation 2 (fonts-liberation2): the PDF's stand-in for Times New Roman
+# with every Vietnamese letter (Liberation 1.07 lacks ư and ơ, U+01B0/U+01A1,
+# and LibreOffice would take them from another font).
+fc-list ':family=Liberation Serif:charset=1a1 1b0' 2>/dev/null | grep -q . || need+=(fonts-liberation2)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 command -v pg_dump >/dev/null 2>&1 || need+=(postgresql-client)
 [ ${#need[@]} -eq 0 ] && exit 0

@@ -209,6 +209,16 @@ def no_split(row) -> None:
     tr_pr.append(el)
 
 
+def keep_row_with_next(row) -> None:
+    """Keep a table row on the page of what follows it (a group's heading
+    row with its first line, the last line with the summary under the
+    table): Word and LibreOffice both read keep-with-next on every
+    paragraph of the row."""
+    for cell in row.cells:
+        for p in cell.paragraphs:
+            p.paragraph_format.keep_with_next = True
+
+
 def cell_text(
     cell,
     text: str,

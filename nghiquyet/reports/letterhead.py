@@ -100,6 +100,20 @@ def _place_of(name: str) -> str:
     return rest
 
 
+def party_body_text(unit: OrgUnit) -> str:
+    """The Party organisation a committee leads, as running text writes it:
+    "Tỉnh ủy Hà Tĩnh" → "Đảng bộ tỉnh Hà Tĩnh", "Đảng ủy xã Đức Thọ" →
+    "Đảng bộ xã Đức Thọ"; other names as they are."""
+    for prefix, level, _ in _PROVINCE_PREFIXES + _DISTRICT_PREFIXES:
+        place = _strip_prefix(unit.name, prefix)
+        if place:
+            return f"Đảng bộ {level.lower()} {place}"
+    rest = _strip_prefix(unit.name, "dang uy ")
+    if rest:
+        return f"Đảng bộ {rest}"
+    return unit.name
+
+
 def letterhead_for(unit: OrgUnit) -> Letterhead:
     """The header of a document issued by ``unit``'s committee, derived
     from the unit's kind, name and the Party organisation above it."""

@@ -9,11 +9,12 @@ import datetime as dt
 from django.utils import timezone
 
 from nghiquyet.core.dates import format_date_long, format_date_official, format_place_date
-from nghiquyet.meetings.models import Meeting, Participant
+from nghiquyet.core.text import fold
+from nghiquyet.meetings.models import Meeting, MeetingKind, Participant
 from nghiquyet.tasks.models import Task
 
 from . import docxkit as k
-from .letterhead import letterhead_for
+from .letterhead import Letterhead, letterhead_for, party_body_text
 
 
 def notice_tasks(meeting: Meeting) -> dict[int, list[Task]]:
@@ -41,6 +42,30 @@ def task_sentence(task: Task) -> str:
     return text + "."
 
 
+def concluding_body(meeting: Meeting, head: Letterhead) -> str:
+    """The body whose conclusions the notice carries: the executive
+    committee for its own conference ("Ban Chấp hành Đảng bộ tỉnh Hà
+    Tĩnh"), else the standing committee ("Ban Thường vụ Tỉnh ủy"), or the
+    organising unit when it has neither."""
+    if meeting.kind == MeetingKind.EXECUTIVE:
+        return f"Ban Chấp hành {party_body_text(meeting.organiser)}"
+    if head.signing_body:
+        return f"{head.signing_body_text} {head.short}"
+    return meeting.organiser.name
+
+
+def meeting_phrase(meeting: Meeting) -> str:
+    """What was held, for the opening sentence: the meeting's own name as
+    written when it says what it is ("Hội nghị Ban Chấp hành Đảng bộ tỉnh
+    lần thứ 5"), else its kind first ("hội nghị Ban Thường vụ: …"). Only
+    the first letter of the kind is lowered: "Ban Chấp hành" is a name."""
+    label = meeting.get_kind_display()
+    first_word = fold(label).split()[:2]
+    if fold(meeting.title).split()[:2] == first_word:
+        return meeting.title
+    return f"{label[0].lower()}{label[1:]}: {meeting.title}"
+
+
 def build_notice_docx(meeting: Meeting, *, on: dt.date | None = None) -> bytes:
     """The notice as .docx, laid out per Hướng dẫn 36-HD/VPTW."""
     on = on or timezone.localdate()
@@ -50,10 +75,11 @@ def build_notice_docx(meeting: Meeting, *, on: dt.date | None = None) -> bytes:
     k.party_header(doc, head, "TB", format_place_date(head.place, on))
     k.paragraph(doc, "", space_after=6)
     k.paragraph(doc, "THÔNG BÁO", size=16, bold=True, align=k.CENTER, space_before=12, space_after=0)
-    body_name = f"{head.signing_body_text} {head.short}" if head.signing_body else meeting.organiser.name
+    body_name = concluding_body(meeting, head)
     k.paragraph(
         doc,
-        f"kết luận của {body_name} tại {meeting.title[0].lower()}{meeting.title[1:]}",
+        # The meeting's name is a proper name: kept exactly as written.
+        f"kết luận của {body_name} tại {meeting.title}",
         size=14,
         bold=True,
         align=k.CENTER,
@@ -66,9 +92,7 @@ def build_notice_docx(meeting: Meeting, *, on: dt.date | None = None) -> bytes:
         when = f"từ {when} đến {format_date_long(meeting.end_date)}"
     else:
         when = when[0].upper() + when[1:]
-    opening = (
-        f"{when}, {meeting.organiser.name} tổ chức {meeting.get_kind_display().lower()}: {meeting.title}"
-    )
+    opening = f"{when}, {meeting.organiser.name} tổ chức {meeting_phrase(meeting)}"
     if meeting.online:
         opening += " theo hình thức trực tuyến"
         if meeting.bridge_points:

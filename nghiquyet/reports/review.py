@@ -20,18 +20,17 @@ from nghiquyet.core.periods import Period, PeriodError, PeriodKind
 from nghiquyet.core.text import fold
 from nghiquyet.documents.signs import kind_label
 from nghiquyet.orgs.models import OrgUnit, subtree_q
-from nghiquyet.targets.models import Direction, Judged, TargetGroup, ValueType
+from nghiquyet.targets.models import Assignment, Direction, Judged, TargetGroup, ValueType
 from nghiquyet.targets.rollup import Outcome, Rollup, TargetResult, rollup
-from nghiquyet.tasks.models import Task, TaskStatus
 
 from . import docxkit as k
+from . import review_draft as draft
 from .letterhead import Letterhead, letterhead_for
+from .review_tasks import DocumentTasks, _chain, period_tasks
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
 CENT = Decimal("0.01")
 TENTH = Decimal("0.1")
-PLACEHOLDER = "(Phần này do bộ phận soạn thảo bổ sung.)"
-DOTS = "…" * 34  # one line of body text on A4 portrait
 
 OUTCOME_PHRASE = {
     Outcome.EXCEEDED: "vượt chỉ tiêu",
@@ -111,7 +110,13 @@ class ReviewData:
     head: Letterhead
     rollup: Rollup
     groups: list[AppendixGroup]
-    tasks: list[Task] = field(default_factory=list)
+    # The tasks of the period by document, as they stood at its end.
+    task_docs: list[DocumentTasks] = field(default_factory=list)
+    implementation: draft.Implementation = field(default_factory=draft.Implementation)
+    # Names of the units the roll-up speaks of (lagging units and the like).
+    unit_names: dict[int, str] = field(default_factory=dict)
+    # Below the document's issuer a unit is judged on its own goals only.
+    own_goals: bool = False
 
     @property
     def rows(self) -> list[AppendixRow]:
@@ -185,11 +190,45 @@ def _compare(target, value: Decimal | None, last: Decimal | None) -> tuple[Decim
     return (value / last * 100).quantize(CENT), False
 
 
+def below_issuer(document, unit: OrgUnit) -> bool:
+    """Whether ``unit`` lies strictly inside the document's issuing unit's
+    subtree: such a unit reports on the targets it was given, against the
+    goals it was given, never the document's own."""
+    issuer = getattr(document, "issuing_unit", None)
+    if issuer is None or issuer.pk == unit.pk:
+        return False
+    return unit.path.startswith(issuer.path)
+
+
+def unit_term_goals(targets, unit: OrgUnit) -> dict[int, Decimal | None]:
+    """The unit's own term goal per target (its assignment's value). The
+    one place the report reads assignments' goals."""
+    return dict(
+        Assignment.objects.filter(unit=unit, target__in=targets).values_list("target_id", "target_value")
+    )
+
+
+def assigned_in_subtree(document, unit: OrgUnit) -> set[int]:
+    """Targets of ``document`` assigned to ``unit`` or to a unit under it."""
+    return set(
+        Assignment.objects.filter(subtree_q(unit, "unit__path"), target__document=document).values_list(
+            "target_id", flat=True
+        )
+    )
+
+
 def review_data(document, unit: OrgUnit, period: Period, *, on: dt.date | None = None) -> ReviewData:
     """Everything the review report states, computed once: the roll-up of
-    the period, the same period last year, and the document's tasks led by
-    units of the subtree."""
+    the period and of the same period last year; for a unit below the
+    document's issuer, only the targets given to its subtree, against its
+    own goals; the tasks of the period by document, as they stood at its
+    end; and what the data says about how the document was carried out."""
+    on = on or timezone.localdate()
     targets = list(document.targets.prefetch_related("milestones").order_by("order", "id"))
+    own_goals = below_issuer(document, unit)
+    if own_goals:
+        given = assigned_in_subtree(document, unit)
+        targets = [t for t in targets if t.pk in given]
     now = rollup(document, unit, period, targets=targets)
     try:
         before = rollup(document, unit, period.same_period_last_year(), targets=targets)
@@ -197,6 +236,7 @@ def review_data(document, unit: OrgUnit, period: Period, *, on: dt.date | None =
     except PeriodError:
         last = {}  # terms have no "same period last year"
     year = period.end.year if period.start.year == period.end.year else None
+    term_goals = unit_term_goals(targets, unit) if own_goals else {}
     groups: list[AppendixGroup] = []
     number = 0
     for g in TargetGroup:
@@ -206,13 +246,22 @@ def review_data(document, unit: OrgUnit, period: Period, *, on: dt.date | None =
         rows = []
         for t in results:
             number += 1
-            year_goal = next((m.value for m in t.target.milestones.all() if m.year == year), None)
+            if own_goals:
+                # The unit's own goals: its term goal; a year's goal only
+                # where the roll-up judged the year against one of its own.
+                term_goal = term_goals.get(t.target.pk)
+                year_goal = (
+                    t.goal if year is not None and t.goal is not None and t.goal != term_goal else None
+                )
+            else:
+                term_goal = t.target.target_value
+                year_goal = next((m.value for m in t.target.milestones.all() if m.year == year), None)
             vs, points = _compare(t.target, t.value, last.get(t.target.pk))
             rows.append(
                 AppendixRow(
                     number=number,
                     result=t,
-                    term_goal=t.target.target_value,
+                    term_goal=term_goal,
                     year_goal=year_goal,
                     last_value=last.get(t.target.pk),
                     vs_last=vs,
@@ -220,20 +269,20 @@ def review_data(document, unit: OrgUnit, period: Period, *, on: dt.date | None =
                 )
             )
         groups.append(AppendixGroup(ROMAN[len(groups)], g.label, rows))
-    tasks = list(
-        Task.objects.filter(subtree_q(unit, "lead_unit__path"), source_document=document)
-        .select_related("lead_unit")
-        .order_by("deadline", "id")
-    )
+    chain = _chain(document)
+    unit_ids = {uid for t in now.targets for uid in t.units}
     return ReviewData(
         document=document,
         unit=unit,
         period=period,
-        on=on or timezone.localdate(),
+        on=on,
         head=letterhead_for(unit),
         rollup=now,
         groups=groups,
-        tasks=tasks,
+        task_docs=period_tasks(document, unit, period, chain=chain),
+        implementation=draft.implementation(document, chain, unit, period, on),
+        unit_names=dict(OrgUnit.objects.filter(pk__in=unit_ids).values_list("pk", "name")),
+        own_goals=own_goals,
     )
 
 
@@ -288,32 +337,18 @@ def target_sentence(data: ReviewData, row: AppendixRow) -> str:
 
 
 def tasks_sentence(data: ReviewData) -> str:
-    """ "Tổng số 12 nhiệm vụ: 5 hoàn thành, 6 đang thực hiện (2 quá hạn), 1 chưa thực hiện."""
-    if not data.tasks:
+    """ "Tổng số 12 nhiệm vụ: 5 hoàn thành, 6 đang thực hiện, 1 chưa thực hiện; trong đó 2 nhiệm vụ đã quá hạn."
+    counted at the period's end, over every document of the chain."""
+    if not data.task_docs:
         return "Văn bản chưa giao nhiệm vụ cho các đơn vị trong phạm vi báo cáo."
-    counts: dict[str, int] = {}
-    overdue = 0
-    for t in data.tasks:
-        counts[t.status] = counts.get(t.status, 0) + 1
-        overdue += t.is_overdue(data.on)
-    done = counts.get(TaskStatus.DONE, 0) + counts.get(TaskStatus.DONE_LATE, 0)
-    parts = []
-    if done:
-        late = counts.get(TaskStatus.DONE_LATE, 0)
-        parts.append(f"{done} hoàn thành" + (f" ({late} hoàn thành quá hạn)" if late else ""))
-    if counts.get(TaskStatus.IN_PROGRESS):
-        parts.append(f"{counts[TaskStatus.IN_PROGRESS]} đang thực hiện")
-    if counts.get(TaskStatus.NOT_STARTED):
-        parts.append(f"{counts[TaskStatus.NOT_STARTED]} chưa thực hiện")
-    text = f"Tổng số {len(data.tasks)} nhiệm vụ: " + ", ".join(parts)
-    if overdue:
-        text += f"; trong đó {overdue} nhiệm vụ đã quá hạn"
-    return text + "."
+    total = DocumentTasks(data.document, [line for d in data.task_docs for line in d.lines])
+    as_of = format_date_official(data.period.end)
+    return f"Đến ngày {as_of}, tổng số {total.counts_text()}."
 
 
-def task_line(task: Task, on: dt.date) -> str:
-    deadline = f", thời hạn {format_date_official(task.deadline)}" if task.deadline else ""
-    return f"{task.title} ({task.lead_unit.name}{deadline}): {task.status_label(on).lower()}."
+def task_doc_sentence(doc_tasks: DocumentTasks) -> str:
+    """ "Thực hiện Kế hoạch số 12-KH/TU ngày …: 14 nhiệm vụ: …"."""
+    return f"Thực hiện {draft.short_ref(doc_tasks.document)}: {doc_tasks.counts_text()}."
 
 
 # -- the Word file ------------------------------------------------------------------
@@ -364,7 +399,10 @@ def appendix_cells(data: ReviewData, row: AppendixRow) -> list[str]:
 
 
 def _appendix(doc, data: ReviewData) -> None:
-    k.add_landscape_section(doc)
+    section = k.add_landscape_section(doc)
+    # The appendix's first page is numbered like the rest: the new section
+    # would otherwise inherit the report's unnumbered first page.
+    section.different_first_page_header_footer = False
     k.paragraph(doc, "PHỤ LỤC", size=14, bold=True, align=k.CENTER, space_after=0)
     k.paragraph(
         doc,
@@ -409,6 +447,7 @@ def _appendix(doc, data: ReviewData) -> None:
         k.cell_text(row.cells[0], group.roman, bold=True, align=k.CENTER)
         merged = row.cells[1].merge(row.cells[-1])
         k.cell_text(merged, group.label, bold=True)
+        k.keep_row_with_next(row)  # a group's heading row never ends a page
         i += 1
         for ar in group.rows:
             row = table.rows[i]
@@ -417,8 +456,19 @@ def _appendix(doc, data: ReviewData) -> None:
                 align = k.LEFT if j == 1 else k.CENTER if j in (0, 2, 8) else k.RIGHT
                 k.cell_text(row.cells[j], text, align=align)
             i += 1
+    # The counts stay with the table's last line, never alone atop a page.
+    k.keep_row_with_next(table.rows[-1])
     summary = f"Tổng số {data.summary()}."
-    k.paragraph(doc, summary, size=13, italic=False, align=k.LEFT, space_before=6, space_after=0)
+    k.paragraph(
+        doc,
+        summary,
+        size=13,
+        italic=False,
+        align=k.LEFT,
+        space_before=6,
+        space_after=0,
+        keep_with_next=data.mid_year,
+    )
     if data.mid_year:
         k.paragraph(doc, f"Trong đó có {data.half_reached_sentence()}.", size=13, align=k.LEFT)
 
@@ -438,12 +488,16 @@ def build_review_docx(data: ReviewData) -> bytes:
         doc,
         f"Thực hiện {data.document_ref}, {issuer_name} báo cáo kết quả {data.phase} như sau:",
     )
-    k.heading(doc, "I. KẾT QUẢ THỰC HIỆN")
+    k.heading(doc, "I. CÔNG TÁC LÃNH ĐẠO, CHỈ ĐẠO, TỔ CHỨC THỰC HIỆN")
+    for text in draft.leadership_paragraphs(data):
+        k.body(doc, text)
+    k.heading(doc, "II. KẾT QUẢ THỰC HIỆN")
     k.heading(doc, "1. Kết quả thực hiện các chỉ tiêu")
     summary = f"Trong tổng số {data.summary()}"
     if data.mid_year:
         summary += f"; có {data.half_reached_sentence()}"
-    k.body(doc, summary + ".")
+    # The counts lead into the first group: never left alone at a page's foot.
+    k.body(doc, summary + ".", keep_with_next=True)
     letters = "abcdefghij"
     for gi, group in enumerate(data.groups):
         k.heading(doc, f"{letters[gi]}) {group.label}", bold=False, italic=True)
@@ -452,18 +506,27 @@ def build_review_docx(data: ReviewData) -> bytes:
     k.body(doc, "(Chi tiết tại Phụ lục kèm theo).", italic=True)
 
     k.heading(doc, "2. Kết quả thực hiện các nhiệm vụ")
-    k.body(doc, tasks_sentence(data))
-    for task in data.tasks:
-        k.body(doc, "- " + task_line(task, data.on))
+    k.body(doc, tasks_sentence(data), keep_with_next=bool(data.task_docs))
+    several = len(data.task_docs) > 1
+    for doc_tasks in data.task_docs:
+        notable = doc_tasks.notable
+        if several:
+            k.body(doc, task_doc_sentence(doc_tasks), keep_with_next=bool(notable))
+        if notable:
+            k.body(doc, "Các nhiệm vụ trọng tâm, đột phá và nhiệm vụ chậm tiến độ:", keep_with_next=True)
+        for line in notable:
+            k.body(doc, "- " + line.text())
 
-    k.heading(doc, "II. HẠN CHẾ, NGUYÊN NHÂN")
-    for title in ("1. Hạn chế", "2. Nguyên nhân"):
-        k.heading(doc, title)
-        k.body(doc, PLACEHOLDER, italic=True)
-        k.body(doc, DOTS)
-    k.heading(doc, "III. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI")
-    k.body(doc, PLACEHOLDER, italic=True)
-    k.body(doc, DOTS)
+    k.heading(doc, "III. HẠN CHẾ, NGUYÊN NHÂN")
+    k.heading(doc, "1. Hạn chế")
+    for text in draft.shortcoming_paragraphs(data):
+        k.body(doc, "- " + text)
+    k.heading(doc, "2. Nguyên nhân")
+    for text in draft.cause_paragraphs(data):
+        k.body(doc, "- " + text)
+    k.heading(doc, "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI")
+    for text in draft.direction_paragraphs(data):
+        k.body(doc, "- " + text)
 
     k.signature_block(doc, data.head, recipients(data.unit, data.head))
     _appendix(doc, data)
