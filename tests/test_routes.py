@@ -68,6 +68,7 @@ def records(tree, users, resolution):
         "source": source.pk,
         "suggestion": source.suggestions.first().pk,
         "token": "khong-ton-tai",
+        "user": users.reporter.pk,
     }
 
 
@@ -80,6 +81,8 @@ def _kind_of(route: str, param: str) -> str:
         ("van-ban/", "document"),
         ("so-lieu/chi-tieu/", "target"),
         ("so-lieu/duyet/so-lieu/", "result"),
+        ("so-lieu/ket-qua/", "result"),
+        ("nguoi-dung/", "user"),
         ("nhiem-vu/", "task"),
         ("hoi-nghi/", "meeting"),
         ("thu-nhan/goi-y/", "suggestion"),

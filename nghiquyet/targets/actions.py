@@ -612,6 +612,28 @@ def _check_approver(user, result: Result) -> None:
         raise ValidationError(f"Đồng chí không có quyền duyệt số liệu của {result.unit.name}.")
 
 
+def _check_not_own(user, results: list[Result]) -> None:
+    """Separation of duties: nobody approves a figure they entered (wrote
+    its first version) or last changed (its current ``reported_by``)."""
+    ids = [r.pk for r in results]
+    first: dict[int, int | None] = {}
+    for result_id, version, by in (
+        ResultRevision.objects.filter(result_id__in=ids)
+        .order_by("result_id", "version")
+        .values_list("result_id", "version", "changed_by_id")
+    ):
+        first.setdefault(result_id, by)
+    for r in results:
+        if r.status != ResultStatus.SUBMITTED:
+            continue
+        writers = {r.reported_by_id, first.get(r.pk, r.reported_by_id)}
+        if user.pk in writers:
+            raise ValidationError(
+                f"Đồng chí không thể duyệt số liệu {_label(r)} do chính mình nhập hoặc sửa lần cuối; "
+                "số liệu này cần người khác có quyền duyệt xác nhận."
+            )
+
+
 def _revise(result: Result) -> None:
     """Keep the state ``result`` holds before a change, and move its version on."""
     ResultRevision.objects.create(
@@ -655,6 +677,7 @@ def do_approve_results(
             raise ValidationError("Có số liệu không còn tồn tại; vui lòng tải lại trang.")
         for result in locked:
             _check_approver(acting_user, result)
+        _check_not_own(acting_user, locked)
         for result in locked:
             shown = (expected_versions or {}).get(result.pk)
             if shown is not None and shown != result.version:
