@@ -86,7 +86,11 @@ def admin_roots(user) -> list[OrgUnit]:
     paths = scope_paths(user, Role.ADMIN)
     if not paths:
         return []
-    qs = OrgUnit.objects.filter(parent__isnull=True) if paths == [""] else OrgUnit.objects.filter(path__in=paths)
+    qs = (
+        OrgUnit.objects.filter(parent__isnull=True)
+        if paths == [""]
+        else OrgUnit.objects.filter(path__in=paths)
+    )
     return list(qs.vn_ordered())
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 
 def split_full_name(full: str) -> tuple[str, str]:
-    """"Đặng Thị Mai" → ("Đặng Thị", "Mai"): (family and middle names, given
+    """ "Đặng Thị Mai" → ("Đặng Thị", "Mai"): (family and middle names, given
     name), the way the user model stores them (last_name, first_name)."""
     words = " ".join((full or "").split())
     family, _, given = words.rpartition(" ")

@@ -177,8 +177,6 @@ def reset_password(request, pk):
         raise PermissionDenied(
             "Chỉ đặt lại mật khẩu cho tài khoản có mọi vai trò thuộc đơn vị đồng chí quản trị."
         )
-    unit = (
-        Membership.objects.filter(user=account).select_related("unit").order_by("unit__depth").first().unit
-    )
+    unit = Membership.objects.filter(user=account).select_related("unit").order_by("unit__depth").first().unit
     password = do_reset_password(account, acting_user=request.user, unit=unit)
     return render(request, "accounts/password.html", {"account": account, "password": password, "new": False})

@@ -52,11 +52,24 @@ ACTION_LABELS = {
 _NOISE = {"id", "version", "reported_at", "submitted_at", "approved_at", "returned_at", "password"}
 
 
+# Keys some actions write that are not model fields.
+_EXTRA_LABELS = {
+    "warnings": "cảnh báo",
+    "units": "đơn vị",
+    "username": "tên đăng nhập",
+    "ho_ten": "họ và tên",
+    "is_active": "đang hoạt động",
+    "target_value": "mục tiêu",
+}
+
+
 def action_label(code: str) -> str:
     return ACTION_LABELS.get(code, code.replace("_", " "))
 
 
 def _field_label(object_type: str, name: str) -> str:
+    if name in _EXTRA_LABELS:
+        return _EXTRA_LABELS[name]
     try:
         model = apps.get_model(object_type)
         return str(model._meta.get_field(name).verbose_name)

@@ -118,7 +118,9 @@ def _export(qs) -> HttpResponse:
     )
     for e in qs[:EXPORT_MAX].iterator(chunk_size=2000):
         r = _row(e)
-        ws.append([format_datetime(r["at"]), r["who"], r["login"], r["action"], r["object"], r["unit"], r["change"]])
+        ws.append(
+            [format_datetime(r["at"]), r["who"], r["login"], r["action"], r["object"], r["unit"], r["change"]]
+        )
     buf = io.BytesIO()
     wb.save(buf)
     response = HttpResponse(buf.getvalue(), content_type=XLSX)

@@ -617,10 +617,10 @@ def _check_not_own(user, results: list[Result]) -> None:
     its first version) or last changed (its current ``reported_by``)."""
     ids = [r.pk for r in results]
     first: dict[int, int | None] = {}
-    for result_id, version, by in (
+    for result_id, by in (
         ResultRevision.objects.filter(result_id__in=ids)
         .order_by("result_id", "version")
-        .values_list("result_id", "version", "changed_by_id")
+        .values_list("result_id", "changed_by_id")
     ):
         first.setdefault(result_id, by)
     for r in results:
@@ -740,3 +740,32 @@ def do_return_result(
         result.save()
         record("return_result", result, acting_user=acting_user, before=before, unit=result.unit)
     return result
+
+
+def do_confirm_warnings(results: Iterable[Result], warnings: dict[int, list[str]], *, acting_user) -> int:
+    """Keep the warnings a reporter confirmed on submitting ``results`` (by
+    result id), each tied to the result's current version, for the approver
+    to read; an audit row per result. Runs in the caller's transaction with
+    the write it confirms (the reporting form's). Returns how many were kept."""
+    from .models import ConfirmedWarning
+
+    user = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    rows = []
+    with transaction.atomic():
+        for r in results:
+            texts = [t for t in warnings.get(r.pk, []) if t]
+            if not texts:
+                continue
+            rows.extend(
+                ConfirmedWarning(result=r, version=r.version, text=t, confirmed_by=user) for t in texts
+            )
+            record(
+                "confirm_warnings",
+                r,
+                acting_user=acting_user,
+                before={},
+                after={"version": r.version, "warnings": texts},
+                unit=r.unit,
+            )
+        ConfirmedWarning.objects.bulk_create(rows)
+    return len(rows)
