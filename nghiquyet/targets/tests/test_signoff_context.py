@@ -233,3 +233,30 @@ def test_who_may_read_a_figures_history(client, users, tree, resolution):
     client.logout()
     assert client.get(url).status_code == 302
     assert Decimal(10) == fresh(r).value
+
+
+def test_api_bulk_approval_refuses_flagged_figures_not_confirmed(
+    client, users, tree, resolution, history, approver
+):
+    from nghiquyet.accounts.models import ApiToken
+
+    _, key = ApiToken.issue(approver, "thử")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    with at(dt.date(2026, 10, 3)):
+        flagged = do_save_result(
+            resolution.new_members, tree.commune_a, Q3, 30, acting_user=users.reporter, submit=True
+        )
+        plain = do_save_result(
+            resolution.poverty, tree.commune_a, Q3, "3,2", acting_user=users.reporter, submit=True
+        )
+        body = {"results": [flagged.pk, plain.pk]}
+        r = client.post("/api/results/approve", body, content_type="application/json", **auth)
+        assert r.status_code == 422 and str(flagged.pk) in r.json()["detail"]
+        assert fresh(plain).status == ResultStatus.SUBMITTED
+        r = client.post(
+            "/api/results/approve",
+            {**body, "confirmed": [flagged.pk]},
+            content_type="application/json",
+            **auth,
+        )
+        assert r.status_code == 200 and [x["status"] for x in r.json()] == ["approved", "approved"]
