@@ -69,6 +69,7 @@ def records(tree, users, resolution):
         "suggestion": source.suggestions.first().pk,
         "token": "khong-ton-tai",
         "user": users.reporter.pk,
+        "role": users.reporter.memberships.get().pk,
     }
 
 
@@ -101,6 +102,7 @@ BODY = {
     "set_status": {"status": "dang_thuc_hien"},
     "accept": {},
     "reject": {"reason": "Không liên quan"},
+    "grant_role": {"unit": 1, "role": "viewer"},
 }
 
 

@@ -229,3 +229,74 @@ def test_outsider_from_another_province_sees_nothing_of_ha_tinh(client, users, t
         )
     assert _can_sign_in("bc_ductho", PASSWORD)
     assert Membership.objects.filter(user=users.reporter).count() == 1
+
+
+# -- the same through the API --------------------------------------------------
+
+
+def api(client, method, url, user, body=None):
+    from nghiquyet.accounts.models import ApiToken
+
+    _, key = ApiToken.issue(user, "thử")
+    extra = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    if body is not None:
+        extra.update(data=body, content_type="application/json")
+    return getattr(client, method)(url, **extra)
+
+
+def test_api_create_grant_revoke_reset(client, users, tree):
+    admin = users.province_admin
+    r = api(
+        client, "post", "/api/users", admin,
+        {"username": "dtmai", "full_name": "Đặng Thị Mai", "unit": tree.commune_a.pk, "role": "reporter"},
+    )  # fmt: skip
+    assert r.status_code == 201, r.content
+    body = r.json()
+    assert (body["full_name"], body["roles"][0]["role"]) == ("Đặng Thị Mai", "reporter")
+    assert _can_sign_in("dtmai", body["password"])
+    uid = body["id"]
+    r = api(client, "post", f"/api/users/{uid}/roles", admin, {"unit": tree.commune_b.pk, "role": "approver"})
+    assert r.status_code == 201 and r.json()["unit_name"] == "Đảng ủy xã Tùng Ảnh"
+    r = api(client, "post", f"/api/users/{uid}/roles/{r.json()['id']}/revoke", admin, {})
+    assert r.status_code == 200 and [x["role"] for x in r.json()["roles"]] == ["reporter"]
+    r = api(client, "post", f"/api/users/{uid}/password", admin, {})
+    assert r.status_code == 200 and _can_sign_in("dtmai", r.json()["password"])
+    assert [u["username"] for u in api(client, "get", "/api/users", admin).json()].count("dtmai") == 1
+    actions = set(AuditEntry.objects.filter(actor=admin).values_list("action", flat=True))
+    assert actions == {"create_user", "grant_role", "revoke_role", "reset_password"}
+
+
+@pytest.mark.parametrize("who", ["viewer", "reporter", "reporter_b"])
+def test_api_refuses_viewer_and_reporters(client, users, tree, who):
+    user = getattr(users, who)
+    uid = users.reporter.pk
+    assert api(client, "get", "/api/users", user).status_code == 403
+    assert api(client, "get", f"/api/users/{uid}", user).status_code == 403
+    body = {"username": "moi", "full_name": "Lê Văn Bình", "unit": tree.commune_a.pk, "role": "admin"}
+    assert api(client, "post", "/api/users", user, body).status_code == 403
+    assert (
+        api(
+            client, "post", f"/api/users/{uid}/roles", user, {"unit": tree.commune_a.pk, "role": "admin"}
+        ).status_code
+        == 403
+    )
+    assert api(client, "post", f"/api/users/{uid}/password", user, {}).status_code == 403
+    assert not Membership.objects.filter(role=Role.ADMIN, unit=tree.commune_a).exists()
+
+
+def test_api_outsider_gets_404(client, users, tree):
+    uid = users.reporter.pk
+    body = {"username": "moi", "full_name": "Lê Văn Bình", "unit": tree.commune_a.pk, "role": "admin"}
+    assert api(client, "post", "/api/users", users.outsider, body).status_code == 404
+    assert api(client, "get", f"/api/users/{uid}", users.outsider).status_code == 404
+    r = api(
+        client,
+        "post",
+        f"/api/users/{uid}/roles",
+        users.outsider,
+        {"unit": tree.other_commune.pk, "role": "admin"},
+    )
+    assert r.status_code == 404
+    assert api(client, "post", f"/api/users/{uid}/password", users.outsider, {}).status_code == 404
+    assert "bc_ductho" not in api(client, "get", "/api/users", users.outsider).content.decode()
+    assert _can_sign_in("bc_ductho", PASSWORD)
