@@ -113,3 +113,21 @@ def do_reset_password(user, *, acting_user, unit=None) -> str:
         user.save(update_fields=["password"])
         record("reset_password", user, acting_user=acting_user, after=_user_after(user), unit=unit)
     return password
+
+
+def do_change_password(user, new_password: str, *, acting_user) -> None:
+    """A person sets their own password (after a reset, say); the form has
+    checked the old one and the validators. Filed under their highest unit."""
+    unit = (
+        Membership.objects.filter(user=user).select_related("unit").order_by("unit__depth", "unit_id").first()
+    )
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        record(
+            "change_password",
+            user,
+            acting_user=acting_user,
+            after=_user_after(user),
+            unit=unit.unit if unit else None,
+        )

@@ -5,7 +5,9 @@ act (accounts.actions, audited), render."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
@@ -26,7 +28,7 @@ from .access import (
     scope_paths,
     wholly_managed,
 )
-from .actions import do_create_user, do_grant_role, do_reset_password, do_revoke_role
+from .actions import do_change_password, do_create_user, do_grant_role, do_reset_password, do_revoke_role
 from .models import Membership, Role
 
 USERS_PER_PAGE = 50
@@ -180,3 +182,17 @@ def reset_password(request, pk):
     unit = Membership.objects.filter(user=account).select_related("unit").order_by("unit__depth").first().unit
     password = do_reset_password(account, acting_user=request.user, unit=unit)
     return render(request, "accounts/password.html", {"account": account, "password": password, "new": False})
+
+
+@login_required
+def change_password(request):
+    """Anyone signed in changes their own password (the old one first)."""
+    form = PasswordChangeForm(request.user, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        do_change_password(request.user, form.cleaned_data["new_password1"], acting_user=request.user)
+        update_session_auth_hash(request, request.user)
+        messages.success(request, "Đã đổi mật khẩu.")
+        return redirect("home")
+    return render(
+        request, "accounts/password_change.html", {"form": form}, status=400 if form.errors else 200
+    )

@@ -13,6 +13,7 @@ from nghiquyet.core.numbers import format_number
 ACTION_LABELS = {
     "create_user": "Tạo người dùng",
     "reset_password": "Đặt lại mật khẩu",
+    "change_password": "Đổi mật khẩu",
     "grant_role": "Giao vai trò",
     "revoke_role": "Thu hồi vai trò",
     "admin_add_user": "Tạo người dùng (quản trị hệ thống)",

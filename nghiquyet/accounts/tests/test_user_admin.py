@@ -87,7 +87,7 @@ def test_the_new_account_is_shown_family_name_first_everywhere(client, users, tr
     assert "Bùi Đức Thắng" in html and "Thắng Bùi Đức" not in html
     client.force_login(Membership.objects.get(user__username="bdthang").user)
     html = client.get("/").content.decode()
-    assert '<span class="user">Bùi Đức Thắng</span>' in html
+    assert 'title="Đổi mật khẩu">Bùi Đức Thắng</a>' in html
 
 
 def test_a_taken_login_or_a_missing_name_is_refused_in_vietnamese(client, users, tree):
@@ -134,6 +134,20 @@ def test_grant_and_revoke_a_role_audited(client, users, tree):
         "approver",
         tree.commune_b,
     )
+
+
+def test_the_list_takes_few_queries_whatever_the_number_of_accounts(
+    client, users, tree, django_user_model, django_assert_max_num_queries
+):
+    for i in range(30):
+        make_user(
+            django_user_model, f"bc_{i:02d}", tree.commune_a if i % 2 else tree.commune_b, Role.REPORTER
+        )
+    client.force_login(users.province_admin)
+    with django_assert_max_num_queries(8):
+        html = client.get(BASE).content.decode()
+    assert "bc_29" in html and html.count("Báo cáo – Đảng ủy xã") == 32
+    assert 'href="/nguoi-dung/"' in html and 'href="/nhat-ky/"' in html  # in an administrator's menu
 
 
 def test_a_commune_admin_manages_only_its_commune(client, users, tree, commune_admin):
@@ -211,7 +225,7 @@ def test_viewer_and_reporters_are_refused_every_page(client, users, tree, who):
             == 403
         )
     assert not Membership.objects.filter(role=Role.ADMIN, unit=tree.commune_a).exists()
-    assert "/nguoi-dung/" not in client.get("/").content.decode()
+    assert 'href="/nguoi-dung/"' not in client.get("/").content.decode()
 
 
 def test_outsider_from_another_province_sees_nothing_of_ha_tinh(client, users, tree):
@@ -300,3 +314,21 @@ def test_api_outsider_gets_404(client, users, tree):
     assert api(client, "post", f"/api/users/{uid}/password", users.outsider, {}).status_code == 404
     assert "bc_ductho" not in api(client, "get", "/api/users", users.outsider).content.decode()
     assert _can_sign_in("bc_ductho", PASSWORD)
+
+
+def test_anyone_changes_their_own_password_audited(client, users, tree):
+    client.force_login(users.reporter)
+    url = f"{BASE}doi-mat-khau/"
+    assert client.get(url).status_code == 200
+    r = client.post(
+        url, {"old_password": "sai", "new_password1": "Bac-Ha-2026!", "new_password2": "Bac-Ha-2026!"}
+    )
+    assert r.status_code == 400 and _can_sign_in("bc_ductho", PASSWORD)
+    r = client.post(
+        url, {"old_password": PASSWORD, "new_password1": "Bac-Ha-2026!", "new_password2": "Bac-Ha-2026!"}
+    )
+    assert r.status_code == 302 and _can_sign_in("bc_ductho", "Bac-Ha-2026!")
+    assert client.get("/").status_code == 200  # still signed in
+    entry = AuditEntry.objects.get(action="change_password")
+    assert (entry.actor, entry.unit) == (users.reporter, tree.commune_a)
+    assert "Bac-Ha" not in str(entry.after)

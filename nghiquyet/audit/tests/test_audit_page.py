@@ -53,9 +53,10 @@ def _rows(html: str) -> int:
     return html.count('<tr><td class="small">')
 
 
-def test_admin_reads_its_subtree_in_words(client, users, trail):
+def test_admin_reads_its_subtree_in_words(client, users, trail, django_assert_max_num_queries):
     client.force_login(users.province_admin)
-    html = client.get(PAGE).content.decode()
+    with django_assert_max_num_queries(8):
+        html = client.get(PAGE).content.decode()
     assert _rows(html) == 3  # two figures sent, one approved; not Nghệ An's task
     assert "Nhập, sửa số liệu" in html and "Duyệt số liệu" in html
     assert "Nguyễn Thị Hồng" in html and "Bùi Đức Thắng" in html and "Hồng Nguyễn Thị" not in html
