@@ -227,6 +227,10 @@ def test_who_may_read_a_figures_history(client, users, tree, resolution):
             resolution.new_members, tree.commune_a, Q3, 10, acting_user=users.reporter, submit=True
         )
     url = f"/so-lieu/ket-qua/{r.pk}/"
+    client.force_login(users.reporter)
+    with at(dt.date(2026, 10, 2)):
+        form = client.get(f"/so-lieu/bao-cao/?don_vi={tree.commune_a.pk}&ky={Q3.key()}").content.decode()
+    assert f'href="{url}"' in form  # reached from the reporter's form
     for who, status in (("viewer", 200), ("reporter", 200), ("reporter_b", 404), ("outsider", 404)):
         client.force_login(getattr(users, who))
         assert client.get(url).status_code == status, who
