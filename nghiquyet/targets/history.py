@@ -41,21 +41,29 @@ def result_history(result: Result) -> list[dict]:
         .order_by("at", "id")
     )
     rows = []
+    state: dict = {}  # the figure as the last write left it
     for e in entries:
         after = e.after if isinstance(e.after, dict) else {}
         before = e.before if isinstance(e.before, dict) else {}
-        reason = after.get("returned_reason") if e.action == "return_result" else ""
-        note = after.get("note") or ""
+        if e.action == "confirm_warnings":
+            # Not a change of the figure: the warnings its reporter confirmed.
+            text = "Cảnh báo đã xác nhận: " + " ".join(after.get("warnings") or [])
+            after, before = state, state
+        else:
+            text = ""
+            state = after
+        if e.action == "return_result":
+            text = f"Lý do trả lại: {after.get('returned_reason') or ''}"
+        elif not text and (note := after.get("note") or "") and note != before.get("note"):
+            text = note
         rows.append(
             {
                 "at": e.at,
                 "actor": e.actor,
                 "action": action_label(e.action),
                 "value": _value(after.get("value")),
-                "changed": before and before.get("value") != after.get("value"),
                 "status": _status(after),
-                "reason": reason or "",
-                "note": note if note != before.get("note") else "",
+                "text": text,
             }
         )
     return rows
