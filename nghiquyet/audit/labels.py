@@ -9,6 +9,7 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 
 from nghiquyet.core.numbers import format_number
+from nghiquyet.core.periods import PeriodError, parse_period_key
 
 ACTION_LABELS = {
     "create_user": "Tạo người dùng",
@@ -50,7 +51,10 @@ ACTION_LABELS = {
 }
 
 # Bookkeeping columns that change with every write and say nothing to a reader.
-_NOISE = {"id", "version", "reported_at", "submitted_at", "approved_at", "returned_at", "password"}
+_NOISE = {
+    "id", "version", "reported_at", "submitted_at", "approved_at", "returned_at", "password",
+    "period_kind", "period_start", "period_end",
+}  # fmt: skip
 
 
 # Keys some actions write that are not model fields.
@@ -96,6 +100,11 @@ def _choice_label(object_type: str, name: str, value) -> str:
                 return str(label)
     if value is None or value == "":
         return "trống"
+    if name == "period_key" and isinstance(value, str):
+        try:
+            return parse_period_key(value).label
+        except (PeriodError, ValueError):
+            return value
     if isinstance(value, bool):
         return "có" if value else "không"
     if isinstance(value, str) and field is not None and field.get_internal_type() == "DecimalField":
