@@ -660,7 +660,8 @@ def do_approve_results(
     """Approve submitted results (one, a unit's period, any set): each moves
     to approved with who and when, a revision and an audit row. Results
     already approved are left as they are. All or nothing: a draft, a result
-    outside the user's approver scope, or (with ``expected_versions``, the
+    outside the user's approver scope, a result the user entered or last
+    changed (separation of duties), or (with ``expected_versions``, the
     versions the page showed) a result changed since, refuses the whole set.
     Returns the results approved now."""
     ids = [r.pk for r in results]
