@@ -122,7 +122,13 @@ def test_changes_are_described_in_words():
     before = {"id": 1, "value": "10.0000", "status": "submitted", "period_key": "2026-Q3", "version": 1}
     after = {**before, "value": "12.5000", "status": "approved", "version": 2}
     assert describe("targets.result", before, after) == "giá trị: 10 → 12,5; trạng thái: Đã gửi → Đã duyệt"
-    created = {"id": 1, "value": "10.0000", "status": "draft", "period_key": "2026-Q3", "period_kind": "quarter"}
+    created = {
+        "id": 1,
+        "value": "10.0000",
+        "status": "draft",
+        "period_key": "2026-Q3",
+        "period_kind": "quarter",
+    }
     assert describe("targets.result", None, created) == "giá trị: 10; trạng thái: Nháp; kỳ: Quý III/2026"
     assert describe("accounts.membership", {"role": "viewer"}, {}) == "Đã xóa"
     assert action_label("reset_password") == "Đặt lại mật khẩu"
