@@ -16,6 +16,8 @@ urlpatterns = [
     path("nhiem-vu/", include("nghiquyet.tasks.urls")),
     path("hoi-nghi/", include("nghiquyet.meetings.urls")),
     path("bao-cao/", include("nghiquyet.reports.urls")),
+    path("nguoi-dung/", include("nghiquyet.accounts.urls")),
+    path("nhat-ky/", include("nghiquyet.audit.urls")),
     path("thu-nhan/", include("nghiquyet.ingestion.urls")),
     path("api/", include("nghiquyet.api.urls")),
     path("", include("nghiquyet.core.urls")),

@@ -68,6 +68,8 @@ def records(tree, users, resolution):
         "source": source.pk,
         "suggestion": source.suggestions.first().pk,
         "token": "khong-ton-tai",
+        "user": users.reporter.pk,
+        "role": users.reporter.memberships.get().pk,
     }
 
 
@@ -80,6 +82,8 @@ def _kind_of(route: str, param: str) -> str:
         ("van-ban/", "document"),
         ("so-lieu/chi-tieu/", "target"),
         ("so-lieu/duyet/so-lieu/", "result"),
+        ("so-lieu/ket-qua/", "result"),
+        ("nguoi-dung/", "user"),
         ("nhiem-vu/", "task"),
         ("hoi-nghi/", "meeting"),
         ("thu-nhan/goi-y/", "suggestion"),
@@ -98,6 +102,7 @@ BODY = {
     "set_status": {"status": "dang_thuc_hien"},
     "accept": {},
     "reject": {"reason": "Không liên quan"},
+    "grant_role": {"unit": 1, "role": "viewer"},
 }
 
 

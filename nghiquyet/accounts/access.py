@@ -75,3 +75,54 @@ def home_unit(user) -> OrgUnit | None:
     if not roots:
         return None
     return OrgUnit.objects.filter(path__in=roots).order_by("depth", "sort_key").first()
+
+
+# -- accounts a unit administrator manages ------------------------------------
+
+
+def admin_roots(user) -> list[OrgUnit]:
+    """The units at the top of the subtrees ``user`` administers (the roots
+    of the whole tree for a superuser)."""
+    paths = scope_paths(user, Role.ADMIN)
+    if not paths:
+        return []
+    qs = (
+        OrgUnit.objects.filter(parent__isnull=True)
+        if paths == [""]
+        else OrgUnit.objects.filter(path__in=paths)
+    )
+    return list(qs.vn_ordered())
+
+
+def managed_users(admin, root: OrgUnit | None = None):
+    """Accounts holding a role somewhere in ``admin``'s subtrees (or under
+    ``root``, one of them): who a unit administrator sees and manages.
+    Superusers are never managed from a unit's pages."""
+    from django.contrib.auth import get_user_model
+
+    paths = [root.path] if root is not None else scope_paths(admin, Role.ADMIN)
+    inside = Membership.objects.filter(path_q(paths, "unit__path")).values("user_id")
+    return get_user_model().objects.filter(pk__in=inside, is_superuser=False)
+
+
+def access_managed_user(admin, user_id):
+    """The account if it holds a role in ``admin``'s subtrees, else 404 (as
+    for a record outside them: a stranger cannot tell absent from hidden)."""
+    qs = managed_users(admin)
+    try:
+        return qs.get(pk=user_id)
+    except (qs.model.DoesNotExist, ValueError, TypeError):
+        raise Http404("Không tìm thấy người dùng.") from None
+
+
+def wholly_managed(admin, user) -> bool:
+    """Whether every role of ``user`` lies in ``admin``'s subtrees: only then
+    may ``admin`` reset their password (else a commune's administrator could
+    take over an account that also holds a role at the province)."""
+    if user.pk == admin.pk or user.is_superuser or user.is_staff:
+        return False
+    paths = scope_paths(admin, Role.ADMIN)
+    if not paths:
+        return False
+    units = list(Membership.objects.filter(user=user).values_list("unit__path", flat=True))
+    return bool(units) and all(any(p.startswith(root) for root in paths) for p in units)

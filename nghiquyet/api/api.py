@@ -210,6 +210,7 @@ for _cls in (OSError, DatabaseError, sqlite3.Error):
 
 
 def _mount() -> None:
+    from nghiquyet.accounts.api import router as accounts
     from nghiquyet.documents.api import router as documents
     from nghiquyet.meetings.api import router as meetings
     from nghiquyet.orgs.api import router as orgs
@@ -222,6 +223,7 @@ def _mount() -> None:
     api.add_router("/tasks", tasks)
     api.add_router("/meetings", meetings)
     api.add_router("/ingestion", "nghiquyet.ingestion.api.router")
+    api.add_router("/users", accounts)
 
 
 _mount()

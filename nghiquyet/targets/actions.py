@@ -612,6 +612,28 @@ def _check_approver(user, result: Result) -> None:
         raise ValidationError(f"Đồng chí không có quyền duyệt số liệu của {result.unit.name}.")
 
 
+def _check_not_own(user, results: list[Result]) -> None:
+    """Separation of duties: nobody approves a figure they entered (wrote
+    its first version) or last changed (its current ``reported_by``)."""
+    ids = [r.pk for r in results]
+    first: dict[int, int | None] = {}
+    for result_id, by in (
+        ResultRevision.objects.filter(result_id__in=ids)
+        .order_by("result_id", "version")
+        .values_list("result_id", "changed_by_id")
+    ):
+        first.setdefault(result_id, by)
+    for r in results:
+        if r.status != ResultStatus.SUBMITTED:
+            continue
+        writers = {r.reported_by_id, first.get(r.pk, r.reported_by_id)}
+        if user.pk in writers:
+            raise ValidationError(
+                f"Đồng chí không thể duyệt số liệu {_label(r)} do chính mình nhập hoặc sửa lần cuối; "
+                "số liệu này cần người khác có quyền duyệt xác nhận."
+            )
+
+
 def _revise(result: Result) -> None:
     """Keep the state ``result`` holds before a change, and move its version on."""
     ResultRevision.objects.create(
@@ -638,7 +660,8 @@ def do_approve_results(
     """Approve submitted results (one, a unit's period, any set): each moves
     to approved with who and when, a revision and an audit row. Results
     already approved are left as they are. All or nothing: a draft, a result
-    outside the user's approver scope, or (with ``expected_versions``, the
+    outside the user's approver scope, a result the user entered or last
+    changed (separation of duties), or (with ``expected_versions``, the
     versions the page showed) a result changed since, refuses the whole set.
     Returns the results approved now."""
     ids = [r.pk for r in results]
@@ -655,6 +678,7 @@ def do_approve_results(
             raise ValidationError("Có số liệu không còn tồn tại; vui lòng tải lại trang.")
         for result in locked:
             _check_approver(acting_user, result)
+        _check_not_own(acting_user, locked)
         for result in locked:
             shown = (expected_versions or {}).get(result.pk)
             if shown is not None and shown != result.version:
@@ -717,3 +741,32 @@ def do_return_result(
         result.save()
         record("return_result", result, acting_user=acting_user, before=before, unit=result.unit)
     return result
+
+
+def do_confirm_warnings(results: Iterable[Result], warnings: dict[int, list[str]], *, acting_user) -> int:
+    """Keep the warnings a reporter confirmed on submitting ``results`` (by
+    result id), each tied to the result's current version, for the approver
+    to read; an audit row per result. Runs in the caller's transaction with
+    the write it confirms (the reporting form's). Returns how many were kept."""
+    from .models import ConfirmedWarning
+
+    user = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    rows = []
+    with transaction.atomic():
+        for r in results:
+            texts = [t for t in warnings.get(r.pk, []) if t]
+            if not texts:
+                continue
+            rows.extend(
+                ConfirmedWarning(result=r, version=r.version, text=t, confirmed_by=user) for t in texts
+            )
+            record(
+                "confirm_warnings",
+                r,
+                acting_user=acting_user,
+                before={},
+                after={"version": r.version, "warnings": texts},
+                unit=r.unit,
+            )
+        ConfirmedWarning.objects.bulk_create(rows)
+    return len(rows)

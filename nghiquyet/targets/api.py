@@ -16,6 +16,7 @@ from nghiquyet.documents.access import access_document
 
 from .access import access_reporting_unit, access_result, access_results, access_target
 from .actions import StaleResultError, do_approve_results, do_return_result, do_save_result
+from .approval import flagged_ids
 from .models import Result, Target
 from .rollup import Outcome, add_parent_share, rollup
 from .schemas import ApproveIn, ResultConflictOut, ResultIn, ResultOut, ReturnIn, RollupOut, TargetOut
@@ -126,6 +127,14 @@ def approve_results(request, payload: ApproveIn):
     result changed since is refused (409)."""
     results = access_results(request.user, payload.results, Role.APPROVER)
     versions = {int(k): v for k, v in (payload.versions or {}).items() if k.isdigit()} or None
+    if len(results) > 1:
+        # A flagged figure is not approved in bulk unless it was looked at one by one.
+        unseen = sorted(flagged_ids(results) - set(payload.confirmed))
+        if unseen:
+            raise ValidationError(
+                "Các số liệu có cảnh báo cần được xem từng số liệu (ghi mã vào “confirmed”) trước khi "
+                "duyệt cùng lúc: " + ", ".join(str(pk) for pk in unseen) + "."
+            )
     do_approve_results(results, acting_user=request.user, expected_versions=versions)
     return list(Result.objects.filter(pk__in=[r.pk for r in results]).order_by("pk"))
 

@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from nghiquyet.core.numbers import format_number
 from nghiquyet.core.periods import Period
 from nghiquyet.documents.models import Document
 from nghiquyet.orgs.models import OrgUnit
 
-from .actions import CellWrite, StaleResultError, clean_value, do_save_results
+from .actions import CellWrite, StaleResultError, clean_value, do_confirm_warnings, do_save_results
 from .models import COUNTED_STATUSES, Result, Target
 
 # A value that moved more than this share away from last period's is flagged.
@@ -191,6 +192,16 @@ class ReportForm:
         else:
             self.errors.append(" ".join(exc.messages) + " Không có số liệu nào bị ghi đè.")
 
+    def _keep_warnings(self, saved, acting_user) -> None:
+        warnings = {
+            pk: [c.ref.warning]
+            for c, pk in saved.created + saved.updated
+            if c.ref is not None and c.ref.warning
+        }
+        if warnings:
+            results = Result.objects.filter(pk__in=list(warnings)).select_related("target", "unit")
+            do_confirm_warnings(results, warnings, acting_user=acting_user)
+
     def save(self, *, acting_user, submit: bool, confirmed: bool = False) -> tuple[int, int] | None:
         """Validate and write all rows in one transaction (all or nothing),
         each stating the version the form showed. Returns (rows written,
@@ -201,7 +212,12 @@ class ReportForm:
         rows = self._writes(submit)
         cells = [CellWrite(r.target, self.unit, r.cleaned, r.note, r.version, ref=r) for r in rows]
         try:
-            do_save_results(cells, self.period, acting_user=acting_user, submit=submit)
+            # The warnings the reporter confirmed are kept with the figures they
+            # confirm, in the same transaction, for the approver to read.
+            with transaction.atomic():
+                saved = do_save_results(cells, self.period, acting_user=acting_user, submit=submit)
+                if submit and confirmed:
+                    self._keep_warnings(saved, acting_user)
         except StaleResultError as exc:
             self._show_conflicts(exc)
             return None

@@ -263,3 +263,30 @@ class ResultRevision(models.Model):
 
     class Meta:
         ordering = ["result", "-version"]
+
+
+class ConfirmedWarning(models.Model):
+    """A warning the reporter saw and confirmed when submitting a figure
+    ("giá trị tăng 80% so với kỳ trước"), kept for the approver. Tied to
+    the version it was confirmed on: a later change is a new figure."""
+
+    result = models.ForeignKey(Result, on_delete=models.CASCADE, related_name="confirmed_warnings")
+    version = models.PositiveIntegerField("phiên bản")
+    text = models.TextField("cảnh báo")
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="người xác nhận",
+    )
+    confirmed_at = models.DateTimeField("thời điểm xác nhận", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "cảnh báo đã xác nhận"
+        verbose_name_plural = "cảnh báo đã xác nhận"
+        indexes = [models.Index(fields=["result", "version"])]
+
+    def __str__(self) -> str:
+        return self.text

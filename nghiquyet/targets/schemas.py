@@ -116,6 +116,12 @@ class ApproveIn(Schema):
     versions: dict[IdKey, Version] | None = Field(
         None, description="Phiên bản đã xem của từng kết quả (mã → phiên bản); lệch thì bị từ chối (409)."
     )
+    confirmed: list[Id] = Field(
+        default_factory=list,
+        max_length=5000,
+        description="Mã các kết quả có cảnh báo mà người duyệt đã xem từng số liệu; duyệt nhiều số liệu "
+        "cùng lúc mà có số liệu cảnh báo chưa liệt kê ở đây thì bị từ chối (422).",
+    )
 
 
 class ReturnIn(Schema):

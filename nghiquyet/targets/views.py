@@ -26,6 +26,7 @@ from .access import (
     reporting_units,
 )
 from .actions import clean_value, do_approve_results, do_return_result
+from .approval import approval_context, flagged_ids
 from .cache import cached_rollup
 from .forms import ReportForm, far_from_last
 from .models import COUNTED_STATUSES, Assignment, Result, ResultStatus, Target
@@ -253,15 +254,20 @@ def _approval_rows(units, period: Period, statuses) -> dict[int, list[Result]]:
     return rows
 
 
-def _group(unit: OrgUnit, rows: list[Result]) -> dict:
+def _group(unit: OrgUnit, rows: list[Result], context: dict) -> dict:
+    """A unit's rows, each with its context (``r.ctx``); flagged figures are
+    left out of "approve all" and approved one by one (targets.approval)."""
+    for r in rows:
+        r.ctx = context[r.pk]
     pending = [r for r in rows if r.status == ResultStatus.SUBMITTED]
-    return {"unit": unit, "rows": rows, "pending": pending}
+    bulk = [r for r in pending if not r.ctx.flagged]
+    return {"unit": unit, "rows": rows, "pending": pending, "bulk": bulk, "flagged": len(pending) - len(bulk)}
 
 
 def _render_group(request, unit: OrgUnit, period: Period, *, note: str = "", error: str = ""):
     """One unit's figures for the period after an action (htmx swap)."""
     rows = _approval_rows([unit], period, COUNTED_STATUSES)[unit.pk]
-    ctx = {"g": _group(unit, rows), "period": period, "note": note, "error": error}
+    ctx = {"g": _group(unit, rows, approval_context(rows)), "period": period, "note": note, "error": error}
     return render(request, "targets/partials/approve_unit.html", ctx)
 
 
@@ -300,6 +306,7 @@ def approve(request):
     units = OrgUnit.objects.filter(pk__in=with_rows).vn_ordered()
     page = Paginator(units, UNITS_PER_PAGE).get_page(request.GET.get("trang"))
     rows = _approval_rows(page.object_list, period, statuses)
+    context_by_id = approval_context([r for unit_rows in rows.values() for r in unit_rows])
     pending = Result.objects.filter(
         subtree_q(scope, "unit__path"),
         period_key=period.key(),
@@ -312,7 +319,7 @@ def approve(request):
         "periods": periods,
         "period": period,
         "show_all": show_all,
-        "groups": [_group(u, rows[u.pk]) for u in page.object_list],
+        "groups": [_group(u, rows[u.pk], context_by_id) for u in page.object_list],
         "page": page,
         "pending": pending,
         "query": query,
@@ -344,13 +351,21 @@ def approve_unit(request, unit_id):
         raise Http404("Kỳ báo cáo không hợp lệ.") from None
     versions = _versions(request)
     results = list(Result.objects.filter(pk__in=list(versions), unit=unit, period_key=period.key()))
+    # Figures with a warning are never approved in bulk: one by one, after reading it.
+    flagged = flagged_ids(results)
+    results = [r for r in results if r.pk not in flagged]
+    left = (
+        f" {len(flagged)} số liệu có cảnh báo chưa được duyệt: đề nghị xem và duyệt từng số liệu."
+        if flagged
+        else ""
+    )
     if not results:
-        return _after_action(request, unit, period, error="Không có số liệu nào để duyệt.")
+        return _after_action(request, unit, period, error="Không có số liệu nào để duyệt." + left)
     try:
         done = do_approve_results(results, acting_user=request.user, expected_versions=versions)
     except ValidationError as exc:
         return _after_action(request, unit, period, error=" ".join(exc.messages))
-    return _after_action(request, unit, period, note=f"Đã duyệt {len(done)} số liệu của {unit.name}.")
+    return _after_action(request, unit, period, note=f"Đã duyệt {len(done)} số liệu của {unit.name}." + left)
 
 
 @login_required
@@ -359,6 +374,14 @@ def approve_result(request, pk):
     """Approve one submitted figure."""
     result = access_result(request.user, pk, Role.APPROVER)
     version = int_param(request, "phien_ban")
+    if not request.POST.get("xac_nhan") and flagged_ids([result]):
+        return _after_action(
+            request,
+            result.unit,
+            result.period,
+            error=f"Số liệu “{result.target.name}” có cảnh báo: đề nghị xem cảnh báo, "
+            "đánh dấu “Đã xem cảnh báo” rồi duyệt.",
+        )
     try:
         do_approve_results(
             [result],

@@ -87,8 +87,10 @@ def test_every_main_page_keeps_to_the_policy(
     from nghiquyet.targets.actions import do_save_result
 
     q2 = Period.quarter(2026, 2)
-    for unit, value in ((tree.commune_a, 90), (tree.commune_b, 60)):
+    results = [
         do_save_result(resolution.new_members, unit, q2, value, acting_user=None, submit=True)
+        for unit, value in ((tree.commune_a, 90), (tree.commune_b, 60))
+    ]
     task = make_task(tree.commune_a, document=resolution.doc)
     doc, target = resolution.doc.pk, resolution.new_members.pk
     page = new_page()
@@ -110,6 +112,12 @@ def test_every_main_page_keeps_to_the_policy(
         f"/bao-cao/van-ban/{doc}/",
         "/thu-nhan/",
         "/thu-nhan/moi/",
+        "/nguoi-dung/",
+        "/nguoi-dung/them/",
+        f"/nguoi-dung/{users.reporter.pk}/",
+        "/nguoi-dung/doi-mat-khau/",
+        "/nhat-ky/",
+        f"/so-lieu/ket-qua/{results[0].pk}/",
     ):
         response = page.goto(live_server.url + path)
         assert response.status == 200, path
