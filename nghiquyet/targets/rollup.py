@@ -30,10 +30,11 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Avg, Count, F, Q, Sum, Window
+from django.db.models import Avg, Count, F, Max, Min, Q, Sum, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -102,6 +103,23 @@ def provisional_reason(period: Period) -> str:
     )
 
 
+class Cell(NamedTuple):
+    """One figure a unit inherits or holds for one period."""
+
+    value: Decimal
+    weight: Decimal  # a split unit's share; 1 otherwise
+    own: bool  # the unit's own figure, not a predecessor's
+
+
+class Span(NamedTuple):
+    """What a unit's figure over a period is made of: how many reporting
+    periods, from the first one's start to the last one's end."""
+
+    cells: int
+    first: dt.date
+    last: dt.date
+
+
 @dataclass(slots=True)
 class UnitValue:
     unit_id: int
@@ -114,6 +132,8 @@ class UnitValue:
     share: Decimal | None = None
     # Why the outcome is "chua_danh_gia" (empty otherwise).
     reason: str = ""
+    # No figure of its own: the figure is its assigned units' below, rolled up.
+    rolled_up: bool = False
 
 
 @dataclass
@@ -136,6 +156,10 @@ class TargetResult:
     # The unit's own figure as a % of its parent's (set by the caller that
     # reads the parent, when the unit has no goal of its own).
     share_of_parent: Decimal | None = None
+    period: Period | None = None
+    # The units whose figures make ``value``, each with what its figure
+    # covers: what a comparison between two periods checks (like with like).
+    spans: dict[int, Span] = field(default_factory=dict)
 
     @property
     def outcome_label(self) -> str:
@@ -376,20 +400,6 @@ def _q(value: Decimal | None) -> Decimal | None:
 # -- the roll-up ---------------------------------------------------------------
 
 
-def _frontier(unit: OrgUnit, assigned: dict[int, str]) -> set[int]:
-    """Assigned units of the subtree with no assigned unit above them
-    inside it (the root excluded): the ones whose figures add up."""
-    ids: set[int] = set()
-    by_path = sorted(((path, pk) for pk, path in assigned.items() if pk != unit.pk))
-    last = None
-    for path, pk in by_path:
-        if last is not None and path.startswith(last):
-            continue
-        ids.add(pk)
-        last = path
-    return ids
-
-
 @read_snapshot()
 def rollup(
     document,
@@ -418,7 +428,22 @@ def rollup(
     below_issuer = _below_issuer(document, unit)
     if targets is None:
         targets = list(document.targets.prefetch_related("milestones").order_by("order", "id"))
+    wanted = [t.pk for t in targets]
     by_id = {t.pk: t for t in targets}
+    # A ratio needs its numerator and denominator rolled up too, even when
+    # only the ratio was asked for (a target page, the API): read them and
+    # roll them, then answer only what was asked.
+    missing = {
+        pk
+        for t in targets
+        if t.time_aggregation == TimeAggregation.RATIO
+        for pk in (t.numerator_id, t.denominator_id)
+        if pk is not None and pk not in by_id
+    }
+    if missing:
+        extra = list(Target.objects.filter(pk__in=missing).prefetch_related("milestones"))
+        targets = [*targets, *extra]
+        by_id.update((t.pk, t) for t in extra)
     target_ids = list(by_id)
 
     # 1. Assignments in the subtree.
@@ -439,10 +464,7 @@ def rollup(
     for tid, uid, path, valid_from, valid_to, tv, w in assignments:
         if as_of_today and valid_to is not None:
             continue
-        if not as_of_today and (
-            (valid_to is not None and valid_to < period.start)
-            or (valid_from is not None and valid_from > period.end)
-        ):
+        if not as_of_today and not _lives_in(valid_from, valid_to, period.start, period.end):
             continue
         assigned[tid][uid] = path
         unit_goal[(tid, uid)] = tv
@@ -460,6 +482,11 @@ def rollup(
         kind_q |= Q(target_id__in=ids, period_kind=kind)
     base = Result.objects.filter(
         kind_q,
+        # A figure for a period outside its unit's life (a new commune's
+        # figure for a quarter before it existed) is no figure: its
+        # predecessors reported that territory then (no double count).
+        Q(unit__valid_from__isnull=True) | Q(unit__valid_from__lte=F("period_end")),
+        Q(unit__valid_to__isnull=True) | Q(unit__valid_to__gte=F("period_start")),
         status__in=COUNTED_STATUSES,
         period_start__gte=period.start,
         period_end__lte=period.end,
@@ -468,9 +495,11 @@ def rollup(
     # A unit's value over time is computed in SQL (grouped per target and
     # unit) unless it inherits cells from retired units: those cells must be
     # combined period by period first, so they are read row by row.
-    cells: dict[int, dict[int, dict[dt.date, list[tuple[Decimal, Decimal]]]]] = defaultdict(
+    # cells[target][unit][period end] = (period start, [(value, weight, own figure?)]).
+    cells: dict[int, dict[int, dict[dt.date, list[Cell]]]] = defaultdict(
         lambda: defaultdict(lambda: defaultdict(list))
     )
+    starts: dict[tuple[int, dt.date], dt.date] = {}
 
     # 3. Today's tree: retired units' results go to their current successors.
     # The lineage into the subtree is small; read it first, then only the
@@ -483,11 +512,12 @@ def rollup(
             lineage[retired].append((succ, path, share))
         if lineage:
             inherited = base.filter(unit_id__in=list(lineage)).values_list(
-                "target_id", "unit_id", "period_end", "value"
+                "target_id", "unit_id", "period_start", "period_end", "value"
             )
-            for tid, retired, end, value in inherited.iterator(chunk_size=5000):
+            for tid, retired, start, end, value in inherited.iterator(chunk_size=5000):
+                starts[(tid, end)] = start
                 for succ, path, share in lineage[retired]:
-                    cells[tid][succ][end].append((value, share))
+                    cells[tid][succ][end].append(Cell(value, share, False))
                     if succ not in assigned[tid]:
                         assigned[tid][succ] = path
                         weight.setdefault((tid, succ), Decimal(1))
@@ -499,26 +529,37 @@ def rollup(
     own = base.filter(unit_id__in=subtree.values("pk"))
     if mixed:
         mixed_units = {uid for _, uid in mixed}
-        rows = own.filter(unit_id__in=mixed_units).values_list("target_id", "unit_id", "period_end", "value")
-        for tid, uid, end, value in rows:
+        rows = own.filter(unit_id__in=mixed_units).values_list(
+            "target_id", "unit_id", "period_start", "period_end", "value"
+        )
+        for tid, uid, start, end, value in rows:
             if (tid, uid) in mixed:
-                cells[tid][uid][end].append((value, Decimal(1)))
+                starts[(tid, end)] = start
+                cells[tid][uid][end].append(Cell(value, Decimal(1), True))
 
     series: dict[int, dict[int, tuple[Decimal | None, int]]] = defaultdict(dict)
+    spans: dict[int, dict[int, Span]] = defaultdict(dict)
     rule_of = {t.pk: t.time_aggregation for t in targets}
     grouped = (
         own.values("target_id", "unit_id")
-        .annotate(total=Sum("value"), mean=Avg("value"), n=Count("id"))
+        .annotate(
+            total=Sum("value"),
+            mean=Avg("value"),
+            n=Count("id"),
+            first=Min("period_start"),
+            last=Max("period_end"),
+        )
         .order_by()
-        .values_list("target_id", "unit_id", "total", "mean", "n")
+        .values_list("target_id", "unit_id", "total", "mean", "n", "first", "last")
     )
     unassigned: list[tuple[int, int]] = []
-    for tid, uid, total, mean, n in grouped:
+    for tid, uid, total, mean, n, first, last in grouped:
         if (tid, uid) in mixed:
             continue
         rule = rule_of[tid]
         value = total if rule == TimeAggregation.SUM else mean if rule == TimeAggregation.MEAN else None
         series[tid][uid] = (None if value is None else Decimal(value), n)
+        spans[tid][uid] = Span(n, first, last)
         if not as_of_today and uid not in assigned[tid]:
             unassigned.append((tid, uid))
     if unassigned:
@@ -549,18 +590,34 @@ def rollup(
         t = by_id[tid]
         per_end = cells[tid][uid]
         series[tid][uid] = (_unit_series_value(t, per_end), len(per_end))
+        if per_end:
+            spans[tid][uid] = Span(len(per_end), min(starts[(tid, e)] for e in per_end), max(per_end))
 
     out: dict[int, TargetResult] = {}
     for t in targets:
         if t.time_aggregation == TimeAggregation.RATIO:
             continue
         out[t.pk] = _roll_target(
-            t, unit, period, assigned[t.pk], series[t.pk], unit_goal, weight, complete, below_issuer
+            t,
+            unit,
+            period,
+            assigned[t.pk],
+            series[t.pk],
+            unit_goal,
+            weight,
+            complete,
+            below_issuer,
+            spans[t.pk],
         )
     for t in targets:
         if t.time_aggregation == TimeAggregation.RATIO:
             out[t.pk] = _roll_ratio(t, unit, period, out, unit_goal, complete, below_issuer)
-    return Rollup(unit=unit, period=period, targets=[out[t.pk] for t in targets], as_of_today=as_of_today)
+    return Rollup(unit=unit, period=period, targets=[out[pk] for pk in wanted], as_of_today=as_of_today)
+
+
+def _lives_in(valid_from: dt.date | None, valid_to: dt.date | None, start: dt.date, end: dt.date) -> bool:
+    """Whether a unit's life overlaps [start, end]."""
+    return (valid_to is None or valid_to >= start) and (valid_from is None or valid_from <= end)
 
 
 def _below_issuer(document, unit: OrgUnit) -> bool:
@@ -572,15 +629,23 @@ def _below_issuer(document, unit: OrgUnit) -> bool:
     return any(seg and int(seg, 16) == issuer_id for seg in unit.path.strip("/").split("/")[:-1])
 
 
-def _unit_series_value(t: Target, per_end: dict[dt.date, list[tuple[Decimal, Decimal]]]) -> Decimal | None:
+def _unit_series_value(t: Target, per_end: dict[dt.date, list[Cell]]) -> Decimal | None:
     # Within one period, several source units (a merged unit and its
-    # predecessors) combine by the rule across units; then over time.
+    # predecessors) combine by the rule across units; then over time. The
+    # successor's own figure for a period stands: it reports for its whole
+    # territory, so its predecessors' figures are not added to it.
     rule = t.unit_aggregation if t.unit_aggregation != UnitAggregation.COUNT_MEETING else UnitAggregation.SUM
-    if rule == UnitAggregation.NONE:
-        rule = UnitAggregation.SUM
     combined: dict[dt.date, Decimal] = {}
-    for end, pairs in per_end.items():
-        if rule in (UnitAggregation.MEAN, UnitAggregation.WEIGHTED_MEAN):
+    for end, sources in per_end.items():
+        own = [c.value for c in sources if c.own]
+        pairs = [(c.value, c.weight) for c in sources]
+        if own:
+            v = own[0]
+        elif rule == UnitAggregation.NONE:
+            # Not aggregable: never summed, not even across a merger; only a
+            # unit carried over whole (a rename) keeps its figure.
+            v = pairs[0][0] if len(pairs) == 1 and pairs[0][1] == 1 else None
+        elif rule in (UnitAggregation.MEAN, UnitAggregation.WEIGHTED_MEAN):
             # A part of a split unit is still a whole rate: weight by share.
             v = combine_units(UnitAggregation.WEIGHTED_MEAN, pairs)
         else:
@@ -588,6 +653,19 @@ def _unit_series_value(t: Target, per_end: dict[dt.date, list[tuple[Decimal, Dec
         if v is not None:
             combined[end] = v
     return combine_time(t.time_aggregation, combined)
+
+
+def _nest(root: OrgUnit, assigned: dict[int, str]) -> dict[int | None, list[int]]:
+    """Each assigned unit of the subtree (the root excluded) under its
+    nearest assigned ancestor; ``None`` holds those with none but the root."""
+    children: dict[int | None, list[int]] = defaultdict(list)
+    stack: list[tuple[str, int]] = []
+    for path, pk in sorted((path, pk) for pk, path in assigned.items() if pk != root.pk):
+        while stack and not path.startswith(stack[-1][0]):
+            stack.pop()
+        children[stack[-1][1] if stack else None].append(pk)
+        stack.append((path, pk))
+    return children
 
 
 def _roll_target(
@@ -600,6 +678,7 @@ def _roll_target(
     weight: dict[tuple[int, int], Decimal],
     complete: bool,
     below_issuer: bool,
+    spans: dict[int, Span] | None = None,
 ) -> TargetResult:
     target_goal = goal_for_period(t, period)
     tpk = t.pk
@@ -607,8 +686,8 @@ def _roll_target(
     # target's own criterion: that is what is counted.
     per_unit_criterion = t.unit_aggregation == UnitAggregation.COUNT_MEETING
     units: dict[int, UnitValue] = {}
-    for uid in assigned:
-        v, n_cells = series.get(uid, (None, 0))
+
+    def judged(uid: int, v: Decimal | None, n_cells: int, rolled: bool = False) -> UnitValue:
         own = unit_goal.get((tpk, uid))  # 0 is a goal; None is no goal
         g = own if own is not None else (target_goal if per_unit_criterion else None)
         outcome, ach, reason = verdict(
@@ -618,31 +697,65 @@ def _roll_target(
             # The count is of units meeting the criterion on the figures
             # received, so each unit is judged even while provisional.
             outcome = judge(t, v, g, period)
-        units[uid] = UnitValue(uid, _q(v), g, outcome, ach, n_cells, reason=reason)
-    frontier = _frontier(root, assigned)
-    root_own = units.get(root.pk)
-    if root_own is not None and root_own.value is not None:
-        value = root_own.value
-    elif t.unit_aggregation == UnitAggregation.COUNT_MEETING:
-        judged = [units[u] for u in frontier if units[u].outcome != Outcome.NOT_ASSESSED]
-        value = (
-            Decimal(sum(1 for u in judged if u.outcome in (Outcome.MET, Outcome.EXCEEDED)))
-            if judged
-            else None
-        )
-    else:
+        return UnitValue(uid, _q(v), g, outcome, ach, n_cells, reason=reason, rolled_up=rolled)
+
+    for uid in assigned:
+        v, n_cells = series.get(uid, (None, 0))
+        units[uid] = judged(uid, v, n_cells)
+
+    # Nested assignments roll through: an assigned unit with no figure of
+    # its own (a province that files none) stands for the assigned units
+    # below it, so its subtree is not lost to every roll-up above it.
+    children = _nest(root, assigned)
+
+    def leaves(kids: list[int]):
+        for u in kids:
+            if units[u].cells or not children.get(u):
+                yield u
+            else:
+                yield from leaves(children[u])
+
+    def combined(kids: list[int]) -> Decimal | None:
+        if per_unit_criterion:
+            met = [units[u] for u in leaves(kids) if units[u].outcome != Outcome.NOT_ASSESSED]
+            return (
+                Decimal(sum(1 for u in met if u.outcome in (Outcome.MET, Outcome.EXCEEDED))) if met else None
+            )
         pairs = [
-            (units[u].value, weight.get((tpk, u), Decimal(1))) for u in frontier if units[u].value is not None
+            (units[u].value, weight.get((tpk, u), Decimal(1))) for u in kids if units[u].value is not None
         ]
         if t.unit_aggregation == UnitAggregation.SUM:
             pairs = [(v, Decimal(1)) for v, _ in pairs]
-        value = _q(combine_units(t.unit_aggregation, pairs))
+        return _q(combine_units(t.unit_aggregation, pairs))
+
+    def roll_through(uid: int) -> None:
+        kids = children.get(uid)
+        if not kids:
+            return
+        for k in kids:
+            roll_through(k)
+        if units[uid].cells == 0 and not per_unit_criterion:
+            v = combined(kids)
+            if v is not None:
+                units[uid] = judged(uid, v, 0, rolled=True)
+
+    frontier = children.get(None, [])
+    for u in frontier:
+        roll_through(u)
+    root_own = units.get(root.pk)
+    if root_own is not None and root_own.value is not None:
+        value = root_own.value
+        basis = [root.pk]
+    else:
+        value = combined(frontier)
+        basis = [u for u in leaves(frontier) if units[u].cells]
     if t.unit_aggregation == UnitAggregation.SUM and value:
         for u in frontier:
             if units[u].value is not None:
                 units[u].share = (units[u].value / value * HUNDRED).quantize(Decimal("0.01"))
-    reporting = sum(1 for u in frontier if units[u].cells)
-    expected = len(frontier)
+    counted = list(leaves(frontier))
+    reporting = sum(1 for u in counted if units[u].cells)
+    expected = len(counted)
     if root.pk in assigned:
         expected = max(expected, 1)
         reporting = max(reporting, 1 if units[root.pk].cells else 0)
@@ -650,6 +763,7 @@ def _roll_target(
     outcome, ach, reason = verdict(
         t, value, goal, period, complete=complete, own_goal=own_goal or value is None
     )
+    spans = spans or {}
     return TargetResult(
         target=t,
         value=value,
@@ -663,6 +777,8 @@ def _roll_target(
         provisional=not complete,
         reason=reason,
         cap_used=cap_used(t, value, goal, period),
+        period=period,
+        spans={u: spans[u] for u in basis if u in spans} if value is not None else {},
     )
 
 
