@@ -21,7 +21,7 @@ from nghiquyet.core.text import fold
 from nghiquyet.documents.signs import kind_label
 from nghiquyet.orgs.models import OrgUnit, subtree_q
 from nghiquyet.targets.models import Direction, Judged, TargetGroup, ValueType
-from nghiquyet.targets.rollup import Outcome, Rollup, TargetResult, rollup
+from nghiquyet.targets.rollup import Outcome, Rollup, TargetResult, not_comparable, rollup
 from nghiquyet.tasks.models import Task, TaskStatus
 
 from . import docxkit as k
@@ -80,6 +80,8 @@ class AppendixRow:
     # difference in percentage points for rates (None when not comparable).
     vs_last: Decimal | None
     vs_last_points: bool
+    # Why the same period last year is not comparable (rollup.not_comparable).
+    vs_last_note: str = ""
 
     @property
     def target(self):
@@ -88,7 +90,7 @@ class AppendixRow:
     @property
     def vs_last_text(self) -> str:
         if self.vs_last is None:
-            return ""
+            return "Không so sánh được" if self.vs_last_note else ""
         if self.vs_last_points:
             sign = "+" if self.vs_last > 0 else ""
             return f"{sign}{fmt_pct(self.vs_last)} điểm %"
@@ -132,7 +134,7 @@ class ReviewData:
         return self.rollup.summary()
 
     def half_reached_sentence(self) -> str:
-        return f"{self.rollup.half_reached():02d} chỉ tiêu đạt từ 50% trở lên so với kế hoạch năm"
+        return self.rollup.half_reached_sentence()
 
     @property
     def place_date(self) -> str:
@@ -193,9 +195,10 @@ def review_data(document, unit: OrgUnit, period: Period, *, on: dt.date | None =
     now = rollup(document, unit, period, targets=targets)
     try:
         before = rollup(document, unit, period.same_period_last_year(), targets=targets)
-        last = {t.target.pk: t.value for t in before.targets}
+        last_results = {t.target.pk: t for t in before.targets}
     except PeriodError:
-        last = {}  # terms have no "same period last year"
+        last_results = {}  # terms have no "same period last year"
+    last = {pk: t.value for pk, t in last_results.items()}
     year = period.end.year if period.start.year == period.end.year else None
     groups: list[AppendixGroup] = []
     number = 0
@@ -208,6 +211,10 @@ def review_data(document, unit: OrgUnit, period: Period, *, on: dt.date | None =
             number += 1
             year_goal = next((m.value for m in t.target.milestones.all() if m.year == year), None)
             vs, points = _compare(t.target, t.value, last.get(t.target.pk))
+            # Like with like: the same units and the same months, else no ratio.
+            note = not_comparable(t, last_results[t.target.pk]) if t.target.pk in last_results else ""
+            if note:
+                vs = None
             rows.append(
                 AppendixRow(
                     number=number,
@@ -217,6 +224,7 @@ def review_data(document, unit: OrgUnit, period: Period, *, on: dt.date | None =
                     last_value=last.get(t.target.pk),
                     vs_last=vs,
                     vs_last_points=points,
+                    vs_last_note=note,
                 )
             )
         groups.append(AppendixGroup(ROMAN[len(groups)], g.label, rows))
@@ -276,8 +284,10 @@ def target_sentence(data: ReviewData, row: AppendixRow) -> str:
             else:
                 verb = "tăng" if change > 0 else "giảm"
                 parts.append(f"{verb} {fmt_pct(abs(change))}% so với cùng kỳ")
+    if row.vs_last_note:
+        parts.append(f"không so sánh được với cùng kỳ ({row.vs_last_note})")
     outcome = OUTCOME_PHRASE[r.outcome]
-    if r.outcome == Outcome.NOT_ASSESSED and t.judged == Judged.YEAR_END:
+    if r.waiting or (r.outcome == Outcome.NOT_ASSESSED and t.judged == Judged.YEAR_END):
         outcome = "đánh giá vào cuối năm"
     elif r.outcome == Outcome.NOT_ASSESSED and r.provisional:
         outcome = "số liệu tạm tính, chưa đánh giá"

@@ -76,6 +76,8 @@ REASON_NO_OWN_GOAL = "Đơn vị chưa được giao mục tiêu riêng: chỉ n
 REASON_YEAR_END = "Đánh giá vào cuối năm."
 REASON_ACCUMULATING = "Chỉ tiêu cộng dồn chưa đến mục tiêu năm: đánh giá khi hết năm."
 REASON_CAP = "Chỉ tiêu có mức trần cả năm: chưa hết năm thì chỉ nêu phần mức trần đã dùng, không đánh giá."
+WAITING_REASONS = (REASON_YEAR_END, REASON_ACCUMULATING, REASON_CAP)
+LABEL_WAITING = "Đánh giá vào cuối năm"
 
 
 def reporting_closes(period: Period) -> dt.date:
@@ -162,8 +164,15 @@ class TargetResult:
     spans: dict[int, Span] = field(default_factory=dict)
 
     @property
+    def waiting(self) -> bool:
+        """Not judged yet because its time has not come (a year-end-only
+        target, a flow or a cap before the year ends), as opposed to "chưa
+        đánh giá" for want of a figure or a goal."""
+        return self.outcome == Outcome.NOT_ASSESSED and self.reason in WAITING_REASONS
+
+    @property
     def outcome_label(self) -> str:
-        return Outcome.LABELS[self.outcome]
+        return LABEL_WAITING if self.waiting else Outcome.LABELS[self.outcome]
 
     @property
     def coverage(self) -> dict[str, int]:
@@ -215,16 +224,21 @@ class Rollup:
         return c
 
     def summary(self) -> str:
-        """The sentence a report states: "17 chỉ tiêu: 10 đạt và vượt, 4 chưa đạt, 3 chưa đánh giá"."""
+        """The sentence a report states: "17 chỉ tiêu: 10 đạt và vượt, 4 chưa
+        đạt, 2 đánh giá vào cuối năm, 1 chưa đánh giá". A target whose time
+        has not come is not called "chưa đánh giá"."""
         c = self.counts()
+        waiting = sum(1 for t in self.targets if t.waiting)
         parts = []
         met = c[Outcome.EXCEEDED] + c[Outcome.MET]
         if met:
             parts.append(f"{met} đạt và vượt")
         if c[Outcome.NOT_MET]:
             parts.append(f"{c[Outcome.NOT_MET]} chưa đạt")
-        if c[Outcome.NOT_ASSESSED]:
-            parts.append(f"{c[Outcome.NOT_ASSESSED]} chưa đánh giá")
+        if waiting:
+            parts.append(f"{waiting} {LABEL_WAITING[0].lower()}{LABEL_WAITING[1:]}")
+        if c[Outcome.NOT_ASSESSED] - waiting:
+            parts.append(f"{c[Outcome.NOT_ASSESSED] - waiting} chưa đánh giá")
         text = (
             f"{len(self.targets)} chỉ tiêu: " + ", ".join(parts) if parts else f"{len(self.targets)} chỉ tiêu"
         )
@@ -236,16 +250,68 @@ class Rollup:
 
     def half_reached(self) -> int:
         """How many targets reached at least half of the annual goal (the
-        mid-year count: "07 chỉ tiêu đạt từ 50% trở lên"). A lower-is-better
-        flow has no achievement before the year ends (its cap share is not
-        progress), so it is not counted."""
-        return sum(1 for t in self.targets if t.achievement is not None and t.achievement >= 50)
+        mid-year count: "07 chỉ tiêu đạt từ 50% trở lên"). Only where
+        mid-year progress means something: flows where higher is better
+        and stocks (``half_left_out`` says which are not counted and why)."""
+        left_out = {id(t) for t, _ in self.half_left_out()}
+        return sum(
+            1
+            for t in self.targets
+            if id(t) not in left_out
+            and (
+                (t.achievement is not None and t.achievement >= 50)
+                # Nothing against a cap (0 vụ) has no ratio but is met.
+                or (t.achievement is None and t.outcome in (Outcome.MET, Outcome.EXCEEDED))
+            )
+        )
+
+    def half_left_out(self) -> list[tuple[TargetResult, str]]:
+        """The targets the mid-year count leaves out, each with why."""
+        out = []
+        for t in self.targets:
+            why = _half_left_out_reason(t)
+            if why:
+                out.append((t, why))
+        return out
+
+    def half_reached_sentence(self) -> str:
+        """ "07 chỉ tiêu đạt từ 50% trở lên so với kế hoạch năm (không tính
+        2 chỉ tiêu: …)"."""
+        text = f"{self.half_reached():02d} chỉ tiêu đạt từ 50% trở lên so với kế hoạch năm"
+        left = self.half_left_out()
+        if left:
+            why = "; ".join(f"{t.target.name} – {reason}" for t, reason in left)
+            text += f" (không tính {len(left):02d} chỉ tiêu: {why})"
+        return text
 
     def by_group(self) -> list[tuple[str, list[TargetResult]]]:
         groups: dict[str, list[TargetResult]] = defaultdict(list)
         for t in self.targets:
             groups[t.target.group].append(t)
         return [(g.label, groups[g.value]) for g in TargetGroup if groups.get(g.value)]
+
+
+def _half_left_out_reason(t: TargetResult) -> str:
+    """Why a target is not in the mid-year "≥ 50% of the annual goal"
+    count (empty: it is counted)."""
+    target = t.target
+    if target.judged == Judged.YEAR_END:
+        return "chỉ đánh giá vào cuối năm"
+    if target.time_aggregation == TimeAggregation.SUM and target.direction != Direction.HIGHER:
+        if target.direction == Direction.LOWER:
+            return "chỉ tiêu có mức trần cả năm, giữa năm chỉ nêu phần mức trần đã dùng"
+        return "chỉ tiêu cộng dồn theo ngưỡng, chỉ đánh giá khi hết năm"
+    if t.value is None:
+        return "chưa có số liệu"
+    if t.goal is None:
+        return (
+            "chưa có mục tiêu năm"
+            if t.reason != REASON_NO_OWN_GOAL
+            else "đơn vị chưa được giao mục tiêu riêng"
+        )
+    if t.achievement is None and t.outcome not in (Outcome.MET, Outcome.EXCEEDED):
+        return "không tính được tỷ lệ so với mục tiêu"
+    return ""
 
 
 # -- pure arithmetic -----------------------------------------------------------
@@ -265,7 +331,9 @@ def achievement(direction: str, value: Decimal | None, goal: Decimal | None) -> 
         return None
     if direction == Direction.LOWER:
         if value == 0:
-            return None if goal == 0 else Decimal(999)
+            # Nothing at all against a cap: the best result, but no ratio
+            # (goal ÷ 0); the verdict says "vượt", not "999%".
+            return None
         return (goal / value * HUNDRED).quantize(Decimal("0.01"))
     if goal == 0:
         return None
@@ -318,6 +386,10 @@ def _whole_years(period: Period) -> bool:
     return period.start.month == 1 and period.start.day == 1 and period.is_year_end()
 
 
+def _from_new_year(period: Period) -> bool:
+    return period.start.month == 1 and period.start.day == 1
+
+
 def _cap_before_year_end(target: Target, period: Period) -> bool:
     return (
         target.direction == Direction.LOWER
@@ -342,7 +414,10 @@ def verdict(
     if not own_goal:
         return Outcome.NOT_ASSESSED, None, REASON_NO_OWN_GOAL
     cap = _cap_before_year_end(target, period)
-    ach = None if cap else achievement(target.direction, value, goal)
+    # A flow over part of a year set against the year's goal is progress
+    # only from 1 January (year to date): Q3 alone is not "75% of the year".
+    part = target.time_aggregation == TimeAggregation.SUM and not _from_new_year(period)
+    ach = None if cap or part else achievement(target.direction, value, goal)
     if value is None:
         return Outcome.NOT_ASSESSED, ach, REASON_NO_VALUE
     if goal is None:
@@ -841,8 +916,72 @@ def _roll_ratio(
         reporting_units=min(num.reporting_units, den.reporting_units) if num and den else 0,
         units=units,
         note="" if num and den else "Thiếu chỉ tiêu tử số hoặc mẫu số.",
+        period=period,
+        # A rate compares like with like when its numerator does (the two
+        # are reported together).
+        spans=dict(num.spans) if num and value is not None else {},
         provisional=not complete,
         reason=reason,
+    )
+
+
+def _months(a: dt.date, b: dt.date) -> int:
+    return (b.year - a.year) * 12 + b.month - a.month
+
+
+def _months_text(first: dt.date, last: dt.date) -> str:
+    """ "tháng 10/2025", "từ tháng 1 đến tháng 9/2026", "từ tháng 7/2025 đến tháng 3/2026"."""
+    if (first.year, first.month) == (last.year, last.month):
+        return f"tháng {first.month}/{first.year}"
+    if first.year == last.year:
+        return f"từ tháng {first.month} đến tháng {last.month}/{last.year}"
+    return f"từ tháng {first.month}/{first.year} đến tháng {last.month}/{last.year}"
+
+
+def not_comparable(now: TargetResult, before: TargetResult) -> str:
+    """Why two roll-ups of one target over two periods (this year and the
+    same period last year, a quarter and the one before…) cannot be set
+    side by side; empty when they can, or when either has no figure.
+
+    Like with like: the same units, each with figures for the same months
+    of its period (2026 with Q1–Q3 reported is not compared with 2025 with
+    Q4 alone)."""
+    if now.value is None or before.value is None or now.period is None or before.period is None:
+        return ""
+
+    def shape(r: TargetResult) -> dict[int, tuple[int, int, int]]:
+        p = r.period
+        return {u: (s.cells, _months(p.start, s.first), _months(p.end, s.last)) for u, s in r.spans.items()}
+
+    a, b = shape(now), shape(before)
+    if a == b:
+        return ""
+    label_now, label_before = now.period.label, before.period.label
+    label_before = label_before[0].lower() + label_before[1:]
+    if set(a) != set(b):
+        if len(a) != len(b):
+            return (
+                f"không cùng các đơn vị: {label_now} có số liệu của {format_number(len(a))} đơn vị, "
+                f"{label_before} của {format_number(len(b))} đơn vị"
+            )
+        return f"không cùng các đơn vị: {label_now} và {label_before} có số liệu của những đơn vị khác nhau"
+
+    def cover(r: TargetResult) -> tuple[dt.date, dt.date]:
+        return min(x.first for x in r.spans.values()), max(x.last for x in r.spans.values())
+
+    (f_now, l_now), (f_before, l_before) = cover(now), cover(before)
+    if (_months(now.period.start, f_now), _months(now.period.end, l_now)) != (
+        _months(before.period.start, f_before),
+        _months(before.period.end, l_before),
+    ):
+        return (
+            f"không cùng các tháng: {label_now} có số liệu {_months_text(f_now, l_now)}, "
+            f"{label_before} có số liệu {_months_text(f_before, l_before)}"
+        )
+    changed = sum(1 for u in a if a[u] != b[u])
+    return (
+        f"không cùng các tháng: {format_number(changed)} đơn vị có số liệu của những tháng khác nhau "
+        f"giữa {label_now[0].lower()}{label_now[1:]} và {label_before}"
     )
 
 
