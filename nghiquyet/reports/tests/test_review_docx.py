@@ -185,7 +185,14 @@ def test_appendix_numbers_match_the_rollup(report, review, tree):
         assert line[5] == format_number(t.value.quantize(Decimal("0.01")).normalize())
         assert line[6] == fmt_pct(t.achievement)
         assert line[8] == t.outcome_label
-    assert lines["Kết nạp đảng viên mới"][3:] == ["1.000", "200", "120", "60", "120%", "Đánh giá vào cuối năm"]
+    assert lines["Kết nạp đảng viên mới"][3:] == [
+        "1.000",
+        "200",
+        "120",
+        "60",
+        "120%",
+        "Đánh giá vào cuối năm",
+    ]
     assert lines["Tỷ lệ hộ nghèo"][3:] == ["1,5", "3", "2,58", "116,5", "-0,5 điểm %", "Vượt"]
     assert lines["Tỷ lệ che phủ rừng"][3:] == ["50", "", "50", "100", "", "Đánh giá vào cuối năm"]
     text = "\n".join(p.text for p in d.paragraphs)
