@@ -21,7 +21,14 @@ from nghiquyet.core.text import fold
 from nghiquyet.documents.signs import kind_label
 from nghiquyet.orgs.models import OrgUnit, subtree_q
 from nghiquyet.targets.models import Direction, Judged, TargetGroup, ValueType
-from nghiquyet.targets.rollup import Outcome, Rollup, TargetResult, not_comparable, rollup
+from nghiquyet.targets.rollup import (
+    Outcome,
+    Rollup,
+    TargetResult,
+    not_comparable,
+    rollup,
+    units_changed_since,
+)
 from nghiquyet.tasks.models import Task, TaskStatus
 
 from . import docxkit as k
@@ -187,14 +194,22 @@ def _compare(target, value: Decimal | None, last: Decimal | None) -> tuple[Decim
     return (value / last * 100).quantize(CENT), False
 
 
-def review_data(document, unit: OrgUnit, period: Period, *, on: dt.date | None = None) -> ReviewData:
+def review_data(
+    document, unit: OrgUnit, period: Period, *, on: dt.date | None = None, as_of_today: bool | None = None
+) -> ReviewData:
     """Everything the review report states, computed once: the roll-up of
     the period, the same period last year, and the document's tasks led by
-    units of the subtree."""
+    units of the subtree. A report on a period whose units have changed
+    since reads the units of the time (a report on 2023 shows 2023's
+    communes) unless ``as_of_today`` says otherwise."""
     targets = list(document.targets.prefetch_related("milestones").order_by("order", "id"))
-    now = rollup(document, unit, period, targets=targets)
+    if as_of_today is None:
+        as_of_today = not units_changed_since(unit, period)
+    now = rollup(document, unit, period, targets=targets, as_of_today=as_of_today)
     try:
-        before = rollup(document, unit, period.same_period_last_year(), targets=targets)
+        before = rollup(
+            document, unit, period.same_period_last_year(), targets=targets, as_of_today=as_of_today
+        )
         last_results = {t.target.pk: t for t in before.targets}
     except PeriodError:
         last_results = {}  # terms have no "same period last year"

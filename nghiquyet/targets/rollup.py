@@ -690,6 +690,19 @@ def rollup(
     return Rollup(unit=unit, period=period, targets=[out[pk] for pk in wanted], as_of_today=as_of_today)
 
 
+def units_changed_since(unit: OrgUnit, period: Period) -> bool:
+    """Whether ``unit`` existed at the end of ``period`` and a unit of its
+    subtree alive then has been retired since (merged, split, dissolved):
+    a report on that period then reads the units of the time."""
+    if unit.valid_from is not None and unit.valid_from > period.end:
+        return False
+    return (
+        OrgUnit.objects.filter(subtree_q(unit), valid_to__gte=period.end)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=period.end))
+        .exists()
+    )
+
+
 def _lives_in(valid_from: dt.date | None, valid_to: dt.date | None, start: dt.date, end: dt.date) -> bool:
     """Whether a unit's life overlaps [start, end]."""
     return (valid_to is None or valid_to >= start) and (valid_from is None or valid_from <= end)
@@ -986,7 +999,7 @@ def not_comparable(now: TargetResult, before: TargetResult) -> str:
 
 
 def add_parent_share(
-    result: TargetResult, document, unit: OrgUnit, period: Period, *, user=None
+    result: TargetResult, document, unit: OrgUnit, period: Period, *, user=None, as_of_today: bool = True
 ) -> TargetResult:
     """For a unit with no goal of its own, its figure's share of its
     parent's (%): what it shows instead of a verdict. One more roll-up of
@@ -1004,7 +1017,7 @@ def add_parent_share(
     parent = OrgUnit.objects.get(pk=unit.parent_id)
     if user is not None and not has_role(user, parent, Role.VIEWER):
         return result
-    up = rollup(document, parent, period, targets=[t]).targets[0]
+    up = rollup(document, parent, period, targets=[t], as_of_today=as_of_today).targets[0]
     if up.value:
         result.share_of_parent = (result.value / up.value * HUNDRED).quantize(Decimal("0.01"))
     return result

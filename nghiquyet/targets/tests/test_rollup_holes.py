@@ -424,3 +424,68 @@ def test_one_quarter_of_a_flow_is_no_share_of_the_years_goal(tree, resolution):
     # From 1 January it is progress: Q1 150 of 200 = 75%.
     submit(t, tree.commune_a, Q(2026, 1), 150)
     assert one(resolution.doc, tree.province, Q(2026, 1), t, today=CLOSED).achievement == D("75.00")
+
+
+# -- the units of the time, offered ---------------------------------------------
+
+
+@pytest.fixture
+def merged_2025(tree, resolution, old_communes):
+    """Q2/2025 reported by the two old communes (10 + 20), merged on 01/7/2025."""
+    t = resolution.new_members
+    a, b = old_communes
+    for u in old_communes:
+        Assignment.objects.create(target=t, unit=u)
+    submit(t, a, Q(2025, 2), 10)
+    submit(t, b, Q(2025, 2), 20)
+    new = merge(tree, old_communes)
+    Assignment.objects.create(target=t, unit=new)
+    return new
+
+
+def test_the_api_reads_the_units_of_the_time_on_request(
+    client, tree, users, resolution, old_communes, merged_2025
+):
+    _, key = ApiToken.issue(users.viewer, "thử nghiệm")
+    h = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    url = f"/api/targets/{resolution.new_members.pk}/rollup?unit={tree.province.pk}&period=2025-Q2"
+    today = client.get(url, **h).json()
+    then = client.get(url + "&units_of_time=true", **h).json()
+    # Today: the new commune carries 10 + 20; then: the two old communes.
+    assert [(u["unit_id"], D(str(u["value"]))) for u in today["units"] if u["value"] is not None] == [
+        (merged_2025.pk, D(30))
+    ]
+    assert today["units_of_time"] is False and then["units_of_time"] is True
+    assert sorted((u["unit_id"], D(str(u["value"]))) for u in then["units"] if u["value"] is not None) == [
+        (old_communes[0].pk, D(10)),
+        (old_communes[1].pk, D(20)),
+    ]
+    assert D(str(then["value"])) == D(str(today["value"])) == D(30)
+
+
+def test_the_target_page_offers_the_units_of_the_time(
+    client, tree, users, resolution, old_communes, merged_2025
+):
+    client.force_login(users.viewer)
+    url = f"/so-lieu/chi-tieu/{resolution.new_members.pk}/?don_vi={tree.province.pk}&ky=2025-Q2"
+    page = client.get(url).content.decode()
+    assert "Xem theo các đơn vị của thời kỳ đó" in page
+    assert "Đảng ủy thị trấn Đức Thọ" not in page
+    then = client.get(url + "&don_vi_thoi_ky=1").content.decode()
+    assert "Xem theo đơn vị hiện nay" in then
+    assert "Đảng ủy thị trấn Đức Thọ" in then and "Đảng ủy xã Tùng Ảnh cũ" in then
+
+
+def test_a_report_on_a_past_period_shows_the_units_of_that_time(tree, resolution, old_communes, merged_2025):
+    from nghiquyet.reports.review import review_data
+
+    data = review_data(resolution.doc, tree.province, Q(2025, 2))
+    row = next(r for r in data.rows if r.result.target.pk == resolution.new_members.pk)
+    assert data.rollup.as_of_today is False
+    assert set(u for u, v in row.result.units.items() if v.value is not None) == {p.pk for p in old_communes}
+    # Asked for today's units, the new commune carries them.
+    today = review_data(resolution.doc, tree.province, Q(2025, 2), as_of_today=True)
+    row = next(r for r in today.rows if r.result.target.pk == resolution.new_members.pk)
+    assert set(u for u, v in row.result.units.items() if v.value is not None) == {merged_2025.pk}
+    # A period after the merger is read in today's units.
+    assert review_data(resolution.doc, tree.province, Q(2026, 1)).rollup.as_of_today is True
