@@ -229,6 +229,7 @@ def detail(request, pk):
             [tr.value for _, tr in by_period],
             r.goal,
             target.measure,
+            [tr.provisional for _, tr in by_period],
         ),
         "period_chart_id": f"chart-t{target.pk}-period",
         "unit_chart_id": f"chart-t{target.pk}-unit",
