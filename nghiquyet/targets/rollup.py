@@ -602,6 +602,8 @@ def rollup(
     if as_of_today:
         subtree = subtree.filter(valid_to__isnull=True)
     own = base.filter(unit_id__in=subtree.values("pk"))
+    if not as_of_today:
+        own = _without_shadowed(own, unit)
     if mixed:
         mixed_units = {uid for _, uid in mixed}
         rows = own.filter(unit_id__in=mixed_units).values_list(
@@ -688,6 +690,29 @@ def rollup(
         if t.time_aggregation == TimeAggregation.RATIO:
             out[t.pk] = _roll_ratio(t, unit, period, out, unit_goal, complete, below_issuer)
     return Rollup(unit=unit, period=period, targets=[out[pk] for pk in wanted], as_of_today=as_of_today)
+
+
+def _without_shadowed(own, unit: OrgUnit):
+    """The units of the time, over a period that spans a merger: where a
+    successor and a predecessor both hold a figure for the same period (a
+    year's figure from each), the successor's stands (it reports for its
+    whole territory) and the predecessor's is left out: no double count."""
+    succ_of: dict[int, set[int]] = defaultdict(set)
+    for retired, succ in UnitSuccessor.objects.filter(subtree_q(unit, "successor__path")).values_list(
+        "unit_id", "successor_id"
+    ):
+        succ_of[retired].add(succ)
+    if not succ_of:
+        return own
+    every = set(succ_of) | {s for succs in succ_of.values() for s in succs}
+    held = set(own.filter(unit_id__in=every).values_list("target_id", "unit_id", "period_end"))
+    shadowed = Q(pk__in=[])
+    n = 0
+    for tid, uid, end in held:
+        if any((tid, s, end) in held for s in succ_of.get(uid, ())):
+            shadowed |= Q(target_id=tid, unit_id=uid, period_end=end)
+            n += 1
+    return own.exclude(shadowed) if n else own
 
 
 def units_changed_since(unit: OrgUnit, period: Period) -> bool:
