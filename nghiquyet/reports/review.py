@@ -305,7 +305,8 @@ def target_sentence(data: ReviewData, row: AppendixRow) -> str:
     if r.waiting or (r.outcome == Outcome.NOT_ASSESSED and t.judged == Judged.YEAR_END):
         outcome = "đánh giá vào cuối năm"
     elif r.outcome == Outcome.NOT_ASSESSED and r.provisional:
-        outcome = "số liệu tạm tính, chưa đánh giá"
+        # Not "chưa đánh giá": the verdict waits for the period to complete.
+        outcome = "số liệu tạm tính, chờ đánh giá"
     reported = ""
     if r.expected_units and r.reporting_units < r.expected_units:
         reported = f" ({r.reporting_units}/{r.expected_units} đơn vị đã báo cáo)"

@@ -78,6 +78,7 @@ REASON_ACCUMULATING = "Chỉ tiêu cộng dồn chưa đến mục tiêu năm: �
 REASON_CAP = "Chỉ tiêu có mức trần cả năm: chưa hết năm thì chỉ nêu phần mức trần đã dùng, không đánh giá."
 WAITING_REASONS = (REASON_YEAR_END, REASON_ACCUMULATING, REASON_CAP)
 LABEL_WAITING = "Đánh giá vào cuối năm"
+LABEL_PENDING = "Tạm tính"
 
 
 def reporting_closes(period: Period) -> dt.date:
@@ -171,7 +172,21 @@ class TargetResult:
         return self.outcome == Outcome.NOT_ASSESSED and self.reason in WAITING_REASONS
 
     @property
+    def pending(self) -> bool:
+        """A figure and a goal, but the period is not complete: the verdict
+        waits ("tạm tính"); not "chưa đánh giá" either."""
+        return (
+            self.outcome == Outcome.NOT_ASSESSED
+            and self.provisional
+            and self.value is not None
+            and self.goal is not None
+            and self.reason != REASON_NO_OWN_GOAL
+        )
+
+    @property
     def outcome_label(self) -> str:
+        if self.pending:
+            return LABEL_PENDING
         return LABEL_WAITING if self.waiting else Outcome.LABELS[self.outcome]
 
     @property
@@ -229,6 +244,7 @@ class Rollup:
         has not come is not called "chưa đánh giá"."""
         c = self.counts()
         waiting = sum(1 for t in self.targets if t.waiting)
+        pending = sum(1 for t in self.targets if t.pending)
         parts = []
         met = c[Outcome.EXCEEDED] + c[Outcome.MET]
         if met:
@@ -237,8 +253,10 @@ class Rollup:
             parts.append(f"{c[Outcome.NOT_MET]} chưa đạt")
         if waiting:
             parts.append(f"{waiting} {LABEL_WAITING[0].lower()}{LABEL_WAITING[1:]}")
-        if c[Outcome.NOT_ASSESSED] - waiting:
-            parts.append(f"{c[Outcome.NOT_ASSESSED] - waiting} chưa đánh giá")
+        if pending:
+            parts.append(f"{pending} có số liệu tạm tính")
+        if c[Outcome.NOT_ASSESSED] - waiting - pending:
+            parts.append(f"{c[Outcome.NOT_ASSESSED] - waiting - pending} chưa đánh giá")
         text = (
             f"{len(self.targets)} chỉ tiêu: " + ", ".join(parts) if parts else f"{len(self.targets)} chỉ tiêu"
         )

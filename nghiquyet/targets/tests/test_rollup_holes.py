@@ -493,3 +493,15 @@ def test_a_report_on_a_past_period_shows_the_units_of_that_time(tree, resolution
     assert set(u for u, v in row.result.units.items() if v.value is not None) == {merged_2025.pk}
     # A period after the merger is read in today's units.
     assert review_data(resolution.doc, tree.province, Q(2026, 1)).rollup.as_of_today is True
+
+
+def test_a_provisional_mid_year_is_counted_as_tam_tinh_never_as_chua_danh_gia(tree, resolution):
+    # 20/6/2026: the first half still running; new members 60 + 50 = 110 of 200.
+    submit(resolution.new_members, tree.commune_a, Q(2026, 1), 60)
+    submit(resolution.new_members, tree.commune_b, Q(2026, 2), 50)
+    r = rollup(resolution.doc, tree.province, Period.half(2026, 1), today=dt.date(2026, 6, 20))
+    members = next(x for x in r.targets if x.target.pk == resolution.new_members.pk)
+    assert members.outcome == Outcome.NOT_ASSESSED and members.outcome_label == "Tạm tính"
+    # Poverty has no figure: that one is "chưa đánh giá"; forest is judged at year end only.
+    assert r.summary() == "3 chỉ tiêu: 1 có số liệu tạm tính, 2 chưa đánh giá (tạm tính)"
+    assert r.half_reached() == 1  # 110 / 200 = 55%
