@@ -1055,6 +1055,8 @@ def add_parent_share(
         or result.value is None
         or unit.parent_id is None
         or t.unit_aggregation != UnitAggregation.SUM
+        # A rate is no part of its parent's rate.
+        or t.time_aggregation == TimeAggregation.RATIO
     ):
         return result
     parent = OrgUnit.objects.get(pk=unit.parent_id)
