@@ -620,8 +620,9 @@ def rollup(
     if as_of_today:
         subtree = subtree.filter(valid_to__isnull=True)
     own = base.filter(unit_id__in=subtree.values("pk"))
+    shadowed: set[tuple[int, int]] = set()
     if not as_of_today:
-        own = _without_shadowed(own, unit)
+        own, shadowed = _without_shadowed(own, unit)
     if mixed:
         mixed_units = {uid for _, uid in mixed}
         rows = own.filter(unit_id__in=mixed_units).values_list(
@@ -657,6 +658,10 @@ def rollup(
         spans[tid][uid] = Span(n, first, last)
         if not as_of_today and uid not in assigned[tid]:
             unassigned.append((tid, uid))
+    for tid, uid in shadowed:
+        if uid not in series[tid]:
+            # Its only figure gave way to its successor's: not a missing unit.
+            assigned[tid].pop(uid, None)
     if unassigned:
         # Units of the time that reported without an assignment still held then.
         paths = dict(OrgUnit.objects.filter(pk__in={u for _, u in unassigned}).values_list("pk", "path"))
@@ -710,7 +715,7 @@ def rollup(
     return Rollup(unit=unit, period=period, targets=[out[pk] for pk in wanted], as_of_today=as_of_today)
 
 
-def _without_shadowed(own, unit: OrgUnit):
+def _without_shadowed(own, unit: OrgUnit) -> tuple[models.QuerySet, set[tuple[int, int]]]:
     """The units of the time, over a period that spans a merger: where a
     successor and a predecessor both hold a figure for the same period (a
     year's figure from each), the successor's stands (it reports for its
@@ -721,16 +726,16 @@ def _without_shadowed(own, unit: OrgUnit):
     ):
         succ_of[retired].add(succ)
     if not succ_of:
-        return own
+        return own, set()
     every = set(succ_of) | {s for succs in succ_of.values() for s in succs}
     held = set(own.filter(unit_id__in=every).values_list("target_id", "unit_id", "period_end"))
     shadowed = Q(pk__in=[])
-    n = 0
+    units: set[tuple[int, int]] = set()
     for tid, uid, end in held:
         if any((tid, s, end) in held for s in succ_of.get(uid, ())):
             shadowed |= Q(target_id=tid, unit_id=uid, period_end=end)
-            n += 1
-    return own.exclude(shadowed) if n else own
+            units.add((tid, uid))
+    return (own.exclude(shadowed) if units else own), units
 
 
 def units_changed_since(unit: OrgUnit, period: Period) -> bool:

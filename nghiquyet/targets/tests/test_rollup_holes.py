@@ -245,7 +245,9 @@ def test_the_successors_own_figure_stands_over_its_predecessors(tree, resolution
     # Read in the units of the time too (all three lived in 2025).
     then = one(doc, tree.province, Period.year(2025), t, as_of_today=False)
     assert then.value == D(35)
-    assert {u: v.value for u, v in then.units.items()} == {a.pk: None, b.pk: None, new.pk: D(35)}
+    # The old communes gave way to it: not counted as units that failed to report.
+    assert {u: v.value for u, v in then.units.items()} == {new.pk: D(35)}
+    assert (then.reporting_units, then.expected_units) == (1, 1)
 
 
 def test_a_not_aggregable_target_is_never_summed_across_a_merger(tree, resolution, old_communes):
