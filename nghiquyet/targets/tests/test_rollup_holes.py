@@ -507,3 +507,23 @@ def test_a_provisional_mid_year_is_counted_as_tam_tinh_never_as_chua_danh_gia(tr
     # Poverty has no figure: that one is "chưa đánh giá"; forest is judged at year end only.
     assert r.summary() == "3 chỉ tiêu: 1 có số liệu tạm tính, 2 chưa đánh giá (tạm tính)"
     assert r.half_reached() == 1  # 110 / 200 = 55%
+
+
+def test_the_target_page_chart_marks_the_open_quarter(client, tree, users, resolution):
+    # 02/12/2026: Q1–Q3 complete, Q4 still running with one commune in.
+    t = resolution.new_members
+    submit(t, tree.commune_a, Q(2026, 3), 40)
+    submit(t, tree.commune_b, Q(2026, 3), 45)
+    submit(t, tree.commune_a, Q(2026, 4), 2)
+    client.force_login(users.viewer)
+    page = client.get(f"/so-lieu/chi-tieu/{t.pk}/?don_vi={tree.province.pk}&ky=2026").content.decode()
+    import json
+    import re
+
+    raw = re.search(rf'<script id="chart-t{t.pk}-period" type="application/json">(.*?)</script>', page, re.S)
+    option = json.loads(raw.group(1))
+    final, partial = option["series"]
+    # Q3's 85 is the last final point; Q4's 2 is on the dashed "tạm tính" line only.
+    assert final["data"] == [None, None, 85.0, None]
+    assert partial["data"] == [None, None, 85.0, 2.0]
+    assert partial["markArea"]["data"][0][0]["name"] == "Tạm tính"
