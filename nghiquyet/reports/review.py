@@ -21,7 +21,14 @@ from nghiquyet.core.text import fold
 from nghiquyet.documents.signs import kind_label
 from nghiquyet.orgs.models import OrgUnit, subtree_q
 from nghiquyet.targets.models import Assignment, Direction, Judged, TargetGroup, ValueType
-from nghiquyet.targets.rollup import Outcome, Rollup, TargetResult, rollup
+from nghiquyet.targets.rollup import (
+    Outcome,
+    Rollup,
+    TargetResult,
+    not_comparable,
+    rollup,
+    units_changed_since,
+)
 
 from . import docxkit as k
 from . import review_draft as draft
@@ -79,6 +86,8 @@ class AppendixRow:
     # difference in percentage points for rates (None when not comparable).
     vs_last: Decimal | None
     vs_last_points: bool
+    # Why the same period last year is not comparable (rollup.not_comparable).
+    vs_last_note: str = ""
 
     @property
     def target(self):
@@ -87,7 +96,7 @@ class AppendixRow:
     @property
     def vs_last_text(self) -> str:
         if self.vs_last is None:
-            return ""
+            return "Không so sánh được" if self.vs_last_note else ""
         if self.vs_last_points:
             sign = "+" if self.vs_last > 0 else ""
             return f"{sign}{fmt_pct(self.vs_last)} điểm %"
@@ -137,7 +146,7 @@ class ReviewData:
         return self.rollup.summary()
 
     def half_reached_sentence(self) -> str:
-        return f"{self.rollup.half_reached():02d} chỉ tiêu đạt từ 50% trở lên so với kế hoạch năm"
+        return self.rollup.half_reached_sentence()
 
     @property
     def place_date(self) -> str:
@@ -217,24 +226,34 @@ def assigned_in_subtree(document, unit: OrgUnit) -> set[int]:
     )
 
 
-def review_data(document, unit: OrgUnit, period: Period, *, on: dt.date | None = None) -> ReviewData:
+def review_data(
+    document, unit: OrgUnit, period: Period, *, on: dt.date | None = None, as_of_today: bool | None = None
+) -> ReviewData:
     """Everything the review report states, computed once: the roll-up of
     the period and of the same period last year; for a unit below the
     document's issuer, only the targets given to its subtree, against its
     own goals; the tasks of the period by document, as they stood at its
-    end; and what the data says about how the document was carried out."""
+    end; and what the data says about how the document was carried out.
+    A report on a period whose units have changed since reads the units of
+    the time (a report on 2023 shows 2023's communes) unless
+    ``as_of_today`` says otherwise."""
     on = on or timezone.localdate()
     targets = list(document.targets.prefetch_related("milestones").order_by("order", "id"))
     own_goals = below_issuer(document, unit)
     if own_goals:
         given = assigned_in_subtree(document, unit)
         targets = [t for t in targets if t.pk in given]
-    now = rollup(document, unit, period, targets=targets)
+    if as_of_today is None:
+        as_of_today = not units_changed_since(unit, period)
+    now = rollup(document, unit, period, targets=targets, as_of_today=as_of_today)
     try:
-        before = rollup(document, unit, period.same_period_last_year(), targets=targets)
-        last = {t.target.pk: t.value for t in before.targets}
+        before = rollup(
+            document, unit, period.same_period_last_year(), targets=targets, as_of_today=as_of_today
+        )
+        last_results = {t.target.pk: t for t in before.targets}
     except PeriodError:
-        last = {}  # terms have no "same period last year"
+        last_results = {}  # terms have no "same period last year"
+    last = {pk: t.value for pk, t in last_results.items()}
     year = period.end.year if period.start.year == period.end.year else None
     term_goals = unit_term_goals(targets, unit) if own_goals else {}
     groups: list[AppendixGroup] = []
@@ -257,6 +276,10 @@ def review_data(document, unit: OrgUnit, period: Period, *, on: dt.date | None =
                 term_goal = t.target.target_value
                 year_goal = next((m.value for m in t.target.milestones.all() if m.year == year), None)
             vs, points = _compare(t.target, t.value, last.get(t.target.pk))
+            # Like with like: the same units and the same months, else no ratio.
+            note = not_comparable(t, last_results[t.target.pk]) if t.target.pk in last_results else ""
+            if note:
+                vs = None
             rows.append(
                 AppendixRow(
                     number=number,
@@ -266,6 +289,7 @@ def review_data(document, unit: OrgUnit, period: Period, *, on: dt.date | None =
                     last_value=last.get(t.target.pk),
                     vs_last=vs,
                     vs_last_points=points,
+                    vs_last_note=note,
                 )
             )
         groups.append(AppendixGroup(ROMAN[len(groups)], g.label, rows))
@@ -325,11 +349,14 @@ def target_sentence(data: ReviewData, row: AppendixRow) -> str:
             else:
                 verb = "tăng" if change > 0 else "giảm"
                 parts.append(f"{verb} {fmt_pct(abs(change))}% so với cùng kỳ")
+    if row.vs_last_note:
+        parts.append(f"không so sánh được với cùng kỳ ({row.vs_last_note})")
     outcome = OUTCOME_PHRASE[r.outcome]
-    if r.outcome == Outcome.NOT_ASSESSED and t.judged == Judged.YEAR_END:
+    if r.waiting or (r.outcome == Outcome.NOT_ASSESSED and t.judged == Judged.YEAR_END):
         outcome = "đánh giá vào cuối năm"
     elif r.outcome == Outcome.NOT_ASSESSED and r.provisional:
-        outcome = "số liệu tạm tính, chưa đánh giá"
+        # Not "chưa đánh giá": the verdict waits for the period to complete.
+        outcome = "số liệu tạm tính, chờ đánh giá"
     reported = ""
     if r.expected_units and r.reporting_units < r.expected_units:
         reported = f" ({r.reporting_units}/{r.expected_units} đơn vị đã báo cáo)"

@@ -47,14 +47,17 @@ def get_target(request, target_id: Id):
 
 
 @router.get("/targets/{target_id}/rollup", response=answers({200: RollupOut}))
-def target_rollup(request, target_id: Id, unit: Id, period: Word):
-    """One target rolled up over a unit's subtree and a period, with each reporting unit's figure."""
+def target_rollup(request, target_id: Id, unit: Id, period: Word, units_of_time: bool = False):
+    """One target rolled up over a unit's subtree and a period, with each
+    reporting unit's figure; ``units_of_time=true`` reads the units as they
+    were in that period (a report on 2023 shows 2023's communes), else
+    today's units (merged units' figures counted toward their successors)."""
     target = access_target(request.user, target_id)
     scope = access_unit(request.user, unit)
     p = _period(period)
     target = Target.objects.prefetch_related("milestones").get(pk=target.pk)
-    tr = rollup(target.document, scope, p, targets=[target]).targets[0]
-    add_parent_share(tr, target.document, scope, p, user=request.user)
+    tr = rollup(target.document, scope, p, targets=[target], as_of_today=not units_of_time).targets[0]
+    add_parent_share(tr, target.document, scope, p, user=request.user, as_of_today=not units_of_time)
     not_assessed = tr.outcome == Outcome.NOT_ASSESSED
     return {
         "target_id": target.pk,
@@ -65,7 +68,7 @@ def target_rollup(request, target_id: Id, unit: Id, period: Word):
         "goal": tr.goal,
         "achievement": tr.achievement,
         "outcome": tr.outcome,
-        "outcome_label": Outcome.LABELS[tr.outcome],
+        "outcome_label": tr.outcome_label,
         "expected_units": tr.expected_units,
         "reporting_units": tr.reporting_units,
         "provisional": tr.provisional,
@@ -73,6 +76,7 @@ def target_rollup(request, target_id: Id, unit: Id, period: Word):
         "reason": (tr.reason or "Chưa đánh giá.") if not_assessed else None,
         "cap_used": tr.cap_used,
         "share_of_parent": tr.share_of_parent,
+        "units_of_time": units_of_time,
         "units": [
             {
                 **dataclasses.asdict(u),

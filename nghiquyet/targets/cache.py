@@ -35,17 +35,17 @@ def data_version(request=None) -> int:
     return version
 
 
-def cached_rollup(document, unit, period, *, targets, request=None) -> Rollup:
-    """``rollup(document, unit, period, targets=targets)``, reused until the next write."""
+def cached_rollup(document, unit, period, *, targets, request=None, as_of_today: bool = True) -> Rollup:
+    """``rollup(document, unit, period, targets=targets, as_of_today=…)``, reused until the next write."""
     ids = ",".join(str(t.pk) for t in targets)
     digest = hashlib.sha1(ids.encode()).hexdigest()[:16]
     key = (
-        f"nq:rollup:{document.pk}:{unit.pk}:{period.key()}:{digest}:"
+        f"nq:rollup:{document.pk}:{unit.pk}:{period.key()}:{digest}:{int(as_of_today)}:"
         f"{timezone.localdate().isoformat()}:{data_version(request)}"
     )
     hit = cache.get(key)
     if hit is not None:
         return hit
-    value = rollup(document, unit, period, targets=targets)
+    value = rollup(document, unit, period, targets=targets, as_of_today=as_of_today)
     cache.set(key, value, TIMEOUT)
     return value

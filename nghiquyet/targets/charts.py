@@ -101,18 +101,60 @@ def values_by_unit(
     }
 
 
+PROVISIONAL = "Tạm tính (kỳ chưa hoàn tất)"
+
+
 def values_by_period(
-    labels: list[str], values: list[Decimal | None], goal: Decimal | None, measure: str
+    labels: list[str],
+    values: list[Decimal | None],
+    goal: Decimal | None,
+    measure: str,
+    provisional: list[bool] | None = None,
 ) -> dict:
-    """The target's value period by period, the goal as a line."""
+    """The target's value period by period, the goal as a line. A period
+    not yet complete (still running, or its reporting window open) is not
+    drawn as a final figure: it goes on a dashed line of hollow points,
+    over a shaded band named "Tạm tính", so a low partial figure does not
+    read as a plunge."""
+    provisional = provisional or [False] * len(values)
+    final = [None if p else _num(v) for v, p in zip(values, provisional, strict=True)]
     series: dict = {
         "name": "Kết quả",
         "type": "line",
         "connectNulls": False,
         "symbolSize": 8,
         "itemStyle": {"color": "#0b4f8a"},
-        "data": [_num(v) for v in values],
+        "data": final,
     }
+    extra: list[dict] = []
+    if any(provisional):
+        open_data: list[float | None] = [
+            _num(v) if p else None for v, p in zip(values, provisional, strict=True)
+        ]
+        first = provisional.index(True)
+        if first and final[first - 1] is not None:
+            open_data[first - 1] = final[first - 1]  # joins the last final figure
+        shaded = [i for i, p in enumerate(provisional) if p]
+        extra.append(
+            {
+                "name": PROVISIONAL,
+                "type": "line",
+                "connectNulls": False,
+                "symbol": "emptyCircle",
+                "symbolSize": 8,
+                "lineStyle": {"type": "dashed"},
+                "itemStyle": {"color": "#7a8a99"},
+                "data": open_data,
+                "markArea": {
+                    "silent": True,
+                    "itemStyle": {"color": "rgba(184, 192, 198, 0.18)"},
+                    "label": {"position": "insideTop", "color": "#5a6570"},
+                    "data": [
+                        [{"name": "Tạm tính", "xAxis": labels[shaded[0]]}, {"xAxis": labels[shaded[-1]]}]
+                    ],
+                },
+            }
+        )
     if goal is not None:
         series["markLine"] = {
             "symbol": "none",
@@ -123,8 +165,9 @@ def values_by_period(
     return {
         "textStyle": FONT,
         "tooltip": {"trigger": "axis"},
-        "grid": {"left": 8, "right": 24, "top": 32, "bottom": 8, "containLabel": True},
+        "grid": {"left": 8, "right": 24, "top": 32, "bottom": 36 if extra else 8, "containLabel": True},
         "xAxis": {"type": "category", "data": labels},
         "yAxis": {"type": "value", "name": measure, "nameTextStyle": {"align": "left"}},
-        "series": [series],
+        "legend": {"bottom": 0, "show": bool(extra)},
+        "series": [series, *extra],
     }

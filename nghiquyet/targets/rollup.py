@@ -30,10 +30,11 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Avg, Count, F, Q, Sum, Window
+from django.db.models import Avg, Count, F, Max, Min, Q, Sum, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -75,6 +76,9 @@ REASON_NO_OWN_GOAL = "Đơn vị chưa được giao mục tiêu riêng: chỉ n
 REASON_YEAR_END = "Đánh giá vào cuối năm."
 REASON_ACCUMULATING = "Chỉ tiêu cộng dồn chưa đến mục tiêu năm: đánh giá khi hết năm."
 REASON_CAP = "Chỉ tiêu có mức trần cả năm: chưa hết năm thì chỉ nêu phần mức trần đã dùng, không đánh giá."
+WAITING_REASONS = (REASON_YEAR_END, REASON_ACCUMULATING, REASON_CAP)
+LABEL_WAITING = "Đánh giá vào cuối năm"
+LABEL_PENDING = "Tạm tính"
 
 
 def reporting_closes(period: Period) -> dt.date:
@@ -102,6 +106,23 @@ def provisional_reason(period: Period) -> str:
     )
 
 
+class Cell(NamedTuple):
+    """One figure a unit inherits or holds for one period."""
+
+    value: Decimal
+    weight: Decimal  # a split unit's share; 1 otherwise
+    own: bool  # the unit's own figure, not a predecessor's
+
+
+class Span(NamedTuple):
+    """What a unit's figure over a period is made of: how many reporting
+    periods, from the first one's start to the last one's end."""
+
+    cells: int
+    first: dt.date
+    last: dt.date
+
+
 @dataclass(slots=True)
 class UnitValue:
     unit_id: int
@@ -114,6 +135,8 @@ class UnitValue:
     share: Decimal | None = None
     # Why the outcome is "chua_danh_gia" (empty otherwise).
     reason: str = ""
+    # No figure of its own: the figure is its assigned units' below, rolled up.
+    rolled_up: bool = False
 
 
 @dataclass
@@ -136,10 +159,35 @@ class TargetResult:
     # The unit's own figure as a % of its parent's (set by the caller that
     # reads the parent, when the unit has no goal of its own).
     share_of_parent: Decimal | None = None
+    period: Period | None = None
+    # The units whose figures make ``value``, each with what its figure
+    # covers: what a comparison between two periods checks (like with like).
+    spans: dict[int, Span] = field(default_factory=dict)
+
+    @property
+    def waiting(self) -> bool:
+        """Not judged yet because its time has not come (a year-end-only
+        target, a flow or a cap before the year ends), as opposed to "chưa
+        đánh giá" for want of a figure or a goal."""
+        return self.outcome == Outcome.NOT_ASSESSED and self.reason in WAITING_REASONS
+
+    @property
+    def pending(self) -> bool:
+        """A figure and a goal, but the period is not complete: the verdict
+        waits ("tạm tính"); not "chưa đánh giá" either."""
+        return (
+            self.outcome == Outcome.NOT_ASSESSED
+            and self.provisional
+            and self.value is not None
+            and self.goal is not None
+            and self.reason != REASON_NO_OWN_GOAL
+        )
 
     @property
     def outcome_label(self) -> str:
-        return Outcome.LABELS[self.outcome]
+        if self.pending:
+            return LABEL_PENDING
+        return LABEL_WAITING if self.waiting else Outcome.LABELS[self.outcome]
 
     @property
     def coverage(self) -> dict[str, int]:
@@ -191,16 +239,24 @@ class Rollup:
         return c
 
     def summary(self) -> str:
-        """The sentence a report states: "17 chỉ tiêu: 10 đạt và vượt, 4 chưa đạt, 3 chưa đánh giá"."""
+        """The sentence a report states: "17 chỉ tiêu: 10 đạt và vượt, 4 chưa
+        đạt, 2 đánh giá vào cuối năm, 1 chưa đánh giá". A target whose time
+        has not come is not called "chưa đánh giá"."""
         c = self.counts()
+        waiting = sum(1 for t in self.targets if t.waiting)
+        pending = sum(1 for t in self.targets if t.pending)
         parts = []
         met = c[Outcome.EXCEEDED] + c[Outcome.MET]
         if met:
             parts.append(f"{met} đạt và vượt")
         if c[Outcome.NOT_MET]:
             parts.append(f"{c[Outcome.NOT_MET]} chưa đạt")
-        if c[Outcome.NOT_ASSESSED]:
-            parts.append(f"{c[Outcome.NOT_ASSESSED]} chưa đánh giá")
+        if waiting:
+            parts.append(f"{waiting} {LABEL_WAITING[0].lower()}{LABEL_WAITING[1:]}")
+        if pending:
+            parts.append(f"{pending} có số liệu tạm tính")
+        if c[Outcome.NOT_ASSESSED] - waiting - pending:
+            parts.append(f"{c[Outcome.NOT_ASSESSED] - waiting - pending} chưa đánh giá")
         text = (
             f"{len(self.targets)} chỉ tiêu: " + ", ".join(parts) if parts else f"{len(self.targets)} chỉ tiêu"
         )
@@ -212,16 +268,68 @@ class Rollup:
 
     def half_reached(self) -> int:
         """How many targets reached at least half of the annual goal (the
-        mid-year count: "07 chỉ tiêu đạt từ 50% trở lên"). A lower-is-better
-        flow has no achievement before the year ends (its cap share is not
-        progress), so it is not counted."""
-        return sum(1 for t in self.targets if t.achievement is not None and t.achievement >= 50)
+        mid-year count: "07 chỉ tiêu đạt từ 50% trở lên"). Only where
+        mid-year progress means something: flows where higher is better
+        and stocks (``half_left_out`` says which are not counted and why)."""
+        left_out = {id(t) for t, _ in self.half_left_out()}
+        return sum(
+            1
+            for t in self.targets
+            if id(t) not in left_out
+            and (
+                (t.achievement is not None and t.achievement >= 50)
+                # Nothing against a cap (0 vụ) has no ratio but is met.
+                or (t.achievement is None and t.outcome in (Outcome.MET, Outcome.EXCEEDED))
+            )
+        )
+
+    def half_left_out(self) -> list[tuple[TargetResult, str]]:
+        """The targets the mid-year count leaves out, each with why."""
+        out = []
+        for t in self.targets:
+            why = _half_left_out_reason(t)
+            if why:
+                out.append((t, why))
+        return out
+
+    def half_reached_sentence(self) -> str:
+        """ "07 chỉ tiêu đạt từ 50% trở lên so với kế hoạch năm (không tính
+        2 chỉ tiêu: …)"."""
+        text = f"{self.half_reached():02d} chỉ tiêu đạt từ 50% trở lên so với kế hoạch năm"
+        left = self.half_left_out()
+        if left:
+            why = "; ".join(f"{t.target.name} – {reason}" for t, reason in left)
+            text += f" (không tính {len(left):02d} chỉ tiêu: {why})"
+        return text
 
     def by_group(self) -> list[tuple[str, list[TargetResult]]]:
         groups: dict[str, list[TargetResult]] = defaultdict(list)
         for t in self.targets:
             groups[t.target.group].append(t)
         return [(g.label, groups[g.value]) for g in TargetGroup if groups.get(g.value)]
+
+
+def _half_left_out_reason(t: TargetResult) -> str:
+    """Why a target is not in the mid-year "≥ 50% of the annual goal"
+    count (empty: it is counted)."""
+    target = t.target
+    if target.judged == Judged.YEAR_END:
+        return "chỉ đánh giá vào cuối năm"
+    if target.time_aggregation == TimeAggregation.SUM and target.direction != Direction.HIGHER:
+        if target.direction == Direction.LOWER:
+            return "chỉ tiêu có mức trần cả năm, giữa năm chỉ nêu phần mức trần đã dùng"
+        return "chỉ tiêu cộng dồn theo ngưỡng, chỉ đánh giá khi hết năm"
+    if t.value is None:
+        return "chưa có số liệu"
+    if t.goal is None:
+        return (
+            "chưa có mục tiêu năm"
+            if t.reason != REASON_NO_OWN_GOAL
+            else "đơn vị chưa được giao mục tiêu riêng"
+        )
+    if t.achievement is None and t.outcome not in (Outcome.MET, Outcome.EXCEEDED):
+        return "không tính được tỷ lệ so với mục tiêu"
+    return ""
 
 
 # -- pure arithmetic -----------------------------------------------------------
@@ -241,7 +349,9 @@ def achievement(direction: str, value: Decimal | None, goal: Decimal | None) -> 
         return None
     if direction == Direction.LOWER:
         if value == 0:
-            return None if goal == 0 else Decimal(999)
+            # Nothing at all against a cap: the best result, but no ratio
+            # (goal ÷ 0); the verdict says "vượt", not "999%".
+            return None
         return (goal / value * HUNDRED).quantize(Decimal("0.01"))
     if goal == 0:
         return None
@@ -294,6 +404,10 @@ def _whole_years(period: Period) -> bool:
     return period.start.month == 1 and period.start.day == 1 and period.is_year_end()
 
 
+def _from_new_year(period: Period) -> bool:
+    return period.start.month == 1 and period.start.day == 1
+
+
 def _cap_before_year_end(target: Target, period: Period) -> bool:
     return (
         target.direction == Direction.LOWER
@@ -318,7 +432,10 @@ def verdict(
     if not own_goal:
         return Outcome.NOT_ASSESSED, None, REASON_NO_OWN_GOAL
     cap = _cap_before_year_end(target, period)
-    ach = None if cap else achievement(target.direction, value, goal)
+    # A flow over part of a year set against the year's goal is progress
+    # only from 1 January (year to date): Q3 alone is not "75% of the year".
+    part = target.time_aggregation == TimeAggregation.SUM and not _from_new_year(period)
+    ach = None if cap or part else achievement(target.direction, value, goal)
     if value is None:
         return Outcome.NOT_ASSESSED, ach, REASON_NO_VALUE
     if goal is None:
@@ -376,20 +493,6 @@ def _q(value: Decimal | None) -> Decimal | None:
 # -- the roll-up ---------------------------------------------------------------
 
 
-def _frontier(unit: OrgUnit, assigned: dict[int, str]) -> set[int]:
-    """Assigned units of the subtree with no assigned unit above them
-    inside it (the root excluded): the ones whose figures add up."""
-    ids: set[int] = set()
-    by_path = sorted(((path, pk) for pk, path in assigned.items() if pk != unit.pk))
-    last = None
-    for path, pk in by_path:
-        if last is not None and path.startswith(last):
-            continue
-        ids.add(pk)
-        last = path
-    return ids
-
-
 @read_snapshot()
 def rollup(
     document,
@@ -418,7 +521,22 @@ def rollup(
     below_issuer = _below_issuer(document, unit)
     if targets is None:
         targets = list(document.targets.prefetch_related("milestones").order_by("order", "id"))
+    wanted = [t.pk for t in targets]
     by_id = {t.pk: t for t in targets}
+    # A ratio needs its numerator and denominator rolled up too, even when
+    # only the ratio was asked for (a target page, the API): read them and
+    # roll them, then answer only what was asked.
+    missing = {
+        pk
+        for t in targets
+        if t.time_aggregation == TimeAggregation.RATIO
+        for pk in (t.numerator_id, t.denominator_id)
+        if pk is not None and pk not in by_id
+    }
+    if missing:
+        extra = list(Target.objects.filter(pk__in=missing).prefetch_related("milestones"))
+        targets = [*targets, *extra]
+        by_id.update((t.pk, t) for t in extra)
     target_ids = list(by_id)
 
     # 1. Assignments in the subtree.
@@ -439,10 +557,7 @@ def rollup(
     for tid, uid, path, valid_from, valid_to, tv, w in assignments:
         if as_of_today and valid_to is not None:
             continue
-        if not as_of_today and (
-            (valid_to is not None and valid_to < period.start)
-            or (valid_from is not None and valid_from > period.end)
-        ):
+        if not as_of_today and not _lives_in(valid_from, valid_to, period.start, period.end):
             continue
         assigned[tid][uid] = path
         unit_goal[(tid, uid)] = tv
@@ -460,6 +575,11 @@ def rollup(
         kind_q |= Q(target_id__in=ids, period_kind=kind)
     base = Result.objects.filter(
         kind_q,
+        # A figure for a period outside its unit's life (a new commune's
+        # figure for a quarter before it existed) is no figure: its
+        # predecessors reported that territory then (no double count).
+        Q(unit__valid_from__isnull=True) | Q(unit__valid_from__lte=F("period_end")),
+        Q(unit__valid_to__isnull=True) | Q(unit__valid_to__gte=F("period_start")),
         status__in=COUNTED_STATUSES,
         period_start__gte=period.start,
         period_end__lte=period.end,
@@ -468,9 +588,11 @@ def rollup(
     # A unit's value over time is computed in SQL (grouped per target and
     # unit) unless it inherits cells from retired units: those cells must be
     # combined period by period first, so they are read row by row.
-    cells: dict[int, dict[int, dict[dt.date, list[tuple[Decimal, Decimal]]]]] = defaultdict(
+    # cells[target][unit][period end] = (period start, [(value, weight, own figure?)]).
+    cells: dict[int, dict[int, dict[dt.date, list[Cell]]]] = defaultdict(
         lambda: defaultdict(lambda: defaultdict(list))
     )
+    starts: dict[tuple[int, dt.date], dt.date] = {}
 
     # 3. Today's tree: retired units' results go to their current successors.
     # The lineage into the subtree is small; read it first, then only the
@@ -483,11 +605,12 @@ def rollup(
             lineage[retired].append((succ, path, share))
         if lineage:
             inherited = base.filter(unit_id__in=list(lineage)).values_list(
-                "target_id", "unit_id", "period_end", "value"
+                "target_id", "unit_id", "period_start", "period_end", "value"
             )
-            for tid, retired, end, value in inherited.iterator(chunk_size=5000):
+            for tid, retired, start, end, value in inherited.iterator(chunk_size=5000):
+                starts[(tid, end)] = start
                 for succ, path, share in lineage[retired]:
-                    cells[tid][succ][end].append((value, share))
+                    cells[tid][succ][end].append(Cell(value, share, False))
                     if succ not in assigned[tid]:
                         assigned[tid][succ] = path
                         weight.setdefault((tid, succ), Decimal(1))
@@ -497,30 +620,48 @@ def rollup(
     if as_of_today:
         subtree = subtree.filter(valid_to__isnull=True)
     own = base.filter(unit_id__in=subtree.values("pk"))
+    shadowed: set[tuple[int, int]] = set()
+    if not as_of_today:
+        own, shadowed = _without_shadowed(own, unit)
     if mixed:
         mixed_units = {uid for _, uid in mixed}
-        rows = own.filter(unit_id__in=mixed_units).values_list("target_id", "unit_id", "period_end", "value")
-        for tid, uid, end, value in rows:
+        rows = own.filter(unit_id__in=mixed_units).values_list(
+            "target_id", "unit_id", "period_start", "period_end", "value"
+        )
+        for tid, uid, start, end, value in rows:
             if (tid, uid) in mixed:
-                cells[tid][uid][end].append((value, Decimal(1)))
+                starts[(tid, end)] = start
+                cells[tid][uid][end].append(Cell(value, Decimal(1), True))
 
     series: dict[int, dict[int, tuple[Decimal | None, int]]] = defaultdict(dict)
+    spans: dict[int, dict[int, Span]] = defaultdict(dict)
     rule_of = {t.pk: t.time_aggregation for t in targets}
     grouped = (
         own.values("target_id", "unit_id")
-        .annotate(total=Sum("value"), mean=Avg("value"), n=Count("id"))
+        .annotate(
+            total=Sum("value"),
+            mean=Avg("value"),
+            n=Count("id"),
+            first=Min("period_start"),
+            last=Max("period_end"),
+        )
         .order_by()
-        .values_list("target_id", "unit_id", "total", "mean", "n")
+        .values_list("target_id", "unit_id", "total", "mean", "n", "first", "last")
     )
     unassigned: list[tuple[int, int]] = []
-    for tid, uid, total, mean, n in grouped:
+    for tid, uid, total, mean, n, first, last in grouped:
         if (tid, uid) in mixed:
             continue
         rule = rule_of[tid]
         value = total if rule == TimeAggregation.SUM else mean if rule == TimeAggregation.MEAN else None
         series[tid][uid] = (None if value is None else Decimal(value), n)
+        spans[tid][uid] = Span(n, first, last)
         if not as_of_today and uid not in assigned[tid]:
             unassigned.append((tid, uid))
+    for tid, uid in shadowed:
+        if uid not in series[tid]:
+            # Its only figure gave way to its successor's: not a missing unit.
+            assigned[tid].pop(uid, None)
     if unassigned:
         # Units of the time that reported without an assignment still held then.
         paths = dict(OrgUnit.objects.filter(pk__in={u for _, u in unassigned}).values_list("pk", "path"))
@@ -549,18 +690,70 @@ def rollup(
         t = by_id[tid]
         per_end = cells[tid][uid]
         series[tid][uid] = (_unit_series_value(t, per_end), len(per_end))
+        if per_end:
+            spans[tid][uid] = Span(len(per_end), min(starts[(tid, e)] for e in per_end), max(per_end))
 
     out: dict[int, TargetResult] = {}
     for t in targets:
         if t.time_aggregation == TimeAggregation.RATIO:
             continue
         out[t.pk] = _roll_target(
-            t, unit, period, assigned[t.pk], series[t.pk], unit_goal, weight, complete, below_issuer
+            t,
+            unit,
+            period,
+            assigned[t.pk],
+            series[t.pk],
+            unit_goal,
+            weight,
+            complete,
+            below_issuer,
+            spans[t.pk],
         )
     for t in targets:
         if t.time_aggregation == TimeAggregation.RATIO:
             out[t.pk] = _roll_ratio(t, unit, period, out, unit_goal, complete, below_issuer)
-    return Rollup(unit=unit, period=period, targets=[out[t.pk] for t in targets], as_of_today=as_of_today)
+    return Rollup(unit=unit, period=period, targets=[out[pk] for pk in wanted], as_of_today=as_of_today)
+
+
+def _without_shadowed(own, unit: OrgUnit) -> tuple[models.QuerySet, set[tuple[int, int]]]:
+    """The units of the time, over a period that spans a merger: where a
+    successor and a predecessor both hold a figure for the same period (a
+    year's figure from each), the successor's stands (it reports for its
+    whole territory) and the predecessor's is left out: no double count."""
+    succ_of: dict[int, set[int]] = defaultdict(set)
+    for retired, succ in UnitSuccessor.objects.filter(subtree_q(unit, "successor__path")).values_list(
+        "unit_id", "successor_id"
+    ):
+        succ_of[retired].add(succ)
+    if not succ_of:
+        return own, set()
+    every = set(succ_of) | {s for succs in succ_of.values() for s in succs}
+    held = set(own.filter(unit_id__in=every).values_list("target_id", "unit_id", "period_end"))
+    shadowed = Q(pk__in=[])
+    units: set[tuple[int, int]] = set()
+    for tid, uid, end in held:
+        if any((tid, s, end) in held for s in succ_of.get(uid, ())):
+            shadowed |= Q(target_id=tid, unit_id=uid, period_end=end)
+            units.add((tid, uid))
+    return (own.exclude(shadowed) if units else own), units
+
+
+def units_changed_since(unit: OrgUnit, period: Period) -> bool:
+    """Whether ``unit`` existed at the end of ``period`` and a unit of its
+    subtree alive then has been retired since (merged, split, dissolved):
+    a report on that period then reads the units of the time."""
+    if unit.valid_from is not None and unit.valid_from > period.end:
+        return False
+    return (
+        OrgUnit.objects.filter(subtree_q(unit), valid_to__gte=period.end)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=period.end))
+        .exists()
+    )
+
+
+def _lives_in(valid_from: dt.date | None, valid_to: dt.date | None, start: dt.date, end: dt.date) -> bool:
+    """Whether a unit's life overlaps [start, end]."""
+    return (valid_to is None or valid_to >= start) and (valid_from is None or valid_from <= end)
 
 
 def _below_issuer(document, unit: OrgUnit) -> bool:
@@ -572,15 +765,23 @@ def _below_issuer(document, unit: OrgUnit) -> bool:
     return any(seg and int(seg, 16) == issuer_id for seg in unit.path.strip("/").split("/")[:-1])
 
 
-def _unit_series_value(t: Target, per_end: dict[dt.date, list[tuple[Decimal, Decimal]]]) -> Decimal | None:
+def _unit_series_value(t: Target, per_end: dict[dt.date, list[Cell]]) -> Decimal | None:
     # Within one period, several source units (a merged unit and its
-    # predecessors) combine by the rule across units; then over time.
+    # predecessors) combine by the rule across units; then over time. The
+    # successor's own figure for a period stands: it reports for its whole
+    # territory, so its predecessors' figures are not added to it.
     rule = t.unit_aggregation if t.unit_aggregation != UnitAggregation.COUNT_MEETING else UnitAggregation.SUM
-    if rule == UnitAggregation.NONE:
-        rule = UnitAggregation.SUM
     combined: dict[dt.date, Decimal] = {}
-    for end, pairs in per_end.items():
-        if rule in (UnitAggregation.MEAN, UnitAggregation.WEIGHTED_MEAN):
+    for end, sources in per_end.items():
+        own = [c.value for c in sources if c.own]
+        pairs = [(c.value, c.weight) for c in sources]
+        if own:
+            v = own[0]
+        elif rule == UnitAggregation.NONE:
+            # Not aggregable: never summed, not even across a merger; only a
+            # unit carried over whole (a rename) keeps its figure.
+            v = pairs[0][0] if len(pairs) == 1 and pairs[0][1] == 1 else None
+        elif rule in (UnitAggregation.MEAN, UnitAggregation.WEIGHTED_MEAN):
             # A part of a split unit is still a whole rate: weight by share.
             v = combine_units(UnitAggregation.WEIGHTED_MEAN, pairs)
         else:
@@ -588,6 +789,19 @@ def _unit_series_value(t: Target, per_end: dict[dt.date, list[tuple[Decimal, Dec
         if v is not None:
             combined[end] = v
     return combine_time(t.time_aggregation, combined)
+
+
+def _nest(root: OrgUnit, assigned: dict[int, str]) -> dict[int | None, list[int]]:
+    """Each assigned unit of the subtree (the root excluded) under its
+    nearest assigned ancestor; ``None`` holds those with none but the root."""
+    children: dict[int | None, list[int]] = defaultdict(list)
+    stack: list[tuple[str, int]] = []
+    for path, pk in sorted((path, pk) for pk, path in assigned.items() if pk != root.pk):
+        while stack and not path.startswith(stack[-1][0]):
+            stack.pop()
+        children[stack[-1][1] if stack else None].append(pk)
+        stack.append((path, pk))
+    return children
 
 
 def _roll_target(
@@ -600,6 +814,7 @@ def _roll_target(
     weight: dict[tuple[int, int], Decimal],
     complete: bool,
     below_issuer: bool,
+    spans: dict[int, Span] | None = None,
 ) -> TargetResult:
     target_goal = goal_for_period(t, period)
     tpk = t.pk
@@ -607,8 +822,8 @@ def _roll_target(
     # target's own criterion: that is what is counted.
     per_unit_criterion = t.unit_aggregation == UnitAggregation.COUNT_MEETING
     units: dict[int, UnitValue] = {}
-    for uid in assigned:
-        v, n_cells = series.get(uid, (None, 0))
+
+    def judged(uid: int, v: Decimal | None, n_cells: int, rolled: bool = False) -> UnitValue:
         own = unit_goal.get((tpk, uid))  # 0 is a goal; None is no goal
         g = own if own is not None else (target_goal if per_unit_criterion else None)
         outcome, ach, reason = verdict(
@@ -618,31 +833,65 @@ def _roll_target(
             # The count is of units meeting the criterion on the figures
             # received, so each unit is judged even while provisional.
             outcome = judge(t, v, g, period)
-        units[uid] = UnitValue(uid, _q(v), g, outcome, ach, n_cells, reason=reason)
-    frontier = _frontier(root, assigned)
-    root_own = units.get(root.pk)
-    if root_own is not None and root_own.value is not None:
-        value = root_own.value
-    elif t.unit_aggregation == UnitAggregation.COUNT_MEETING:
-        judged = [units[u] for u in frontier if units[u].outcome != Outcome.NOT_ASSESSED]
-        value = (
-            Decimal(sum(1 for u in judged if u.outcome in (Outcome.MET, Outcome.EXCEEDED)))
-            if judged
-            else None
-        )
-    else:
+        return UnitValue(uid, _q(v), g, outcome, ach, n_cells, reason=reason, rolled_up=rolled)
+
+    for uid in assigned:
+        v, n_cells = series.get(uid, (None, 0))
+        units[uid] = judged(uid, v, n_cells)
+
+    # Nested assignments roll through: an assigned unit with no figure of
+    # its own (a province that files none) stands for the assigned units
+    # below it, so its subtree is not lost to every roll-up above it.
+    children = _nest(root, assigned)
+
+    def leaves(kids: list[int]):
+        for u in kids:
+            if units[u].cells or not children.get(u):
+                yield u
+            else:
+                yield from leaves(children[u])
+
+    def combined(kids: list[int]) -> Decimal | None:
+        if per_unit_criterion:
+            met = [units[u] for u in leaves(kids) if units[u].outcome != Outcome.NOT_ASSESSED]
+            return (
+                Decimal(sum(1 for u in met if u.outcome in (Outcome.MET, Outcome.EXCEEDED))) if met else None
+            )
         pairs = [
-            (units[u].value, weight.get((tpk, u), Decimal(1))) for u in frontier if units[u].value is not None
+            (units[u].value, weight.get((tpk, u), Decimal(1))) for u in kids if units[u].value is not None
         ]
         if t.unit_aggregation == UnitAggregation.SUM:
             pairs = [(v, Decimal(1)) for v, _ in pairs]
-        value = _q(combine_units(t.unit_aggregation, pairs))
+        return _q(combine_units(t.unit_aggregation, pairs))
+
+    def roll_through(uid: int) -> None:
+        kids = children.get(uid)
+        if not kids:
+            return
+        for k in kids:
+            roll_through(k)
+        if units[uid].cells == 0 and not per_unit_criterion:
+            v = combined(kids)
+            if v is not None:
+                units[uid] = judged(uid, v, 0, rolled=True)
+
+    frontier = children.get(None, [])
+    for u in frontier:
+        roll_through(u)
+    root_own = units.get(root.pk)
+    if root_own is not None and root_own.value is not None:
+        value = root_own.value
+        basis = [root.pk]
+    else:
+        value = combined(frontier)
+        basis = [u for u in leaves(frontier) if units[u].cells]
     if t.unit_aggregation == UnitAggregation.SUM and value:
         for u in frontier:
             if units[u].value is not None:
                 units[u].share = (units[u].value / value * HUNDRED).quantize(Decimal("0.01"))
-    reporting = sum(1 for u in frontier if units[u].cells)
-    expected = len(frontier)
+    counted = list(leaves(frontier))
+    reporting = sum(1 for u in counted if units[u].cells)
+    expected = len(counted)
     if root.pk in assigned:
         expected = max(expected, 1)
         reporting = max(reporting, 1 if units[root.pk].cells else 0)
@@ -650,6 +899,7 @@ def _roll_target(
     outcome, ach, reason = verdict(
         t, value, goal, period, complete=complete, own_goal=own_goal or value is None
     )
+    spans = spans or {}
     return TargetResult(
         target=t,
         value=value,
@@ -663,6 +913,8 @@ def _roll_target(
         provisional=not complete,
         reason=reason,
         cap_used=cap_used(t, value, goal, period),
+        period=period,
+        spans={u: spans[u] for u in basis if u in spans} if value is not None else {},
     )
 
 
@@ -725,13 +977,77 @@ def _roll_ratio(
         reporting_units=min(num.reporting_units, den.reporting_units) if num and den else 0,
         units=units,
         note="" if num and den else "Thiếu chỉ tiêu tử số hoặc mẫu số.",
+        period=period,
+        # A rate compares like with like when its numerator does (the two
+        # are reported together).
+        spans=dict(num.spans) if num and value is not None else {},
         provisional=not complete,
         reason=reason,
     )
 
 
+def _months(a: dt.date, b: dt.date) -> int:
+    return (b.year - a.year) * 12 + b.month - a.month
+
+
+def _months_text(first: dt.date, last: dt.date) -> str:
+    """ "tháng 10/2025", "từ tháng 1 đến tháng 9/2026", "từ tháng 7/2025 đến tháng 3/2026"."""
+    if (first.year, first.month) == (last.year, last.month):
+        return f"tháng {first.month}/{first.year}"
+    if first.year == last.year:
+        return f"từ tháng {first.month} đến tháng {last.month}/{last.year}"
+    return f"từ tháng {first.month}/{first.year} đến tháng {last.month}/{last.year}"
+
+
+def not_comparable(now: TargetResult, before: TargetResult) -> str:
+    """Why two roll-ups of one target over two periods (this year and the
+    same period last year, a quarter and the one before…) cannot be set
+    side by side; empty when they can, or when either has no figure.
+
+    Like with like: the same units, each with figures for the same months
+    of its period (2026 with Q1–Q3 reported is not compared with 2025 with
+    Q4 alone)."""
+    if now.value is None or before.value is None or now.period is None or before.period is None:
+        return ""
+
+    def shape(r: TargetResult) -> dict[int, tuple[int, int, int]]:
+        p = r.period
+        return {u: (s.cells, _months(p.start, s.first), _months(p.end, s.last)) for u, s in r.spans.items()}
+
+    a, b = shape(now), shape(before)
+    if a == b:
+        return ""
+    label_now, label_before = now.period.label, before.period.label
+    label_before = label_before[0].lower() + label_before[1:]
+    if set(a) != set(b):
+        if len(a) != len(b):
+            return (
+                f"không cùng các đơn vị: {label_now} có số liệu của {format_number(len(a))} đơn vị, "
+                f"{label_before} của {format_number(len(b))} đơn vị"
+            )
+        return f"không cùng các đơn vị: {label_now} và {label_before} có số liệu của những đơn vị khác nhau"
+
+    def cover(r: TargetResult) -> tuple[dt.date, dt.date]:
+        return min(x.first for x in r.spans.values()), max(x.last for x in r.spans.values())
+
+    (f_now, l_now), (f_before, l_before) = cover(now), cover(before)
+    if (_months(now.period.start, f_now), _months(now.period.end, l_now)) != (
+        _months(before.period.start, f_before),
+        _months(before.period.end, l_before),
+    ):
+        return (
+            f"không cùng các tháng: {label_now} có số liệu {_months_text(f_now, l_now)}, "
+            f"{label_before} có số liệu {_months_text(f_before, l_before)}"
+        )
+    changed = sum(1 for u in a if a[u] != b[u])
+    return (
+        f"không cùng các tháng: {format_number(changed)} đơn vị có số liệu của những tháng khác nhau "
+        f"giữa {label_now[0].lower()}{label_now[1:]} và {label_before}"
+    )
+
+
 def add_parent_share(
-    result: TargetResult, document, unit: OrgUnit, period: Period, *, user=None
+    result: TargetResult, document, unit: OrgUnit, period: Period, *, user=None, as_of_today: bool = True
 ) -> TargetResult:
     """For a unit with no goal of its own, its figure's share of its
     parent's (%): what it shows instead of a verdict. One more roll-up of
@@ -744,12 +1060,14 @@ def add_parent_share(
         or result.value is None
         or unit.parent_id is None
         or t.unit_aggregation != UnitAggregation.SUM
+        # A rate is no part of its parent's rate.
+        or t.time_aggregation == TimeAggregation.RATIO
     ):
         return result
     parent = OrgUnit.objects.get(pk=unit.parent_id)
     if user is not None and not has_role(user, parent, Role.VIEWER):
         return result
-    up = rollup(document, parent, period, targets=[t]).targets[0]
+    up = rollup(document, parent, period, targets=[t], as_of_today=as_of_today).targets[0]
     if up.value:
         result.share_of_parent = (result.value / up.value * HUNDRED).quantize(Decimal("0.01"))
     return result

@@ -38,6 +38,10 @@ class UnitValueOut(Schema):
         None, description="Tỷ trọng (%) trong số liệu chung, với chỉ tiêu cộng được."
     )
     reason: str | None = Field(None, description="Lý do chưa đánh giá (khi outcome là chua_danh_gia).")
+    rolled_up: bool = Field(
+        False,
+        description="true: đơn vị không có số liệu riêng, số liệu là tổng hợp từ các đơn vị được giao bên dưới.",
+    )
 
 
 class CoverageOut(Schema):
@@ -67,6 +71,10 @@ class RollupOut(Schema):
     )
     share_of_parent: Decimal | None = Field(
         None, description="Đơn vị chưa có mục tiêu riêng: tỷ trọng (%) trong số liệu của cấp trên."
+    )
+    units_of_time: bool = Field(
+        False,
+        description="true: đọc theo các đơn vị của thời kỳ đó (trước sáp nhập); false: theo đơn vị hiện nay.",
     )
     units: list[UnitValueOut]
 

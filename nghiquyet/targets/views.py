@@ -167,12 +167,19 @@ def detail(request, pk):
     if scope is None:
         raise Http404("Không tìm thấy đơn vị.")
     period = period_param(request, default_document_period(doc, today))
+    # "?don_vi_thoi_ky=1": the units as they were in the period (before a
+    # merger), else today's units with their predecessors' figures.
+    units_of_time = request.GET.get("don_vi_thoi_ky") == "1"
+    as_of_today = not units_of_time
     r = add_parent_share(
-        cached_rollup(doc, scope, period, targets=[target], request=request).targets[0],
+        cached_rollup(doc, scope, period, targets=[target], request=request, as_of_today=as_of_today).targets[
+            0
+        ],
         doc,
         scope,
         period,
         user=request.user,
+        as_of_today=as_of_today,
     )
     units = OrgUnit.objects.in_bulk([u for u in r.units if u != scope.pk])
     by_unit = sorted(
@@ -193,7 +200,13 @@ def detail(request, pk):
         except PeriodError:
             series = [period]
     by_period = [
-        (p, cached_rollup(doc, scope, p, targets=[target], request=request).targets[0]) for p in series
+        (
+            p,
+            cached_rollup(doc, scope, p, targets=[target], request=request, as_of_today=as_of_today).targets[
+                0
+            ],
+        )
+        for p in series
     ]
     context = {
         "target": target,
@@ -201,6 +214,7 @@ def detail(request, pk):
         "scope": scope,
         "period": period,
         "total": r,
+        "units_of_time": units_of_time,
         "by_unit": by_unit,
         "by_period": by_period,
         "unit_chart": charts.values_by_unit(
@@ -216,6 +230,7 @@ def detail(request, pk):
             [tr.value for _, tr in by_period],
             r.goal,
             target.measure,
+            [tr.provisional for _, tr in by_period],
         ),
         "period_chart_id": f"chart-t{target.pk}-period",
         "unit_chart_id": f"chart-t{target.pk}-unit",

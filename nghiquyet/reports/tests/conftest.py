@@ -21,8 +21,11 @@ VALUES = [
     ("new_members", "commune_a", Period.quarter(2026, 2), "40"),
     ("new_members", "commune_b", Period.quarter(2026, 1), "25"),
     ("new_members", "commune_b", Period.quarter(2026, 2), "25"),
-    ("new_members", "commune_a", Period.quarter(2025, 1), "50"),
-    ("new_members", "commune_b", Period.quarter(2025, 2), "50"),
+    # Like with like: both communes, both quarters, in 2025 as in 2026.
+    ("new_members", "commune_a", Period.quarter(2025, 1), "25"),
+    ("new_members", "commune_a", Period.quarter(2025, 2), "25"),
+    ("new_members", "commune_b", Period.quarter(2025, 1), "25"),
+    ("new_members", "commune_b", Period.quarter(2025, 2), "25"),
     ("poverty", "commune_a", Period.quarter(2026, 2), "2,8"),
     ("poverty", "commune_b", Period.quarter(2026, 2), "2,5"),
     ("poverty", "commune_a", Period.quarter(2025, 2), "3,2"),
@@ -41,6 +44,11 @@ def _today():
 @pytest.fixture
 def review(tree, users, resolution):
     """The resolution with submitted results and one overdue task."""
+    # The communes report for 2025 here: they existed then (a figure for a
+    # period outside a unit's life does not count).
+    for unit in (tree.commune_a, tree.commune_b):
+        unit.valid_from = None
+        unit.save(update_fields=["valid_from"])
     for attr, unit_attr, period, value in VALUES:
         do_save_result(
             getattr(resolution, attr),

@@ -77,4 +77,4 @@ def test_every_number_matches_the_rollup(sheet, review, tree):
     assert sheet.cell(row=row, column=6).number_format == "#,##0.0#"
     assert "điểm %" in sheet.cell(row=row, column=8).number_format
     texts = [r[0] for r in rows if isinstance(r[0], str)]
-    assert "Tổng số 3 chỉ tiêu: 1 đạt và vượt, 2 chưa đánh giá." in texts
+    assert "Tổng số 3 chỉ tiêu: 1 đạt và vượt, 2 đánh giá vào cuối năm." in texts

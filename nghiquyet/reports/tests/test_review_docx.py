@@ -121,12 +121,17 @@ def test_title_and_subject(report):
 def test_body_states_the_counts_and_each_target(report):
     data, d = report
     text = "\n".join(p.text for p in d.paragraphs)
-    assert "Trong tổng số 3 chỉ tiêu: 1 đạt và vượt, 2 chưa đánh giá" in text
+    # Issue 11: a target whose time has not come is not called "chưa đánh
+    # giá", and the mid-year count leaves out a year-end-only target, saying so.
+    assert "Trong tổng số 3 chỉ tiêu: 1 đạt và vượt, 2 đánh giá vào cuối năm" in text
     # Mid-year: the count of targets past half the annual goal.
-    assert "có 03 chỉ tiêu đạt từ 50% trở lên so với kế hoạch năm" in text
+    assert (
+        "có 02 chỉ tiêu đạt từ 50% trở lên so với kế hoạch năm "
+        "(không tính 01 chỉ tiêu: Tỷ lệ che phủ rừng – chỉ đánh giá vào cuối năm)" in text
+    )
     assert (
         "- Kết nạp đảng viên mới: 120 đảng viên, đạt 60% kế hoạch năm 2026 (200 đảng viên); "
-        "tăng 20% so với cùng kỳ; chưa đánh giá." in text
+        "tăng 20% so với cùng kỳ; đánh giá vào cuối năm." in text
     )
     # 2,575% against 3,05% a year before (households-weighted).
     assert (
@@ -189,12 +194,19 @@ def test_appendix_numbers_match_the_rollup(report, review, tree):
         assert line[5] == format_number(t.value.quantize(Decimal("0.01")).normalize())
         assert line[6] == fmt_pct(t.achievement)
         assert line[8] == t.outcome_label
-    assert lines["Kết nạp đảng viên mới"][3:] == ["1.000", "200", "120", "60", "120%", "Chưa đánh giá"]
+    assert lines["Kết nạp đảng viên mới"][3:] == [
+        "1.000",
+        "200",
+        "120",
+        "60",
+        "120%",
+        "Đánh giá vào cuối năm",
+    ]
     assert lines["Tỷ lệ hộ nghèo"][3:] == ["1,5", "3", "2,58", "116,5", "-0,5 điểm %", "Vượt"]
-    assert lines["Tỷ lệ che phủ rừng"][3:] == ["50", "", "50", "100", "", "Chưa đánh giá"]
+    assert lines["Tỷ lệ che phủ rừng"][3:] == ["50", "", "50", "100", "", "Đánh giá vào cuối năm"]
     text = "\n".join(p.text for p in d.paragraphs)
     assert "PHỤ LỤC" in text
-    assert "Tổng số 3 chỉ tiêu: 1 đạt và vượt, 2 chưa đánh giá." in text
+    assert "Tổng số 3 chỉ tiêu: 1 đạt và vượt, 2 đánh giá vào cuối năm." in text
 
 
 def test_commune_letterhead(tree):

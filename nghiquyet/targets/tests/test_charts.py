@@ -46,3 +46,30 @@ def test_unit_figures_without_results_show_no_data(client, users, tree, resoluti
     client.force_login(users.viewer)
     html = client.get(f"/don-vi/{tree.commune_a.pk}/").content.decode()
     assert 'data-chart="chart-siblings"' not in html and "Chưa có số liệu" in html
+
+
+def test_an_incomplete_period_is_marked_not_drawn_as_a_plunge():
+    # Q1–Q3 final (40, 42, 45); Q4 still open with 1 of 69 units in (3).
+    labels = ["Quý I/2026", "Quý II/2026", "Quý III/2026", "Quý IV/2026 (tạm tính)"]
+    option = charts.values_by_period(
+        labels,
+        [Decimal(40), Decimal(42), Decimal(45), Decimal(3)],
+        Decimal(50),
+        "tỷ đồng",
+        [False, False, False, True],
+    )
+    final, partial = option["series"]
+    # The final line stops at Q3: no fall to 3 on it.
+    assert final["data"] == [40.0, 42.0, 45.0, None]
+    # The open quarter: a dashed line from Q3's figure, hollow points, a band named "Tạm tính".
+    assert partial["name"] == charts.PROVISIONAL
+    assert partial["data"] == [None, None, 45.0, 3.0]
+    assert partial["lineStyle"] == {"type": "dashed"} and partial["symbol"] == "emptyCircle"
+    band = partial["markArea"]["data"][0]
+    assert (band[0]["name"], band[0]["xAxis"], band[1]["xAxis"]) == ("Tạm tính", labels[3], labels[3])
+    assert option["legend"]["show"] is True
+    # Every period final: one line, no band, no legend.
+    option = charts.values_by_period(
+        labels[:3], [Decimal(40), Decimal(42), Decimal(45)], None, "", [False] * 3
+    )
+    assert len(option["series"]) == 1 and option["legend"]["show"] is False
