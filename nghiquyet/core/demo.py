@@ -38,7 +38,6 @@ from nghiquyet.orgs.loader import load_units
 from nghiquyet.orgs.models import OrgUnit, UnitKind
 from nghiquyet.targets.actions import do_assign_target
 from nghiquyet.targets.models import (
-    Assignment,
     Direction,
     Judged,
     Milestone,
@@ -876,14 +875,11 @@ def _build(province, outsider, communes, duc_tho, today) -> dict[str, int]:
             }[spec.assign]
             if not units:
                 continue
-            unit_goal = Decimal(str(spec.unit_goal)) if spec.unit_goal is not None else None
-            new = do_assign_target(t, units, target_value=unit_goal, acting_user=actor)
+            # A commune's criterion for a count of communes meeting it (its term goal).
+            goals = {u.pk: {"term": Decimal(str(spec.unit_goal))} for u in units} if spec.unit_goal else None
+            weights = {u.pk: Decimal(households[u.pk]) for u in units} if spec.weighted else None
+            new = do_assign_target(t, units, goals=goals, weights=weights, acting_user=actor)
             counts["assignments"] += len(new)
-            if spec.weighted:
-                rows = list(Assignment.objects.filter(target=t))
-                for a in rows:
-                    a.weight = Decimal(households[a.unit_id])
-                Assignment.objects.bulk_update(rows, ["weight"])
         results += _results(
             targets,
             specs,
