@@ -353,3 +353,18 @@ def criterion_goal(goals: GoalSet, period: Period) -> Goal:
         if own is not None and own.value is not None:
             return own
     return goals.term if goals.term.value is not None else NO_GOAL
+
+
+def assignment_goals(assignment: Assignment, on: dt.date | None = None) -> dict[str, Goal]:
+    """A unit's goals as in force on ``on`` (default today), keyed "term",
+    "baseline" and each year of the term (derived where the year has
+    none): what the pages and the API show beside the assignment."""
+    target = assignment.target
+    document = target.document
+    on = on or dt.date.today()
+    goals = book_for(Assignment.objects.filter(pk=assignment.pk)).goals(target.pk, assignment.unit_id, on)
+    out: dict[str, Goal] = {"term": goals.term, "baseline": goals.baseline}
+    years = term_years(document) or sorted(goals.years)
+    for y in years:
+        out[str(y)] = year_goal(target, document, goals, y)
+    return out
