@@ -151,7 +151,11 @@ def goal_key(key) -> tuple[str, int | None]:
     )
 
 
-def _goal_value(unit: OrgUnit, label: str, raw, *, whole: bool = False) -> Decimal | None:
+def clean_goal_value(unit: OrgUnit, label: str, raw, *, whole: bool = False) -> Decimal | None:
+    """A goal as typed (a number, or Vietnamese text "2.989", "48,93"),
+    checked: finite, at most four decimals, not negative, whole for a
+    count (``whole``); None for an empty one. ValidationError in Vietnamese
+    naming the unit and the goal otherwise."""
     if raw is None or raw == "":
         return None
     try:
@@ -231,7 +235,7 @@ def do_set_goals_many(
                     )
                 # A count's goal as typed is whole; an apportioned part may not be.
                 whole = target.value_type == ValueType.INTEGER and source != GoalSource.APPORTIONED
-                value = _goal_value(a.unit, label, raw, whole=whole and kind != GoalKind.BASELINE)
+                value = clean_goal_value(a.unit, label, raw, whole=whole and kind != GoalKind.BASELINE)
                 old = (
                     latest.term
                     if kind == GoalKind.TERM
@@ -271,7 +275,7 @@ def do_set_goals_many(
                 before[name] = None if old_value is None else str(old_value)
                 after[name] = None if value is None else str(value)
             if not isinstance(w.weight, _Unchanged):
-                weight = None if w.weight is None else _goal_value(a.unit, "trọng số", w.weight)
+                weight = None if w.weight is None else clean_goal_value(a.unit, "trọng số", w.weight)
                 if weight != a.weight:
                     before["weight"] = None if a.weight is None else str(a.weight)
                     after["weight"] = None if weight is None else str(weight)

@@ -12,4 +12,6 @@ urlpatterns = [
     path("duyet/so-lieu/<int:pk>/", views.approve_result, name="approve_result"),
     path("duyet/so-lieu/<int:pk>/tra-lai/", views.return_result, name="return_result"),
     path("chi-tieu/<int:pk>/", views.detail, name="detail"),
+    path("chi-tieu/<int:pk>/muc-tieu/mau/", views.goals_template, name="goals_template"),
+    path("chi-tieu/<int:pk>/muc-tieu/nhap/", views.goals_import, name="goals_import"),
 ]

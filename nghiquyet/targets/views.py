@@ -2,13 +2,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.db import transaction
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from nghiquyet.accounts.access import access_unit, home_unit
+from nghiquyet.accounts.access import access_unit, has_role, home_unit
 from nghiquyet.accounts.models import Role
 from nghiquyet.core.dashboard import in_force
 from nghiquyet.core.periods import Period, PeriodError, PeriodKind, current_period, parse_period_key
@@ -216,11 +217,83 @@ def detail(request, pk):
             r.goal,
             target.measure,
         ),
+        # Goals of the units below are set by an administrator of this unit.
+        "can_set_goals": has_role(request.user, scope, Role.ADMIN),
         "period_chart_id": f"chart-t{target.pk}-period",
         "unit_chart_id": f"chart-t{target.pk}-unit",
     }
     template = "targets/partials/detail.html" if request.htmx else "targets/detail.html"
     return render(request, template, context)
+
+
+def _goals_scope(request, target) -> OrgUnit:
+    """The unit whose units' goals are set: an administrator's only (404
+    outside what they see, PermissionDenied where they may only read)."""
+    unit_id = int_param(request, "don_vi")
+    scope = access_unit(request.user, unit_id) if unit_id else home_unit(request.user)
+    if scope is None:
+        raise Http404("Không tìm thấy đơn vị.")
+    if not has_role(request.user, scope, Role.ADMIN):
+        raise PermissionDenied(
+            "Chỉ quản trị viên của đơn vị mới được giao mục tiêu cho các đơn vị trực thuộc."
+        )
+    return scope
+
+
+@login_required
+def goals_template(request, pk):
+    """The Excel template of the units' goals under a unit, pre-filled."""
+    from nghiquyet.reports.goalsheet import build_goals_template
+
+    target = access_target(request.user, pk)
+    scope = _goals_scope(request, target)
+    response = HttpResponse(
+        build_goals_template(target, scope),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="muc-tieu-chi-tieu-{target.pk}-don-vi-{scope.pk}.xlsx"'
+    )
+    return response
+
+
+@login_required
+@require_POST
+def goals_import(request, pk):
+    """A filled goals template uploaded from the target's page: all or
+    nothing; the summary or every row's error, then back to the page."""
+    from nghiquyet.reports.goalsheet import do_import_goals
+    from nghiquyet.reports.importing import CellError, ImportRejected
+
+    target = access_target(request.user, pk)
+    scope = _goals_scope(request, target)
+    back = f"{reverse('targets:detail', args=[target.pk])}?don_vi={scope.pk}"
+    if ky := request.GET.get("ky"):
+        back += f"&ky={ky}"
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "Chưa chọn tệp Excel để tải lên.")
+        return redirect(back)
+    try:
+        with transaction.atomic():
+            summary = do_import_goals(upload, acting_user=request.user)
+            if summary.target.pk != target.pk or summary.unit.pk != scope.pk:
+                raise ImportRejected(
+                    [
+                        CellError(
+                            "",
+                            None,
+                            None,
+                            f"Tệp này là mẫu mục tiêu của chỉ tiêu {summary.target.code} – {summary.unit.name}, không phải của trang này.",
+                        )
+                    ]
+                )
+    except ImportRejected as exc:
+        for e in exc.errors[:50]:
+            messages.error(request, str(e))
+        return redirect(back)
+    messages.success(request, summary.message)
+    return redirect(back)
 
 
 # -- sign-off: an approver checks the figures units below them submitted ------
