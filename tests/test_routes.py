@@ -68,6 +68,7 @@ def records(tree, users, resolution):
         "source": source.pk,
         "suggestion": source.suggestions.first().pk,
         "token": "khong-ton-tai",
+        "assignment": resolution.new_members.assignments.get(unit=tree.commune_a).pk,
     }
 
 
@@ -98,6 +99,7 @@ BODY = {
     "set_status": {"status": "dang_thuc_hien"},
     "accept": {},
     "reject": {"reason": "Không liên quan"},
+    "assign_target": {"units": [1]},
 }
 
 

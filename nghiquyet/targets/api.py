@@ -94,6 +94,7 @@ def target_rollup(request, target_id: Id, unit: Id, period: Word):
         "period_label": p.label,
         "value": tr.value,
         "goal": tr.goal,
+        "goal_source": tr.goal_source,
         "achievement": tr.achievement,
         "outcome": tr.outcome,
         "outcome_label": Outcome.LABELS[tr.outcome],

@@ -119,12 +119,13 @@ class Target(models.Model):
         return f"{self.code}. {self.name}"
 
     def goal_for(self, year: int | None) -> Decimal | None:
-        """The value to reach: the year's milestone when one is set, else the term's."""
-        if year is not None:
-            for m in self.milestones.all():
-                if m.year == year:
-                    return m.value
-        return self.target_value
+        """The target's own goal for ``year`` (None: the term's): the year's
+        milestone, else one derived by targets.goals' rules, else None."""
+        from .goals import target_goals, year_goal
+
+        if year is None:
+            return self.target_value
+        return year_goal(self, self.document, target_goals(self), year).value
 
 
 class Milestone(models.Model):

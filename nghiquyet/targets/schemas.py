@@ -41,6 +41,9 @@ class UnitValueOut(Schema):
         None, description="Tỷ trọng (%) trong số liệu chung, với chỉ tiêu cộng được."
     )
     reason: str | None = Field(None, description="Lý do chưa đánh giá (khi outcome là chua_danh_gia).")
+    goal_source: str = Field(
+        "", description="Nguồn của mục tiêu: nhập trực tiếp, nhập từ Excel, phân bổ, suy ra."
+    )
 
 
 class CoverageOut(Schema):
@@ -55,6 +58,10 @@ class RollupOut(Schema):
     period_label: str
     value: Decimal | None
     goal: Decimal | None
+    goal_source: str = Field(
+        "",
+        description="Nguồn của mục tiêu: nhập trực tiếp, nhập từ Excel, phân bổ từ cấp trên, suy ra theo quy tắc.",
+    )
     achievement: Decimal | None
     outcome: str
     outcome_label: str

@@ -153,3 +153,13 @@ def test_a_unit_retired_cannot_be_assigned(api, users, tree, members):
     )
     r = api(users.province_admin, "post", f"/api/targets/{members.pk}/assignments", {"units": [old.pk]})
     assert r.status_code in (400, 422) and "hết hiệu lực" in str(r.json())
+
+
+def test_rollup_api_says_where_the_goal_comes_from(api, users, tree, resolution):
+    url = f"/api/targets/{resolution.new_members.pk}/rollup?unit={tree.province.pk}&period=2027"
+    body = api(users.viewer, "get", url).json()
+    # No 2027 milestone: (1.000 − 200) / 4 years left = 200, derived.
+    assert body["goal"] == "200.0000"
+    assert body["goal_source"].startswith("Suy ra theo quy tắc")
+    body = api(users.viewer, "get", url.replace("2027", "2026")).json()
+    assert (body["goal"], body["goal_source"]) == ("200.0000", "Nhập trực tiếp")
