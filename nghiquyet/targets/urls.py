@@ -14,4 +14,5 @@ urlpatterns = [
     path("chi-tieu/<int:pk>/", views.detail, name="detail"),
     path("chi-tieu/<int:pk>/muc-tieu/mau/", views.goals_template, name="goals_template"),
     path("chi-tieu/<int:pk>/muc-tieu/nhap/", views.goals_import, name="goals_import"),
+    path("chi-tieu/<int:pk>/muc-tieu/phan-bo/", views.goals_apportion, name="goals_apportion"),
 ]

@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from nghiquyet.accounts.access import access_unit, has_role, home_unit
@@ -26,10 +27,10 @@ from .access import (
     approval_roots,
     reporting_units,
 )
-from .actions import clean_value, do_approve_results, do_return_result
+from .actions import clean_value, do_apportion_goals, do_approve_results, do_return_result
 from .cache import cached_rollup
 from .forms import ReportForm, far_from_last
-from .models import COUNTED_STATUSES, Assignment, Result, ResultStatus, Target
+from .models import COUNTED_STATUSES, ApportionRule, Assignment, Result, ResultStatus, Target
 from .rollup import add_parent_share
 
 KIND_ORDER = [PeriodKind.QUARTER, PeriodKind.MONTH, PeriodKind.HALF, PeriodKind.YEAR]
@@ -219,6 +220,7 @@ def detail(request, pk):
         ),
         # Goals of the units below are set by an administrator of this unit.
         "can_set_goals": has_role(request.user, scope, Role.ADMIN),
+        "apportion_rules": ApportionRule.choices,
         "period_chart_id": f"chart-t{target.pk}-period",
         "unit_chart_id": f"chart-t{target.pk}-unit",
     }
@@ -269,7 +271,7 @@ def goals_import(request, pk):
     scope = _goals_scope(request, target)
     back = f"{reverse('targets:detail', args=[target.pk])}?don_vi={scope.pk}"
     if ky := request.GET.get("ky"):
-        back += f"&ky={ky}"
+        back += "&" + urlencode({"ky": ky})
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, "Chưa chọn tệp Excel để tải lên.")
@@ -293,6 +295,33 @@ def goals_import(request, pk):
             messages.error(request, str(e))
         return redirect(back)
     messages.success(request, summary.message)
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def goals_apportion(request, pk):
+    """Apportion the unit's goals of a target to its units directly below
+    (those already assigned, else every current one) by the rule picked."""
+    target = access_target(request.user, pk)
+    scope = _goals_scope(request, target)
+    target = Target.objects.select_related("document").prefetch_related("milestones").get(pk=target.pk)
+    back = f"{reverse('targets:detail', args=[target.pk])}?don_vi={scope.pk}"
+    below = OrgUnit.objects.filter(parent=scope, valid_to__isnull=True).vn_ordered()
+    assigned = list(below.filter(assignments__target=target))
+    units = assigned or list(below)
+    try:
+        changed = do_apportion_goals(
+            target, scope, units, request.POST.get("rule", ""), acting_user=request.user
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(back)
+    messages.success(
+        request,
+        f"Đã phân bổ mục tiêu cho {len(units)} đơn vị trực thuộc {scope.name} "
+        f"({len(changed)} đơn vị thay đổi mục tiêu).",
+    )
     return redirect(back)
 
 

@@ -285,3 +285,27 @@ def test_apportion_by_weight_needs_every_weight(tree, resolution):
             weights={tree.commune_b.pk: D(5)},
         )
     assert not AssignmentGoal.objects.exists()
+
+
+# -- the target's page ------------------------------------------------------------------
+
+
+def test_apportion_from_the_target_page(client, users, tree, resolution):
+    t = resolution.new_members
+    url = f"/so-lieu/chi-tieu/{t.pk}/muc-tieu/phan-bo/?don_vi={tree.province.pk}"
+    for user, status in ((users.viewer, 403), (users.reporter, 404), (users.outsider, 404)):
+        client.force_login(user)
+        assert client.post(url, {"rule": "equal"}).status_code == status, user
+    assert not AssignmentGoal.objects.exists()
+    client.force_login(users.province_admin)
+    page = client.post(url, {"rule": "equal"}, follow=True).content.decode()
+    assert "Đã phân bổ mục tiêu cho 2 đơn vị trực thuộc Tỉnh ủy Hà Tĩnh" in page
+    # 1.000 / 2 = 500 each for the term; 2026: 200 / 2 = 100.
+    assert goal_in_force(t, tree.commune_b, None).value == D(500)
+    assert goal_in_force(t, tree.commune_b, 2026).value == D(100)
+    page = client.get(f"/so-lieu/chi-tieu/{t.pk}/?don_vi={tree.province.pk}&ky=2026").content.decode()
+    assert "Phân bổ từ mục tiêu cấp trên, chia đều cho các đơn vị" in page
+    # A rate cannot be split.
+    url = f"/so-lieu/chi-tieu/{resolution.poverty.pk}/muc-tieu/phan-bo/?don_vi={tree.province.pk}"
+    page = client.post(url, {"rule": "weight"}, follow=True).content.decode()
+    assert "không chia ra được" in page
