@@ -369,7 +369,8 @@ def do_apportion_goals(
         ids = [u.pk for u in units]
         w = {uid: a.weight for uid, a in assignments.items()}
         try:
-            split = {key: apportion(rule, value, ids, w) for key, value in parts.items()}
+            whole = target.value_type == ValueType.INTEGER
+            split = {key: apportion(rule, value, ids, w, whole=whole) for key, value in parts.items()}
         except ValueError:
             missing = [u.name for u in units if w.get(u.pk) is None or w[u.pk] <= 0]
             raise ValidationError(

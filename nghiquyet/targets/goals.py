@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 
 from nghiquyet.core.numbers import format_number
 from nghiquyet.core.periods import Period, PeriodError, parse_period_key
@@ -313,13 +313,19 @@ def goal_in_force(
 
 
 def apportion(
-    rule: str, parent: Decimal, units: list[int], weights: dict[int, Decimal] | None = None
+    rule: str,
+    parent: Decimal,
+    units: list[int],
+    weights: dict[int, Decimal] | None = None,
+    *,
+    whole: bool = False,
 ) -> dict[int, Decimal]:
     """Each unit's share of the parent's goal ``parent`` by ``rule``: equal
     parts, parts in proportion to the units' weights, or the parent's value
     itself (rates and thresholds: each unit must reach the same level).
-    Parts are kept to four decimals; the last unit takes what rounding
-    left, so the parts add up to the parent's goal exactly."""
+    Parts add up to the parent's goal exactly: with ``whole`` (a count, and
+    a whole parent), whole parts by the largest remainders; otherwise parts
+    to four decimals, the last unit taking what rounding left."""
     if not units:
         return {}
     if rule == ApportionRule.PARENT:
@@ -337,6 +343,14 @@ def apportion(
     total = sum(shares.values(), Decimal(0))
     if total == 0:
         raise ValueError(units)
+    if whole and parent == parent.to_integral_value():
+        exact = {u: parent * shares[u] / total for u in units}
+        floors = {u: exact[u].to_integral_value(rounding=ROUND_FLOOR) for u in units}
+        left = int(parent - sum(floors.values(), Decimal(0)))
+        # Largest remainders first; ties in the order given.
+        for u in sorted(units, key=lambda u: (-(exact[u] - floors[u]), units.index(u)))[:left]:
+            floors[u] += 1
+        return floors
     out: dict[int, Decimal] = {}
     for u in units[:-1]:
         out[u] = _q(parent * shares[u] / total)

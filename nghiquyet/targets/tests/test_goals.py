@@ -234,6 +234,14 @@ def test_apportion_arithmetic_adds_up_exactly():
     }
     assert apportion(ApportionRule.WEIGHT, D(200), [1, 2], {1: D(1000), 2: D(3000)}) == {1: D(50), 2: D(150)}
     assert apportion(ApportionRule.PARENT, D("1.5"), [1, 2]) == {1: D("1.5"), 2: D("1.5")}
+    # A count in whole parts: 1.000 by weights 1, 1, 1 → 333,33 each; the one
+    # left goes to the first of the equal remainders.
+    assert apportion(ApportionRule.EQUAL, D(1000), [1, 2, 3], whole=True) == {1: D(334), 2: D(333), 3: D(333)}
+    # 2.200 by households 2.500 / 4.100 / 9.800 (16.400): 335,37 / 550,00 / 1.314,63
+    # → floors 335 + 550 + 1.314 = 2.199; the largest remainder (0,63) takes the last one.
+    assert apportion(
+        ApportionRule.WEIGHT, D(2200), [1, 2, 3], {1: D(2500), 2: D(4100), 3: D(9800)}, whole=True
+    ) == {1: D(335), 2: D(550), 3: D(1315)}
 
 
 def test_apportion_equal_and_by_weight_from_the_province(tree, resolution):
