@@ -127,13 +127,15 @@ def access_goal_unit(user, unit_id) -> OrgUnit:
     return unit
 
 
-def access_assignment(user, assignment_id) -> Assignment:
-    """An assignment whose goals ``user`` may change (see ``access_goal_unit``)."""
+def access_assignment(user, assignment_id, *, write: bool = True) -> Assignment:
+    """An assignment ``user`` may read (its document and unit visible), and
+    with ``write`` whose goals they may change (see ``access_goal_unit``)."""
     try:
         a = Assignment.objects.select_related("target__document", "unit").get(pk=assignment_id)
     except (Assignment.DoesNotExist, ValueError, TypeError):
         raise Http404("Không tìm thấy lượt giao chỉ tiêu.") from None
     if not can_see_document(user, a.target.document_id) or not has_role(user, a.unit, Role.VIEWER):
         raise Http404("Không tìm thấy lượt giao chỉ tiêu.")
-    access_goal_unit(user, a.unit_id)
+    if write:
+        access_goal_unit(user, a.unit_id)
     return a

@@ -244,8 +244,9 @@ def do_set_goals_many(
                     else latest.years.get(year)
                 )
                 old_value = old.value if old is not None else None
-                same_origin = old is not None and old.source == source and old.rule == w.rule
-                if old_value == value and (value is None or same_origin):
+                if old_value == value:
+                    # The same value keeps its row and its source: a sheet
+                    # sent back unchanged changes nothing.
                     continue
                 if reported is None and old_value is not None:
                     reported = set(

@@ -270,8 +270,9 @@ def assign_target(request, target_id: Id, payload: AssignIn):
 
 @router.get("/assignments/{assignment_id}", response=answers({200: AssignmentOut}, 403))
 def get_assignment(request, assignment_id: Id):
-    """One assignment with its goals (for who may change them)."""
-    return _assignment_out(access_assignment(request.user, assignment_id))
+    """One assignment with its goals in force and their history (for who
+    may see the unit and the document)."""
+    return _assignment_out(access_assignment(request.user, assignment_id, write=False))
 
 
 @router.patch(

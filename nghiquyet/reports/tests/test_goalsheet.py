@@ -169,3 +169,17 @@ def test_upload_on_the_target_page(client, users, tree, members, template):
     page = client.get(f"/so-lieu/chi-tieu/{members.pk}/?don_vi={tree.province.pk}&ky=2027").content.decode()
     assert "Tải mẫu nhập mục tiêu" in page
     assert "Suy ra theo quy tắc" in page  # 2027's goal of the province, derived
+
+
+def test_a_template_sent_back_unchanged_changes_nothing(template, tree, members, tmp_path, client, users):
+    ws = load_workbook(io.BytesIO(template))["Mục tiêu"]
+    row_of = {ws.cell(r, 2).value: r for r in (5, 6)}
+    code, _, err = run(tmp_path, fill(template, {row_of[tree.commune_a.name]: [400, 90]}))
+    assert code == 0, err
+    again = client.get(f"/so-lieu/chi-tieu/{members.pk}/muc-tieu/mau/?don_vi={tree.province.pk}").content
+    ws = load_workbook(io.BytesIO(again))["Mục tiêu"]
+    assert [ws.cell(row_of[tree.commune_a.name], c).value for c in (3, 4, 5)] == [400, 90, None]
+    before = AssignmentGoal.objects.count()
+    code, out, err = run(tmp_path, again)
+    assert code == 0 and "Không có thay đổi" in out, err
+    assert AssignmentGoal.objects.count() == before

@@ -129,6 +129,11 @@ def test_who_may_not_set_goals(api, users, tree, members, django_user_model):
     assert api(own_admin, "patch", f"/api/assignments/{aid}", patch).status_code == 403
     assert api(users.outsider, "patch", f"/api/assignments/{aid}", patch).status_code == 404
     assert api(users.reporter_b, "patch", f"/api/assignments/{aid}", patch).status_code == 404
+    # Reading is for who sees the unit: the viewer and the commune's reporter, not the outsider.
+    assert api(users.viewer, "get", f"/api/assignments/{aid}").json()["goals"]["term"]["value"] == "5.0000"
+    assert api(users.reporter, "get", f"/api/assignments/{aid}").status_code == 200
+    assert api(users.reporter_b, "get", f"/api/assignments/{aid}").status_code == 404
+    assert api(users.outsider, "get", f"/api/assignments/{aid}").status_code == 404
     assert AssignmentGoal.objects.get().value == 5
 
 
