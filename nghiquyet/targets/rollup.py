@@ -424,6 +424,10 @@ def rollup(
         targets = list(document.targets.prefetch_related("milestones").order_by("order", "id"))
     by_id = {t.pk: t for t in targets}
     target_ids = list(by_id)
+    for t in targets:
+        # The goal rules read the document's term: never one query per target.
+        if t.document_id == document.pk and not Target.document.is_cached(t):
+            Target.document.field.set_cached_value(t, document)
 
     # 1. Assignments in the subtree.
     assignments = list(

@@ -317,3 +317,11 @@ def test_apportion_from_the_target_page(client, users, tree, resolution):
     url = f"/so-lieu/chi-tieu/{resolution.poverty.pk}/muc-tieu/phan-bo/?don_vi={tree.province.pk}"
     page = client.post(url, {"rule": "weight"}, follow=True).content.decode()
     assert "không chia ra được" in page
+
+
+def test_the_goal_rules_cost_no_query_per_target(tree, resolution, django_assert_max_num_queries):
+    targets = list(Target.objects.filter(document=resolution.doc).prefetch_related("milestones"))
+    # assignments (with their goals), grouped values, latest values; no document read per target
+    with django_assert_max_num_queries(4):
+        r = rollup(resolution.doc, tree.province, Period.year(2027), targets=targets)
+    assert {t.target.code: t.goal for t in r.targets}["1"] == D(200)  # (1.000 − 200) / 4
