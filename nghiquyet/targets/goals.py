@@ -382,3 +382,24 @@ def assignment_goals(assignment: Assignment, on: dt.date | None = None) -> dict[
     for y in years:
         out[str(y)] = year_goal(target, document, goals, y)
     return out
+
+
+def goals_by_year(target: Target, unit) -> list[tuple[str, Goal]]:
+    """What a page lists as ``unit``'s goals of ``target``: the term's and
+    each year's of the term (derived where the year has none), each as in
+    force on that year's last day — what the year is judged against — with
+    how it was obtained. The target's own at or above the issuing unit, the
+    unit's assignment's below it."""
+    document = target.document
+    years = term_years(document)
+    if not below_issuer(document, unit):
+        fixed = target_goals(target)
+        at = lambda day: fixed  # noqa: E731  # the target's goals have no history
+    else:
+        book = book_for(Assignment.objects.filter(target=target, unit=unit))
+        at = lambda day: book.goals(target.pk, unit.pk, day)  # noqa: E731
+    last = dt.date(years[-1], 12, 31) if years else dt.date.max
+    rows = [("Cả nhiệm kỳ", at(last).term)]
+    for y in years or sorted(at(last).years):
+        rows.append((f"Năm {y}", year_goal(target, document, at(dt.date(y, 12, 31)), y)))
+    return rows

@@ -30,7 +30,8 @@ from .access import (
 from .actions import clean_value, do_apportion_goals, do_approve_results, do_return_result
 from .cache import cached_rollup
 from .forms import ReportForm, far_from_last
-from .models import COUNTED_STATUSES, ApportionRule, Assignment, Result, ResultStatus, Target
+from .goals import goals_by_year
+from .models import COUNTED_STATUSES, ApportionRule, Assignment, AssignmentGoal, Result, ResultStatus, Target
 from .rollup import add_parent_share
 
 KIND_ORDER = [PeriodKind.QUARTER, PeriodKind.MONTH, PeriodKind.HALF, PeriodKind.YEAR]
@@ -220,6 +221,10 @@ def detail(request, pk):
         ),
         # Goals of the units below are set by an administrator of this unit.
         "can_set_goals": has_role(request.user, scope, Role.ADMIN),
+        "goals_by_year": goals_by_year(target, scope),
+        "goal_history": AssignmentGoal.objects.filter(assignment__target=target, assignment__unit=scope)
+        .select_related("recorded_by")
+        .order_by("-recorded_at", "-id")[:50],
         "apportion_rules": ApportionRule.choices,
         "period_chart_id": f"chart-t{target.pk}-period",
         "unit_chart_id": f"chart-t{target.pk}-unit",

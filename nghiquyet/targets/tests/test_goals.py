@@ -325,3 +325,26 @@ def test_the_goal_rules_cost_no_query_per_target(tree, resolution, django_assert
     with django_assert_max_num_queries(4):
         r = rollup(resolution.doc, tree.province, Period.year(2027), targets=targets)
     assert {t.target.code: t.goal for t in r.targets}["1"] == D(200)  # (1.000 − 200) / 4
+
+
+def test_the_target_page_lists_goals_by_year_and_their_history(client, users, tree, resolution):
+    t = resolution.new_members
+    a = assignment(t, tree.commune_a)
+    with time_machine.travel(dt.datetime(2026, 3, 1, 9, 0), tick=False):
+        do_set_goals(a, {"term": 150, "2026": 40}, acting_user=users.province_admin)
+    with time_machine.travel(dt.datetime(2026, 12, 20, 9, 0), tick=False):
+        submit(t, tree.commune_a, Period.quarter(2026, 4), 10)
+    with time_machine.travel(dt.datetime(2027, 2, 10, 9, 0), tick=False):
+        do_set_goals(a, {"2026": 35}, acting_user=users.province_admin)
+    with time_machine.travel(dt.datetime(2027, 3, 1, 9, 0), tick=False):
+        client.force_login(users.viewer)
+        html = client.get(f"/so-lieu/chi-tieu/{t.pk}/?don_vi={tree.commune_a.pk}&ky=2026").content.decode()
+    assert "Mục tiêu của Đảng ủy xã Đức Thọ theo nhiệm kỳ và từng năm" in html
+    # 2027: (150 − 35) / 4 = 28,75, derived.
+    # Each year as judged: 2026 against 40 (in force on 31/12/2026), 2027 derived
+    # from the term after the change: (150 − 35) / 4 = 28,75.
+    assert '<td>Năm 2026</td><td class="num">40</td>' in html.replace("\n", "")
+    assert "28,75" in html and "Suy ra theo quy tắc" in html
+    assert "năm 2026 = 35 (nhập trực tiếp), áp dụng từ 10/02/2027" in html
+    assert "năm 2026 = 40 (nhập trực tiếp)" in html
+    assert "Tải mẫu nhập mục tiêu" not in html  # a viewer sets no goals
