@@ -70,6 +70,7 @@ def records(tree, users, resolution):
         "token": "khong-ton-tai",
         "user": users.reporter.pk,
         "role": users.reporter.memberships.get().pk,
+        "assignment": resolution.new_members.assignments.get(unit=tree.commune_a).pk,
     }
 
 
@@ -103,6 +104,7 @@ BODY = {
     "accept": {},
     "reject": {"reason": "Không liên quan"},
     "grant_role": {"unit": 1, "role": "viewer"},
+    "assign_target": {"units": [1]},
 }
 
 

@@ -36,9 +36,8 @@ from nghiquyet.meetings.models import Participant
 from nghiquyet.orgs.actions import do_add_position, do_create_person, do_create_unit
 from nghiquyet.orgs.loader import load_units
 from nghiquyet.orgs.models import OrgUnit, UnitKind
-from nghiquyet.targets.actions import do_assign_target
+from nghiquyet.targets.actions import do_apportion_goals, do_assign_target
 from nghiquyet.targets.models import (
-    Assignment,
     Direction,
     Judged,
     Milestone,
@@ -96,6 +95,8 @@ class Spec:
     judged: str = Judged.EVERY_PERIOD
     milestones: dict[int, float] = field(default_factory=dict)
     assign: str = "communes"  # "communes", "rural" (xã only), "province"
+    # The province's goals apportioned to the communes by this rule (ApportionRule), weights = households.
+    apportion: str = ""
     unit_goal: float | None = None  # each commune's goal, for count_meeting
     weighted: bool = False  # weight communes by their households
     ratio_of: tuple[str, str] | None = None  # (numerator code, denominator code)
@@ -460,6 +461,7 @@ RESOLUTION_TARGETS = [
         0.35,
         Judged.EVERY_PERIOD,
         {2026: 2200, 2027: 2200, 2028: 2200, 2029: 2200, 2030: 2200},
+        apportion="weight",
     ),
     Spec(
         "19",
@@ -876,14 +878,15 @@ def _build(province, outsider, communes, duc_tho, today) -> dict[str, int]:
             }[spec.assign]
             if not units:
                 continue
-            unit_goal = Decimal(str(spec.unit_goal)) if spec.unit_goal is not None else None
-            new = do_assign_target(t, units, target_value=unit_goal, acting_user=actor)
+            # A commune's criterion for a count of communes meeting it (its term goal).
+            goals = {u.pk: {"term": Decimal(str(spec.unit_goal))} for u in units} if spec.unit_goal else None
+            weights = {u.pk: Decimal(households[u.pk]) for u in units} if spec.weighted else None
+            if spec.apportion:
+                weights = {u.pk: Decimal(households[u.pk]) for u in units}
+            new = do_assign_target(t, units, goals=goals, weights=weights, acting_user=actor)
             counts["assignments"] += len(new)
-            if spec.weighted:
-                rows = list(Assignment.objects.filter(target=t))
-                for a in rows:
-                    a.weight = Decimal(households[a.unit_id])
-                Assignment.objects.bulk_update(rows, ["weight"])
+            if spec.apportion:
+                do_apportion_goals(t, province, units, spec.apportion, acting_user=actor)
         results += _results(
             targets,
             specs,

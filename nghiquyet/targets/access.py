@@ -111,3 +111,31 @@ def access_result(user, result_id, min_role: str = Role.VIEWER) -> Result:
     if not has_role(user, result.unit, min_role):
         raise _refuse(min_role)
     return result
+
+
+def access_goal_unit(user, unit_id) -> OrgUnit:
+    """A unit whose goals ``user`` may set: administrators of a unit above
+    it (a unit does not set its own goals). 404 outside their subtrees,
+    PermissionDenied where they may only read."""
+    unit = access_unit(user, unit_id)
+    parent = unit.parent if unit.parent_id else None
+    if parent is None or not has_role(user, parent, Role.ADMIN):
+        if not getattr(user, "is_superuser", False):
+            raise PermissionDenied(
+                "Chỉ quản trị viên của cấp trên mới được giao chỉ tiêu và mục tiêu cho đơn vị này."
+            )
+    return unit
+
+
+def access_assignment(user, assignment_id, *, write: bool = True) -> Assignment:
+    """An assignment ``user`` may read (its document and unit visible), and
+    with ``write`` whose goals they may change (see ``access_goal_unit``)."""
+    try:
+        a = Assignment.objects.select_related("target__document", "unit").get(pk=assignment_id)
+    except (Assignment.DoesNotExist, ValueError, TypeError):
+        raise Http404("Không tìm thấy lượt giao chỉ tiêu.") from None
+    if not can_see_document(user, a.target.document_id) or not has_role(user, a.unit, Role.VIEWER):
+        raise Http404("Không tìm thấy lượt giao chỉ tiêu.")
+    if write:
+        access_goal_unit(user, a.unit_id)
+    return a

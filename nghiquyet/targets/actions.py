@@ -14,7 +14,7 @@ Every writer states the version it read; a cell changed since is refused
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Final, NamedTuple
@@ -29,9 +29,22 @@ from nghiquyet.audit.actions import record, record_many, snapshot, snapshot_valu
 from nghiquyet.core import bulksql
 from nghiquyet.core.numbers import NumberError, format_number, parse_number
 from nghiquyet.core.periods import Period, PeriodError, parse_period
-from nghiquyet.orgs.models import OrgUnit, UnitKind
+from nghiquyet.orgs.models import OrgUnit, UnitKind, subtree_q
 
-from .models import COUNTED_STATUSES, Assignment, Result, ResultRevision, ResultStatus, Target, ValueType
+from .goals import apportion, below_issuer, book_for, is_flow, target_goals, term_years
+from .models import (
+    COUNTED_STATUSES,
+    ApportionRule,
+    Assignment,
+    AssignmentGoal,
+    GoalKind,
+    GoalSource,
+    Result,
+    ResultRevision,
+    ResultStatus,
+    Target,
+    ValueType,
+)
 
 REASON_MAX = 2000
 
@@ -41,10 +54,15 @@ def do_assign_target(
     units: Iterable[OrgUnit],
     *,
     acting_user,
-    target_value: Decimal | None = None,
+    goals: Mapping[int, Mapping[str, Decimal | None]] | None = None,
+    weights: Mapping[int, Decimal | None] | None = None,
+    source: str = GoalSource.TYPED,
 ) -> list[Assignment]:
     """Assign ``target`` to ``units``; units already assigned are left as
-    they are, so assigning twice changes nothing."""
+    they are, so assigning twice changes nothing. ``goals`` (unit id →
+    {"term": v, "2026": v, "baseline": v}) and ``weights`` (unit id → v)
+    are recorded for the new and the existing assignments alike, through
+    ``do_set_goals`` (with history)."""
     units = list(units)
     for u in units:
         if u.valid_to is not None:
@@ -53,21 +71,34 @@ def do_assign_target(
         existing = set(
             Assignment.objects.filter(target=target, unit__in=units).values_list("unit_id", flat=True)
         )
-        new = [
-            Assignment(target=target, unit=u, target_value=target_value)
-            for u in units
-            if u.pk not in existing
-        ]
+        new = [Assignment(target=target, unit=u) for u in units if u.pk not in existing]
         Assignment.objects.bulk_create(new)
         if new:
             record(
                 "assign_target",
                 target,
                 acting_user=acting_user,
-                after={
-                    "units": [a.unit_id for a in new],
-                    "target_value": str(target_value) if target_value else None,
-                },
+                after={"units": [a.unit_id for a in new]},
+            )
+        if goals or weights:
+            by_unit = {
+                a.unit_id: a
+                for a in Assignment.objects.select_related("target__document", "unit").filter(
+                    target=target, unit__in=units
+                )
+            }
+            do_set_goals_many(
+                [
+                    GoalWrite(
+                        by_unit[u.pk],
+                        (goals or {}).get(u.pk, {}),
+                        weight=(weights or {}).get(u.pk, UNCHANGED),
+                    )
+                    for u in units
+                    if (goals and u.pk in goals) or (weights and u.pk in weights)
+                ],
+                acting_user=acting_user,
+                source=source,
             )
     return new
 
@@ -76,6 +107,282 @@ def do_assign_target_to_communes(target: Target, province: OrgUnit, *, acting_us
     """Assign ``target`` to every current commune committee of ``province`` in one step."""
     communes = OrgUnit.objects.subtree(province).current().filter(kind=UnitKind.COMMUNE)
     return do_assign_target(target, communes, acting_user=acting_user)
+
+
+# -- goals ---------------------------------------------------------------------------
+
+
+class _Unchanged:
+    def __repr__(self) -> str:
+        return "UNCHANGED"
+
+
+UNCHANGED: Final = _Unchanged()
+
+
+class StaleAssignmentError(ValidationError):
+    """The assignment's goals changed after the writer read them."""
+
+
+@dataclass
+class GoalWrite:
+    """New goals for one assignment: {"term": v, "baseline": v, "2026": v}
+    (None withdraws a goal), a new weight, and the version the writer read."""
+
+    assignment: Assignment
+    goals: Mapping[str, Decimal | None]
+    weight: Decimal | None | _Unchanged = UNCHANGED
+    expected_version: int | None = None
+    rule: str = ""
+
+
+def goal_key(key) -> tuple[str, int | None]:
+    """("term", None), ("baseline", None) or ("year", 2026) from a key as
+    the API and the import write it; ValidationError otherwise."""
+    text = str(key).strip().lower()
+    if text in ("term", "nhiem_ky", "nhiệm kỳ"):
+        return GoalKind.TERM, None
+    if text in ("baseline", "goc", "gốc"):
+        return GoalKind.BASELINE, None
+    if text.isdigit() and 1900 <= int(text) <= 2200:
+        return GoalKind.YEAR, int(text)
+    raise ValidationError(
+        f"Khóa mục tiêu “{key}” không hợp lệ: dùng “term”, “baseline” hoặc một năm (ví dụ 2026)."
+    )
+
+
+def clean_goal_value(unit: OrgUnit, label: str, raw, *, whole: bool = False) -> Decimal | None:
+    """A goal as typed (a number, or Vietnamese text "2.989", "48,93"),
+    checked: finite, at most four decimals, not negative, whole for a
+    count (``whole``); None for an empty one. ValidationError in Vietnamese
+    naming the unit and the goal otherwise."""
+    if raw is None or raw == "":
+        return None
+    try:
+        value = parse_number(raw) if isinstance(raw, str) else Decimal(str(raw))
+    except (NumberError, InvalidOperation, ValueError):
+        raise ValidationError(f"{unit.name}, {label}: “{raw}” không phải là số.") from None
+    if not value.is_finite() or abs(value) >= Decimal(10) ** 16:
+        raise ValidationError(f"{unit.name}, {label}: “{raw}” không phải là số hợp lệ.")
+    if value != value.quantize(Decimal("0.0001")):
+        raise ValidationError(
+            f"{unit.name}, {label}: chỉ giữ được 4 chữ số thập phân ({format_number(value)})."
+        )
+    if whole and value != value.to_integral_value():
+        raise ValidationError(
+            f"{unit.name}, {label}: chỉ tiêu đếm số nguyên, không nhận {format_number(value)}."
+        )
+    if value < 0:
+        raise ValidationError(f"{unit.name}, {label}: mục tiêu không được âm ({format_number(value)}).")
+    return value
+
+
+def _key_label(kind: str, year: int | None) -> str:
+    if kind == GoalKind.TERM:
+        return "mục tiêu cả nhiệm kỳ"
+    if kind == GoalKind.BASELINE:
+        return "giá trị gốc"
+    return f"mục tiêu năm {year}"
+
+
+def do_set_goals_many(
+    writes: list[GoalWrite], *, acting_user, source: str = GoalSource.TYPED
+) -> list[Assignment]:
+    """Record new goals for several assignments, all or nothing. A goal that
+    changes adds a row (the old one stays, see AssignmentGoal): in force
+    from the beginning while no figure it would judge exists (or when there
+    was no goal before), from today once one does — so a period already
+    reported keeps the goal it was judged against. A year outside the document's term is refused. Each
+    changed assignment's version goes up by one; a writer that read another
+    version is refused (StaleAssignmentError) and nothing is written."""
+    if source not in (GoalSource.TYPED, GoalSource.IMPORTED, GoalSource.APPORTIONED):
+        raise ValueError(source)
+    today = timezone.localdate()
+    now = timezone.now()
+    changed: list[Assignment] = []
+    with transaction.atomic():
+        ids = [w.assignment.pk for w in writes]
+        current = {
+            a.pk: a for a in Assignment.objects.select_for_update().filter(pk__in=ids).select_related("unit")
+        }
+        book = book_for(Assignment.objects.filter(pk__in=ids))
+        rows: list[AssignmentGoal] = []
+        for w in writes:
+            a = current.get(w.assignment.pk)
+            if a is None:
+                raise ValidationError("Không tìm thấy lượt giao chỉ tiêu.")
+            target = w.assignment.target
+            if w.expected_version is not None and w.expected_version != a.version:
+                raise StaleAssignmentError(
+                    f"Mục tiêu của {a.unit.name} vừa được người khác thay đổi "
+                    f"(phiên bản {a.version}, đồng chí đã xem phiên bản {w.expected_version}). "
+                    "Vui lòng tải lại rồi nhập lại."
+                )
+            years = term_years(target.document)
+            # What is in force now (whatever its date): what a change is compared with.
+            latest = book.goals(target.pk, a.unit_id, dt.date.max)
+            reported: set[int] | None = None
+            before: dict[str, str | None] = {}
+            after: dict[str, str | None] = {}
+            for key, raw in w.goals.items():
+                kind, year = goal_key(key)
+                label = _key_label(kind, year)
+                if kind == GoalKind.YEAR and years and year not in years:
+                    raise ValidationError(
+                        f"{a.unit.name}: năm {year} nằm ngoài nhiệm kỳ "
+                        f"{target.document.term_start}–{target.document.term_end} "
+                        f"(mục tiêu năm từ {years[0]} đến {years[-1]})."
+                    )
+                # A count's goal as typed is whole; an apportioned part may not be.
+                whole = target.value_type == ValueType.INTEGER and source != GoalSource.APPORTIONED
+                value = clean_goal_value(a.unit, label, raw, whole=whole and kind != GoalKind.BASELINE)
+                old = (
+                    latest.term
+                    if kind == GoalKind.TERM
+                    else latest.baseline
+                    if kind == GoalKind.BASELINE
+                    else latest.years.get(year)
+                )
+                old_value = old.value if old is not None else None
+                if old_value == value:
+                    # The same value keeps its row and its source: a sheet
+                    # sent back unchanged changes nothing.
+                    continue
+                if reported is None and old_value is not None:
+                    reported = set(
+                        Result.objects.filter(
+                            subtree_q(a.unit, "unit__path"), target=target, value__isnull=False
+                        )
+                        .values_list("period_end__year", flat=True)
+                        .distinct()
+                    )
+                judged = bool(reported) and (kind != GoalKind.YEAR or year in reported)
+                rows.append(
+                    AssignmentGoal(
+                        assignment=a,
+                        kind=kind,
+                        year=year,
+                        value=value,
+                        source=source,
+                        rule=w.rule if source == GoalSource.APPORTIONED else "",
+                        # A first goal holds from the beginning; a change
+                        # once figures exist, from today (the old one stays).
+                        effective_from=today if judged and old_value is not None else None,
+                        recorded_at=now,
+                        recorded_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+                    )
+                )
+                name = kind if kind != GoalKind.YEAR else str(year)
+                before[name] = None if old_value is None else str(old_value)
+                after[name] = None if value is None else str(value)
+            if not isinstance(w.weight, _Unchanged):
+                weight = None if w.weight is None else clean_goal_value(a.unit, "trọng số", w.weight)
+                if weight != a.weight:
+                    before["weight"] = None if a.weight is None else str(a.weight)
+                    after["weight"] = None if weight is None else str(weight)
+                    a.weight = weight
+            if not after:
+                continue
+            a.version += 1
+            a.save(update_fields=["weight", "version"])
+            w.assignment.version, w.assignment.weight = a.version, a.weight
+            record(
+                "set_goals",
+                a,
+                acting_user=acting_user,
+                before=before,
+                after={**after, "source": source, **({"rule": w.rule} if w.rule else {})},
+                unit=a.unit,
+            )
+            changed.append(a)
+        AssignmentGoal.objects.bulk_create(rows)
+    return changed
+
+
+def do_set_goals(
+    assignment: Assignment,
+    goals: Mapping[str, Decimal | None],
+    *,
+    acting_user,
+    weight: Decimal | None | _Unchanged = UNCHANGED,
+    expected_version: int | None = None,
+    source: str = GoalSource.TYPED,
+) -> Assignment:
+    """Record one unit's goals ({"term": v, "2026": v, …}); see
+    ``do_set_goals_many``."""
+    do_set_goals_many(
+        [GoalWrite(assignment, goals, weight, expected_version)], acting_user=acting_user, source=source
+    )
+    return assignment
+
+
+def do_apportion_goals(
+    target: Target,
+    parent: OrgUnit,
+    units: list[OrgUnit],
+    rule: str,
+    *,
+    acting_user,
+    weights: Mapping[int, Decimal] | None = None,
+) -> list[Assignment]:
+    """Give ``units`` (assigned or not yet) their goals apportioned from
+    ``parent``'s by ``rule``: equal parts, parts by weight (the weights
+    given, else each assignment's), or the parent's own value (rates and
+    thresholds). The parent's own goals are apportioned — the term's and
+    each year's it was given; the units' other years are derived from
+    their term goal the same way the parent's are. Marked apportioned."""
+    if rule not in ApportionRule.values:
+        raise ValidationError(f"Quy tắc phân bổ “{rule}” không hợp lệ.")
+    if rule != ApportionRule.PARENT and not is_flow(target):
+        raise ValidationError(
+            "Chỉ tiêu tỷ lệ hoặc số liệu cuối kỳ không chia ra được: "
+            "chọn quy tắc “bằng mục tiêu của cấp trên”."
+        )
+    if not units:
+        raise ValidationError("Chưa chọn đơn vị nào để phân bổ.")
+    outside = [u.name for u in units if not u.path.startswith(parent.path) or u.pk == parent.pk]
+    if outside:
+        raise ValidationError(f"Đơn vị không thuộc {parent.name}: {', '.join(outside)}.")
+    if not below_issuer(target.document, parent):
+        own = target_goals(target)
+    else:
+        own = book_for(Assignment.objects.filter(target=target, unit=parent)).goals(
+            target.pk, parent.pk, timezone.localdate()
+        )
+    parts: dict[str, Decimal] = {}
+    if own.term.value is not None:
+        parts["term"] = own.term.value
+    for year, g in own.years.items():
+        if g.value is not None:
+            parts[str(year)] = g.value
+    if rule == ApportionRule.PARENT and own.baseline.value is not None:
+        parts["baseline"] = own.baseline.value
+    if not parts:
+        raise ValidationError(f"{parent.name} chưa có mục tiêu của chỉ tiêu này để phân bổ.")
+    with transaction.atomic():
+        do_assign_target(target, units, acting_user=acting_user, weights=weights)
+        assignments = {
+            a.unit_id: a
+            for a in Assignment.objects.select_related("target__document", "unit").filter(
+                target=target, unit__in=units
+            )
+        }
+        ids = [u.pk for u in units]
+        w = {uid: a.weight for uid, a in assignments.items()}
+        try:
+            whole = target.value_type == ValueType.INTEGER
+            split = {key: apportion(rule, value, ids, w, whole=whole) for key, value in parts.items()}
+        except ValueError:
+            missing = [u.name for u in units if w.get(u.pk) is None or w[u.pk] <= 0]
+            raise ValidationError(
+                "Phân bổ theo trọng số cần trọng số dương của mọi đơn vị"
+                + (f"; thiếu: {', '.join(missing)}." if missing else ".")
+            ) from None
+        return do_set_goals_many(
+            [GoalWrite(assignments[uid], {key: split[key][uid] for key in split}, rule=rule) for uid in ids],
+            acting_user=acting_user,
+            source=GoalSource.APPORTIONED,
+        )
 
 
 def clean_value(target: Target, raw) -> Decimal | None:

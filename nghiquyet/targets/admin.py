@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from nghiquyet.core.admin import ReadOnlyAdmin, ReadOnlyTabularInline
 
-from .models import Assignment, Milestone, Result, Target
+from .models import Assignment, AssignmentGoal, Milestone, Result, Target
 
 
 class MilestoneInline(ReadOnlyTabularInline):
@@ -18,9 +18,14 @@ class TargetAdmin(ReadOnlyAdmin):
     inlines = [MilestoneInline]
 
 
+class AssignmentGoalInline(ReadOnlyTabularInline):
+    model = AssignmentGoal
+
+
 @admin.register(Assignment)
 class AssignmentAdmin(ReadOnlyAdmin):
-    list_display = ("target", "unit", "target_value", "weight")
+    list_display = ("target", "unit", "weight", "version")
+    inlines = [AssignmentGoalInline]
     raw_id_fields = ("target", "unit")
     search_fields = ("unit__name", "target__name")
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import dataclasses
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Router, Status
@@ -14,12 +15,43 @@ from nghiquyet.api.fields import Id, Version, Word
 from nghiquyet.core.periods import PeriodError, parse_period, parse_period_key
 from nghiquyet.documents.access import access_document
 
-from .access import access_reporting_unit, access_result, access_results, access_target
-from .actions import StaleResultError, do_approve_results, do_return_result, do_save_result
+from .access import (
+    access_assignment,
+    access_goal_unit,
+    access_reporting_unit,
+    access_result,
+    access_results,
+    access_target,
+)
+from .actions import (
+    UNCHANGED,
+    GoalWrite,
+    StaleAssignmentError,
+    StaleResultError,
+    do_apportion_goals,
+    do_approve_results,
+    do_assign_target,
+    do_return_result,
+    do_save_result,
+    do_set_goals_many,
+)
 from .approval import flagged_ids
-from .models import Result, Target
+from .goals import assignment_goals
+from .models import Assignment, GoalKind, Result, Target
 from .rollup import Outcome, add_parent_share, rollup
-from .schemas import ApproveIn, ResultConflictOut, ResultIn, ResultOut, ReturnIn, RollupOut, TargetOut
+from .schemas import (
+    ApproveIn,
+    AssignIn,
+    AssignmentConflictOut,
+    AssignmentOut,
+    AssignmentPatchIn,
+    ResultConflictOut,
+    ResultIn,
+    ResultOut,
+    ReturnIn,
+    RollupOut,
+    TargetOut,
+)
 
 router = Router(tags=["Chỉ tiêu và kết quả"])
 
@@ -66,6 +98,7 @@ def target_rollup(request, target_id: Id, unit: Id, period: Word, units_of_time:
         "period_label": p.label,
         "value": tr.value,
         "goal": tr.goal,
+        "goal_source": tr.goal_source,
         "achievement": tr.achievement,
         "outcome": tr.outcome,
         "outcome_label": tr.outcome_label,
@@ -160,3 +193,117 @@ def return_result(request, result_id: Id, payload: ReturnIn):
         result, reason=payload.reason, acting_user=request.user, expected_version=payload.expected_version
     )
     return Result.objects.get(pk=result.pk)
+
+
+# -- assignments and goals -----------------------------------------------------------
+
+
+def _assignment_out(a: Assignment) -> dict:
+    """An assignment with its goals in force today and their history."""
+    goals = assignment_goals(a)
+    return {
+        "id": a.pk,
+        "target_id": a.target_id,
+        "unit_id": a.unit_id,
+        "weight": a.weight,
+        "version": a.version,
+        "goals": {
+            k: {"value": g.value, "source": g.source, "kind": g.kind, "rule": g.rule, "label": g.label}
+            for k, g in goals.items()
+        },
+        "history": [
+            {
+                "key": str(r.year) if r.kind == GoalKind.YEAR else r.kind,
+                "value": r.value,
+                "source": r.source,
+                "rule": r.rule,
+                "effective_from": r.effective_from,
+                "recorded_at": r.recorded_at,
+                "recorded_by_id": r.recorded_by_id,
+            }
+            for r in a.goals.order_by("recorded_at", "id")
+        ],
+    }
+
+
+@router.post(
+    "/targets/{target_id}/assignments", response=answers({201: list[AssignmentOut]}, 403, 409, body=True)
+)
+def assign_target(request, target_id: Id, payload: AssignIn):
+    """Assign a target to units with each unit's own goals (all or nothing),
+    through the same actions as the pages: ``goals`` typed per unit,
+    ``weights`` per unit, or ``rule`` to apportion the goals of
+    ``apportion_from`` (default: the units' common parent). Only an
+    administrator of a unit above each unit may do it."""
+    user = request.user
+    target = access_target(user, target_id)
+    unit_ids = list(dict.fromkeys(payload.units))
+    units = [access_goal_unit(user, uid) for uid in unit_ids]
+    goals = {int(k): v for k, v in (payload.goals or {}).items()}
+    weights = {int(k): v for k, v in (payload.weights or {}).items()}
+    strays = (set(goals) | set(weights)) - set(unit_ids)
+    if strays:
+        raise ValidationError(
+            f"Mục tiêu hoặc trọng số cho đơn vị không có trong danh sách giao: {', '.join(map(str, sorted(strays)))}."
+        )
+    with transaction.atomic():
+        do_assign_target(target, units, acting_user=user)
+        if payload.rule:
+            if payload.apportion_from is not None:
+                parent = access_unit(user, payload.apportion_from)
+            else:
+                parents = {u.parent_id for u in units}
+                if len(parents) != 1 or None in parents:
+                    raise ValidationError(
+                        "Các đơn vị không cùng một cấp trên: cần chỉ rõ đơn vị phân bổ (apportion_from)."
+                    )
+                parent = units[0].parent
+            do_apportion_goals(target, parent, units, payload.rule, acting_user=user, weights=weights or None)
+        by_unit = {
+            a.unit_id: a
+            for a in Assignment.objects.select_related("target__document", "unit").filter(
+                target=target, unit_id__in=unit_ids
+            )
+        }
+        writes = [
+            GoalWrite(
+                by_unit[uid],
+                goals.get(uid, {}),
+                weight=weights.get(uid, UNCHANGED) if not payload.rule else UNCHANGED,
+            )
+            for uid in unit_ids
+            if uid in goals or (uid in weights and not payload.rule)
+        ]
+        if writes:
+            do_set_goals_many(writes, acting_user=user)
+    rows = Assignment.objects.select_related("target__document").filter(target=target, unit_id__in=unit_ids)
+    order = {uid: i for i, uid in enumerate(unit_ids)}
+    return Status(201, [_assignment_out(a) for a in sorted(rows, key=lambda a: order[a.unit_id])])
+
+
+@router.get("/assignments/{assignment_id}", response=answers({200: AssignmentOut}, 403))
+def get_assignment(request, assignment_id: Id):
+    """One assignment with its goals in force and their history (for who
+    may see the unit and the document)."""
+    return _assignment_out(access_assignment(request.user, assignment_id, write=False))
+
+
+@router.patch(
+    "/assignments/{assignment_id}",
+    response=answers({200: AssignmentOut, 409: AssignmentConflictOut}, 403, body=True),
+)
+def patch_assignment(request, assignment_id: Id, payload: AssignmentPatchIn):
+    """Change a unit's goals or weight. ``expected_version`` is the version
+    read; another one is refused (409) with the assignment as it is now.
+    Each changed goal keeps its history."""
+    a = access_assignment(request.user, assignment_id)
+    weight = payload.weight if "weight" in payload.model_fields_set else UNCHANGED
+    try:
+        do_set_goals_many(
+            [GoalWrite(a, payload.goals or {}, weight=weight, expected_version=payload.expected_version)],
+            acting_user=request.user,
+        )
+    except StaleAssignmentError as exc:
+        current = Assignment.objects.select_related("target__document").get(pk=a.pk)
+        return Status(409, {"detail": " ".join(exc.messages), "current": _assignment_out(current)})
+    return _assignment_out(Assignment.objects.select_related("target__document").get(pk=a.pk))

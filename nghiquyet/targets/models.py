@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from nghiquyet.core.periods import Period, PeriodKind, parse_period_key
 
@@ -118,12 +119,13 @@ class Target(models.Model):
         return f"{self.code}. {self.name}"
 
     def goal_for(self, year: int | None) -> Decimal | None:
-        """The value to reach: the year's milestone when one is set, else the term's."""
-        if year is not None:
-            for m in self.milestones.all():
-                if m.year == year:
-                    return m.value
-        return self.target_value
+        """The target's own goal for ``year`` (None: the term's): the year's
+        milestone, else one derived by targets.goals' rules, else None."""
+        from .goals import target_goals, year_goal
+
+        if year is None:
+            return self.target_value
+        return year_goal(self, self.document, target_goals(self), year).value
 
 
 class Milestone(models.Model):
@@ -144,11 +146,13 @@ class Assignment(models.Model):
     unit = models.ForeignKey(
         "orgs.OrgUnit", on_delete=models.CASCADE, related_name="assignments", verbose_name="đơn vị"
     )
-    target_value = models.DecimalField(
-        "mục tiêu của đơn vị", max_digits=20, decimal_places=4, null=True, blank=True
-    )
+    # The unit's weight: for a weighted mean across units and for
+    # apportioning a goal by weight (e.g. population, households).
     weight = models.DecimalField("trọng số", max_digits=20, decimal_places=4, null=True, blank=True)
     assigned_at = models.DateTimeField(auto_now_add=True)
+    # The unit's goals are AssignmentGoal rows (with their history), read
+    # through targets.goals; every write states the version it read.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = "giao chỉ tiêu"
@@ -157,6 +161,67 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.target} → {self.unit}"
+
+
+class GoalKind(models.TextChoices):
+    TERM = "term", "Cả nhiệm kỳ"
+    YEAR = "year", "Năm"
+    BASELINE = "baseline", "Giá trị gốc"
+
+
+class GoalSource(models.TextChoices):
+    """How a goal was obtained. The last two are never stored: they are
+    what targets.goals answers for a year it had to derive, or had none."""
+
+    TYPED = "typed", "Nhập trực tiếp"
+    IMPORTED = "imported", "Nhập từ Excel"
+    APPORTIONED = "apportioned", "Phân bổ từ mục tiêu cấp trên"
+    DERIVED = "derived", "Suy ra theo quy tắc"
+    NONE = "none", "Chưa có mục tiêu"
+
+
+class ApportionRule(models.TextChoices):
+    EQUAL = "equal", "chia đều cho các đơn vị"
+    WEIGHT = "weight", "theo trọng số của đơn vị"
+    PARENT = "parent", "bằng mục tiêu của cấp trên"
+
+
+class AssignmentGoal(models.Model):
+    """One recorded value of a unit's goal (term, one year, or its
+    baseline). A change never overwrites: it adds a row. A row with no
+    ``effective_from`` holds from the beginning (it was set before any
+    figure it judges existed); one with a date holds from that day, so a
+    period that ended before keeps the goal it was judged against. The
+    goal in force on a day is the latest recorded row effective that day
+    (``targets.goals``). A null value withdraws the goal."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="goals")
+    kind = models.CharField("loại", max_length=16, choices=GoalKind.choices)
+    year = models.PositiveSmallIntegerField("năm", null=True, blank=True)
+    value = models.DecimalField("mục tiêu", max_digits=20, decimal_places=4, null=True, blank=True)
+    source = models.CharField("nguồn", max_length=16, choices=GoalSource.choices, default=GoalSource.TYPED)
+    rule = models.CharField("quy tắc phân bổ", max_length=16, choices=ApportionRule.choices, blank=True)
+    effective_from = models.DateField("áp dụng từ ngày", null=True, blank=True)
+    recorded_at = models.DateTimeField("thời điểm ghi", default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "mục tiêu của đơn vị"
+        verbose_name_plural = "mục tiêu của đơn vị"
+        ordering = ["assignment", "kind", "year", "recorded_at", "id"]
+        indexes = [models.Index(fields=["assignment", "kind", "year", "recorded_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="year", year__isnull=False)
+                | (~models.Q(kind="year") & models.Q(year__isnull=True)),
+                name="assignment_goal_year_iff_kind_year",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment} – {self.get_kind_display()} {self.year or ''}: {self.value}"
 
 
 class ResultStatus(models.TextChoices):

@@ -46,6 +46,7 @@ from nghiquyet.core.numbers import format_number, format_percent
 from nghiquyet.core.periods import Period, PeriodError
 from nghiquyet.orgs.models import OrgUnit, UnitSuccessor, subtree_q
 
+from . import goals
 from .models import (
     COUNTED_STATUSES,
     Assignment,
@@ -137,6 +138,8 @@ class UnitValue:
     reason: str = ""
     # No figure of its own: the figure is its assigned units' below, rolled up.
     rolled_up: bool = False
+    # How the unit's goal was obtained (targets.goals.Goal.label).
+    goal_source: str = ""
 
 
 @dataclass
@@ -159,6 +162,8 @@ class TargetResult:
     # The unit's own figure as a % of its parent's (set by the caller that
     # reads the parent, when the unit has no goal of its own).
     share_of_parent: Decimal | None = None
+    # How the goal was obtained (targets.goals.Goal.label): own, apportioned, derived.
+    goal_source: str = ""
     period: Period | None = None
     # The units whose figures make ``value``, each with what its figure
     # covers: what a comparison between two periods checks (like with like).
@@ -336,11 +341,10 @@ def _half_left_out_reason(t: TargetResult) -> str:
 
 
 def goal_for_period(target: Target, period: Period) -> Decimal | None:
-    """The goal a period is judged against: the year's milestone for a
-    period within one year, else the term's target value."""
-    if period.start.year == period.end.year:
-        return target.goal_for(period.end.year)
-    return target.target_value
+    """The target's own goal a period is judged against (targets.goals): the
+    year's milestone for a period within one year — derived when the year
+    has none — else the term's target value."""
+    return goals.period_goal(target, target.document, goals.target_goals(target), period).value
 
 
 def achievement(direction: str, value: Decimal | None, goal: Decimal | None) -> Decimal | None:
@@ -538,6 +542,10 @@ def rollup(
         targets = [*targets, *extra]
         by_id.update((t.pk, t) for t in extra)
     target_ids = list(by_id)
+    for t in targets:
+        # The goal rules read the document's term: never one query per target.
+        if t.document_id == document.pk and not Target.document.is_cached(t):
+            Target.document.field.set_cached_value(t, document)
 
     # 1. Assignments in the subtree.
     assignments = list(
@@ -547,21 +555,33 @@ def rollup(
             "unit__path",
             "unit__valid_from",
             "unit__valid_to",
-            "target_value",
             "weight",
+            *goals.GOAL_FIELDS,  # one row per goal row: the unit's goals with their history
         )
     )
     assigned: dict[int, dict[int, str]] = defaultdict(dict)
     unit_goal: dict[tuple[int, int], Decimal | None] = {}
+    goal_of: dict[tuple[int, int], goals.Goal] = {}
     weight: dict[tuple[int, int], Decimal] = {}
-    for tid, uid, path, valid_from, valid_to, tv, w in assignments:
+    book = goals.GoalBook()
+    for tid, uid, path, valid_from, valid_to, w, *goal_row in assignments:
         if as_of_today and valid_to is not None:
             continue
         if not as_of_today and not _lives_in(valid_from, valid_to, period.start, period.end):
             continue
         assigned[tid][uid] = path
-        unit_goal[(tid, uid)] = tv
+        book.add(tid, uid, goal_row)
         weight[(tid, uid)] = w if w is not None else Decimal(1)
+    for tid, uid in book.keys():
+        # Each unit against its own goal in force on the period's last day.
+        t = by_id[tid]
+        unit_goals = book.goals(tid, uid, period.end)
+        if t.unit_aggregation == UnitAggregation.COUNT_MEETING:
+            g = goals.criterion_goal(unit_goals, period)
+        else:
+            g = goals.period_goal(t, document, unit_goals, period)
+        goal_of[(tid, uid)] = g
+        unit_goal[(tid, uid)] = g.value
 
     # 2. Submitted and approved results in the subtree and period, of each target's reporting kind.
     # Each target counts only results of its own reporting kind (a yearly
@@ -712,6 +732,19 @@ def rollup(
     for t in targets:
         if t.time_aggregation == TimeAggregation.RATIO:
             out[t.pk] = _roll_ratio(t, unit, period, out, unit_goal, complete, below_issuer)
+    for t in targets:
+        # Say where each goal comes from (own, apportioned, derived).
+        tr = out[t.pk]
+        for uid, uv in tr.units.items():
+            g = goal_of.get((t.pk, uid))
+            uv.goal_source = g.label if g is not None and uv.goal is not None else ""
+        if tr.goal is not None:
+            root_goal = (
+                goal_of.get((t.pk, unit.pk))
+                if below_issuer
+                else goals.period_goal(t, document, goals.target_goals(t), period)
+            )
+            tr.goal_source = root_goal.label if root_goal is not None else ""
     return Rollup(unit=unit, period=period, targets=[out[pk] for pk in wanted], as_of_today=as_of_today)
 
 
@@ -759,10 +792,7 @@ def _lives_in(valid_from: dt.date | None, valid_to: dt.date | None, start: dt.da
 def _below_issuer(document, unit: OrgUnit) -> bool:
     """Whether ``unit`` lies strictly inside the issuing unit's subtree: a
     unit there has only the goal it was assigned, never the document's."""
-    issuer_id = getattr(document, "issuing_unit_id", None)
-    if issuer_id is None or issuer_id == unit.pk:
-        return False
-    return any(seg and int(seg, 16) == issuer_id for seg in unit.path.strip("/").split("/")[:-1])
+    return goals.below_issuer(document, unit)
 
 
 def _unit_series_value(t: Target, per_end: dict[dt.date, list[Cell]]) -> Decimal | None:
@@ -817,6 +847,10 @@ def _roll_target(
     spans: dict[int, Span] | None = None,
 ) -> TargetResult:
     target_goal = goal_for_period(t, period)
+    # A count of units meeting a criterion: a unit without one of its own
+    # is held to the target's level for the year (or the term's), not to
+    # a path toward the count.
+    criterion = goals.criterion_goal(goals.target_goals(t), period).value
     tpk = t.pk
     # "Number of units meeting the target" judges every unit by the
     # target's own criterion: that is what is counted.
@@ -825,7 +859,7 @@ def _roll_target(
 
     def judged(uid: int, v: Decimal | None, n_cells: int, rolled: bool = False) -> UnitValue:
         own = unit_goal.get((tpk, uid))  # 0 is a goal; None is no goal
-        g = own if own is not None else (target_goal if per_unit_criterion else None)
+        g = own if own is not None else (criterion if per_unit_criterion else None)
         outcome, ach, reason = verdict(
             t, v, g, period, complete=complete, own_goal=g is not None or v is None
         )

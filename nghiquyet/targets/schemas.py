@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
 
@@ -10,6 +10,9 @@ from nghiquyet.api.fields import Id, Note, Version, Word
 
 # A result's id as a JSON object key.
 IdKey = Annotated[str, Field(pattern=r"^[0-9]{1,18}$")]
+# A goal's key: the whole term, the baseline, or a year.
+GoalKey = Annotated[str, Field(pattern=r"^(term|baseline|[0-9]{4})$")]
+GoalValue = Word | Decimal | None
 
 
 class TargetOut(Schema):
@@ -42,6 +45,9 @@ class UnitValueOut(Schema):
         False,
         description="true: đơn vị không có số liệu riêng, số liệu là tổng hợp từ các đơn vị được giao bên dưới.",
     )
+    goal_source: str = Field(
+        "", description="Nguồn của mục tiêu: nhập trực tiếp, nhập từ Excel, phân bổ, suy ra."
+    )
 
 
 class CoverageOut(Schema):
@@ -56,6 +62,10 @@ class RollupOut(Schema):
     period_label: str
     value: Decimal | None
     goal: Decimal | None
+    goal_source: str = Field(
+        "",
+        description="Nguồn của mục tiêu: nhập trực tiếp, nhập từ Excel, phân bổ từ cấp trên, suy ra theo quy tắc.",
+    )
     achievement: Decimal | None
     outcome: str
     outcome_label: str
@@ -135,3 +145,64 @@ class ApproveIn(Schema):
 class ReturnIn(Schema):
     reason: Note = Field(..., description="Lý do trả lại (bắt buộc), đơn vị báo cáo sẽ đọc.")
     expected_version: Version | None = Field(None, description="Phiên bản đã xem; lệch thì bị từ chối (409).")
+
+
+class GoalOut(Schema):
+    value: Decimal | None
+    source: str = Field(..., description="typed, imported, apportioned, derived hoặc none.")
+    kind: str = Field(..., description="own (tự đặt hoặc nhập), apportioned, derived hoặc none.")
+    rule: str = Field("", description="Quy tắc phân bổ (equal, weight, parent) của mục tiêu được phân bổ.")
+    label: str = Field(..., description="Nguồn của mục tiêu, bằng lời.")
+
+
+class GoalHistoryOut(Schema):
+    key: str = Field(..., description="term, baseline hoặc năm.")
+    value: Decimal | None
+    source: str
+    rule: str
+    effective_from: dt.date | None = Field(..., description="Áp dụng từ ngày; null: từ đầu.")
+    recorded_at: dt.datetime
+    recorded_by_id: int | None
+
+
+class AssignmentOut(Schema):
+    id: int
+    target_id: int
+    unit_id: int
+    weight: Decimal | None
+    version: int
+    goals: dict[str, GoalOut] = Field(
+        ..., description="Mục tiêu đang áp dụng: term, baseline và từng năm của nhiệm kỳ (kể cả năm suy ra)."
+    )
+    history: list[GoalHistoryOut]
+
+
+class AssignIn(Schema):
+    units: list[Id] = Field(..., min_length=1, max_length=5000, description="Mã các đơn vị được giao.")
+    goals: dict[IdKey, dict[GoalKey, GoalValue]] | None = Field(
+        None, description="Mục tiêu riêng của từng đơn vị: {mã đơn vị: {term: số, 2026: số, …}}."
+    )
+    weights: dict[IdKey, GoalValue] | None = Field(
+        None, description="Trọng số của từng đơn vị (ví dụ dân số), cho bình quân gia quyền và phân bổ."
+    )
+    rule: Literal["equal", "weight", "parent"] | None = Field(
+        None,
+        description="Phân bổ mục tiêu của cấp trên: equal (chia đều), weight (theo trọng số), "
+        "parent (bằng mục tiêu cấp trên, cho tỷ lệ và ngưỡng).",
+    )
+    apportion_from: Id | None = Field(
+        None, description="Đơn vị có mục tiêu được phân bổ; bỏ trống: cấp trên chung của các đơn vị."
+    )
+
+
+class AssignmentPatchIn(Schema):
+    expected_version: Version = Field(..., description="Phiên bản đã đọc; lệch thì bị từ chối (409).")
+    goals: dict[GoalKey, GoalValue] | None = Field(
+        None, description="{term: số, 2026: số, baseline: số}; null rút mục tiêu."
+    )
+    weight: GoalValue = Field(None, description="Trọng số mới; bỏ trống thì giữ nguyên.")
+
+
+class AssignmentConflictOut(Schema):
+    detail: str
+    current: AssignmentOut

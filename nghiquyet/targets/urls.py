@@ -13,4 +13,7 @@ urlpatterns = [
     path("duyet/so-lieu/<int:pk>/tra-lai/", views.return_result, name="return_result"),
     path("chi-tieu/<int:pk>/", views.detail, name="detail"),
     path("ket-qua/<int:pk>/", history.history, name="history"),
+    path("chi-tieu/<int:pk>/muc-tieu/mau/", views.goals_template, name="goals_template"),
+    path("chi-tieu/<int:pk>/muc-tieu/nhap/", views.goals_import, name="goals_import"),
+    path("chi-tieu/<int:pk>/muc-tieu/phan-bo/", views.goals_apportion, name="goals_apportion"),
 ]

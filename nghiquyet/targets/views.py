@@ -2,13 +2,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.db import transaction
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from nghiquyet.accounts.access import access_unit, home_unit
+from nghiquyet.accounts.access import access_unit, has_role, home_unit
 from nghiquyet.accounts.models import Role
 from nghiquyet.core.dashboard import in_force
 from nghiquyet.core.periods import Period, PeriodError, PeriodKind, current_period, parse_period_key
@@ -25,11 +27,12 @@ from .access import (
     approval_roots,
     reporting_units,
 )
-from .actions import clean_value, do_approve_results, do_return_result
+from .actions import clean_value, do_apportion_goals, do_approve_results, do_return_result
 from .approval import approval_context, flagged_ids
 from .cache import cached_rollup
 from .forms import ReportForm, far_from_last
-from .models import COUNTED_STATUSES, Assignment, Result, ResultStatus, Target
+from .goals import goals_by_year
+from .models import COUNTED_STATUSES, ApportionRule, Assignment, AssignmentGoal, Result, ResultStatus, Target
 from .rollup import add_parent_share
 
 KIND_ORDER = [PeriodKind.QUARTER, PeriodKind.MONTH, PeriodKind.HALF, PeriodKind.YEAR]
@@ -232,11 +235,115 @@ def detail(request, pk):
             target.measure,
             [tr.provisional for _, tr in by_period],
         ),
+        # Goals of the units below are set by an administrator of this unit.
+        "can_set_goals": has_role(request.user, scope, Role.ADMIN),
+        "goals_by_year": goals_by_year(target, scope),
+        "goal_history": AssignmentGoal.objects.filter(assignment__target=target, assignment__unit=scope)
+        .select_related("recorded_by")
+        .order_by("-recorded_at", "-id")[:50],
+        "apportion_rules": ApportionRule.choices,
         "period_chart_id": f"chart-t{target.pk}-period",
         "unit_chart_id": f"chart-t{target.pk}-unit",
     }
     template = "targets/partials/detail.html" if request.htmx else "targets/detail.html"
     return render(request, template, context)
+
+
+def _goals_scope(request, target) -> OrgUnit:
+    """The unit whose units' goals are set: an administrator's only (404
+    outside what they see, PermissionDenied where they may only read)."""
+    unit_id = int_param(request, "don_vi")
+    scope = access_unit(request.user, unit_id) if unit_id else home_unit(request.user)
+    if scope is None:
+        raise Http404("Không tìm thấy đơn vị.")
+    if not has_role(request.user, scope, Role.ADMIN):
+        raise PermissionDenied(
+            "Chỉ quản trị viên của đơn vị mới được giao mục tiêu cho các đơn vị trực thuộc."
+        )
+    return scope
+
+
+@login_required
+def goals_template(request, pk):
+    """The Excel template of the units' goals under a unit, pre-filled."""
+    from nghiquyet.reports.goalsheet import build_goals_template
+
+    target = access_target(request.user, pk)
+    scope = _goals_scope(request, target)
+    response = HttpResponse(
+        build_goals_template(target, scope),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="muc-tieu-chi-tieu-{target.pk}-don-vi-{scope.pk}.xlsx"'
+    )
+    return response
+
+
+@login_required
+@require_POST
+def goals_import(request, pk):
+    """A filled goals template uploaded from the target's page: all or
+    nothing; the summary or every row's error, then back to the page."""
+    from nghiquyet.reports.goalsheet import do_import_goals
+    from nghiquyet.reports.importing import CellError, ImportRejected
+
+    target = access_target(request.user, pk)
+    scope = _goals_scope(request, target)
+    back = f"{reverse('targets:detail', args=[target.pk])}?don_vi={scope.pk}"
+    if ky := request.GET.get("ky"):
+        back += "&" + urlencode({"ky": ky})
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "Chưa chọn tệp Excel để tải lên.")
+        return redirect(back)
+    try:
+        with transaction.atomic():
+            summary = do_import_goals(upload, acting_user=request.user)
+            if summary.target.pk != target.pk or summary.unit.pk != scope.pk:
+                raise ImportRejected(
+                    [
+                        CellError(
+                            "",
+                            None,
+                            None,
+                            f"Tệp này là mẫu mục tiêu của chỉ tiêu {summary.target.code} – {summary.unit.name}, không phải của trang này.",
+                        )
+                    ]
+                )
+    except ImportRejected as exc:
+        for e in exc.errors[:50]:
+            messages.error(request, str(e))
+        return redirect(back)
+    messages.success(request, summary.message)
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def goals_apportion(request, pk):
+    """Apportion the unit's goals of a target to its units directly below
+    (those already assigned, else every current one) by the rule picked."""
+    target = access_target(request.user, pk)
+    scope = _goals_scope(request, target)
+    target = Target.objects.select_related("document").prefetch_related("milestones").get(pk=target.pk)
+    back = f"{reverse('targets:detail', args=[target.pk])}?don_vi={scope.pk}"
+    below = OrgUnit.objects.filter(parent=scope, valid_to__isnull=True).vn_ordered()
+    assigned = list(below.filter(assignments__target=target))
+    units = assigned or list(below)
+    try:
+        changed = do_apportion_goals(
+            target, scope, units, request.POST.get("rule", ""), acting_user=request.user
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(back)
+    messages.success(
+        request,
+        f"Đã phân bổ mục tiêu cho {len(units)} đơn vị trực thuộc {scope.name} "
+        f"({len(changed)} đơn vị thay đổi mục tiêu).",
+    )
+    return redirect(back)
 
 
 # -- sign-off: an approver checks the figures units below them submitted ------

@@ -11,7 +11,7 @@ import time_machine
 from nghiquyet.core.periods import Period
 from nghiquyet.orgs.actions import do_merge_units, do_split_unit
 from nghiquyet.orgs.models import OrgUnit, UnitKind
-from nghiquyet.targets.actions import do_assign_target, do_save_result
+from nghiquyet.targets.actions import do_assign_target, do_save_result, do_set_goals
 from nghiquyet.targets.models import (
     Assignment,
     Direction,
@@ -306,7 +306,8 @@ def test_reporting_status_and_lagging(tree, resolution):
     ]
     submit(resolution.poverty, tree.commune_b, Q(2026, 3), "3,5")
     # Lagging is measured against each unit's own goal.
-    Assignment.objects.filter(target=resolution.poverty).update(target_value=D("3.0"))
+    for a in Assignment.objects.filter(target=resolution.poverty):
+        do_set_goals(a, {"2026": D("3.0")}, acting_user=None)
     row = by_code(rollup(resolution.doc, tree.province, Q(2026, 3)), "2")
     assert [u.unit_id for u in lagging_units(row)] == [tree.commune_b.pk, tree.commune_a.pk]
 

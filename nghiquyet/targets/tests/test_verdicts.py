@@ -14,7 +14,7 @@ import time_machine
 from nghiquyet.accounts.models import ApiToken
 from nghiquyet.core.periods import Period
 from nghiquyet.orgs.models import OrgUnit, UnitKind
-from nghiquyet.targets.actions import do_save_result
+from nghiquyet.targets.actions import do_save_result, do_set_goals
 from nghiquyet.targets.models import (
     Assignment,
     Direction,
@@ -247,7 +247,8 @@ def test_the_share_of_the_parent_is_shown_only_to_who_may_see_the_parent(tree, u
 
 
 def test_a_commune_with_its_own_goal_is_judged_against_it(tree, resolution):
-    Assignment.objects.filter(target=resolution.new_members, unit=tree.commune_a).update(target_value=D(120))
+    a = Assignment.objects.get(target=resolution.new_members, unit=tree.commune_a)
+    do_set_goals(a, {"2026": D(120)}, acting_user=None)
     with time_machine.travel(IN_WINDOW, tick=False):
         submit(resolution.new_members, tree.commune_a, Q4, 150)
     # Read over the year (Q4 alone of a flow is no share of the year's goal).
@@ -260,7 +261,7 @@ def test_a_commune_with_its_own_goal_is_judged_against_it(tree, resolution):
 
 def test_a_unit_goal_of_zero_is_honoured(tree, resolution, crimes):
     # Commune B's goal: no crime at all in 2026 (0), not the province's 660.
-    Assignment.objects.filter(target=crimes, unit=tree.commune_b).update(target_value=D(0))
+    do_set_goals(Assignment.objects.get(target=crimes, unit=tree.commune_b), {"2026": D(0)}, acting_user=None)
     with time_machine.travel(IN_WINDOW, tick=False):
         submit(crimes, tree.commune_b, Q4, 0)
         submit(crimes, tree.commune_a, Q4, 3)
