@@ -72,6 +72,7 @@ def target_rollup(request, target_id: Id, unit: Id, period: Word):
         "reason": (tr.reason or "Chưa đánh giá.") if not_assessed else None,
         "cap_used": tr.cap_used,
         "share_of_parent": tr.share_of_parent,
+        "estimated": tr.estimated,
         "units": [
             {
                 **dataclasses.asdict(u),
@@ -112,6 +113,7 @@ def save_result(request, payload: ResultIn):
             note=payload.note,
             submit=payload.submit,
             expected_version=payload.expected_version,
+            estimate=payload.estimate,
         )
     except StaleResultError as exc:
         current = Result.objects.filter(target=target, unit=unit, period_key=period.key()).first()

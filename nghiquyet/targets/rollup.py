@@ -136,6 +136,9 @@ class TargetResult:
     # The unit's own figure as a % of its parent's (set by the caller that
     # reads the parent, when the unit has no goal of its own).
     share_of_parent: Decimal | None = None
+    # Some figure counted is an estimate ("ước thực hiện"), not yet the
+    # actual: a report built on it says "ước đạt".
+    estimated: bool = False
 
     @property
     def outcome_label(self) -> str:
@@ -471,6 +474,7 @@ def rollup(
     cells: dict[int, dict[int, dict[dt.date, list[tuple[Decimal, Decimal]]]]] = defaultdict(
         lambda: defaultdict(lambda: defaultdict(list))
     )
+    estimated: set[int] = set()  # targets with an estimate among the figures read
 
     # 3. Today's tree: retired units' results go to their current successors.
     # The lineage into the subtree is small; read it first, then only the
@@ -483,9 +487,11 @@ def rollup(
             lineage[retired].append((succ, path, share))
         if lineage:
             inherited = base.filter(unit_id__in=list(lineage)).values_list(
-                "target_id", "unit_id", "period_end", "value"
+                "target_id", "unit_id", "period_end", "value", "is_estimate"
             )
-            for tid, retired, end, value in inherited.iterator(chunk_size=5000):
+            for tid, retired, end, value, is_estimate in inherited.iterator(chunk_size=5000):
+                if is_estimate:
+                    estimated.add(tid)
                 for succ, path, share in lineage[retired]:
                     cells[tid][succ][end].append((value, share))
                     if succ not in assigned[tid]:
@@ -508,12 +514,16 @@ def rollup(
     rule_of = {t.pk: t.time_aggregation for t in targets}
     grouped = (
         own.values("target_id", "unit_id")
-        .annotate(total=Sum("value"), mean=Avg("value"), n=Count("id"))
+        .annotate(
+            total=Sum("value"), mean=Avg("value"), n=Count("id"), est=Count("id", filter=Q(is_estimate=True))
+        )
         .order_by()
-        .values_list("target_id", "unit_id", "total", "mean", "n")
+        .values_list("target_id", "unit_id", "total", "mean", "n", "est")
     )
     unassigned: list[tuple[int, int]] = []
-    for tid, uid, total, mean, n in grouped:
+    for tid, uid, total, mean, n, est in grouped:
+        if est:
+            estimated.add(tid)
         if (tid, uid) in mixed:
             continue
         rule = rule_of[tid]
@@ -560,7 +570,20 @@ def rollup(
     for t in targets:
         if t.time_aggregation == TimeAggregation.RATIO:
             out[t.pk] = _roll_ratio(t, unit, period, out, unit_goal, complete, below_issuer)
+    _mark_estimated(out, targets, estimated)
     return Rollup(unit=unit, period=period, targets=[out[t.pk] for t in targets], as_of_today=as_of_today)
+
+
+def _mark_estimated(out: dict[int, TargetResult], targets: list[Target], estimated: set[int]) -> None:
+    """Flag the targets whose roll-up read an estimate ("ước thực hiện");
+    a ratio is estimated when either side is."""
+    for tid in estimated:
+        out[tid].estimated = True
+    for t in targets:
+        if t.time_aggregation == TimeAggregation.RATIO:
+            out[t.pk].estimated = any(
+                out[i].estimated for i in (t.numerator_id, t.denominator_id) if i in out
+            )
 
 
 def _below_issuer(document, unit: OrgUnit) -> bool:
