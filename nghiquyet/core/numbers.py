@@ -15,6 +15,7 @@ __all__ = [
     "STORED_DECIMALS",
     "NumberError",
     "convert_to_measure",
+    "format_figure",
     "format_number",
     "format_percent",
     "measure_nouns",
@@ -86,6 +87,25 @@ def format_percent(value: Number | str | None, decimals: int | None = 1) -> str:
     if value is None:
         return ""
     return format_number(value, decimals) + "%"
+
+
+def format_figure(value: Number | str | None, kind: str = "number") -> str:
+    """A figure shown rounded for its kind, trailing zeros dropped:
+    "percent" to two decimals at most (93.3788 → "93,38"); "integer" whole
+    when it is, else two decimals (a mean of counts); "number" two decimals
+    at most, but three significant digits below 1 so a small figure is not
+    shown as 0 (0.00425 tỷ đồng → "0,00425"). None → ""."""
+    if value is None:
+        return ""
+    d = _to_decimal(value)
+    places = 2
+    if kind == "integer" and d == d.to_integral_value():
+        places = 0
+    elif kind == "number" and d and abs(d) < 1:
+        # Three significant digits: 0.00425 has its first at 10^-3.
+        places = max(2, 2 - d.adjusted())
+    d = d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return format_number(d.normalize() if d != d.to_integral_value() else d.quantize(Decimal(1)))
 
 
 _SIGNS = {"+": 1, "-": -1, "\u2212": -1, "\u2013": -1}

@@ -244,7 +244,9 @@ def achievement(direction: str, value: Decimal | None, goal: Decimal | None) -> 
         return None
     if direction == Direction.LOWER:
         if value == 0:
-            return None if goal == 0 else Decimal(999)
+            # Nothing against a cap: no ratio to state (never "999%"); the
+            # verdict still reads "vượt" where the goal is above zero.
+            return None
         return (goal / value * HUNDRED).quantize(Decimal("0.01"))
     if goal == 0:
         return None
