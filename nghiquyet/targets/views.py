@@ -62,6 +62,8 @@ def _report_context(request, unit, period, periods, form, units):
         "form": form,
         "units": units,
         "query": f"?don_vi={unit.pk}&ky={period.key()}",
+        # Figures sent before the period ends are estimates (targets.actions.CellWrite).
+        "estimating": period.end >= timezone.localdate(),
     }
 
 

@@ -387,3 +387,32 @@ def test_a_rolled_up_rate_is_shown_with_two_decimals_at_most(client, users, tree
     assert "2,8752" not in html
     # A unit's own typed figure is a rate too: 3,0003 is shown 3.
     assert ">3,0003<" not in html
+
+
+# -- the reporting form ------------------------------------------------------------
+
+
+def _form(resolution, **values):
+    data = {}
+    for t in (resolution.new_members, resolution.poverty):
+        data[f"gia_tri_{t.pk}"] = values.get(f"v{t.code}", "")
+        data[f"ghi_chu_{t.pk}"] = ""
+        data[f"phien_ban_{t.pk}"] = "0"
+    return data
+
+
+def test_the_form_says_a_running_periods_figures_are_estimates(client, users, tree, resolution):
+    client.force_login(users.reporter)
+    running = client.get(f"/so-lieu/bao-cao/?don_vi={tree.commune_a.pk}&ky=2026-Q4").content.decode()
+    ended = client.get(f"/so-lieu/bao-cao/?don_vi={tree.commune_a.pk}&ky=2026-Q3").content.decode()
+    assert "chưa kết thúc: số liệu nhập lúc này là <strong>số ước thực hiện</strong>" in running
+    assert "số ước thực hiện</strong>" not in ended
+
+
+def test_the_form_refuses_a_unit_of_another_kind_and_a_negative_count(client, users, tree, resolution):
+    client.force_login(users.reporter)
+    url = f"/so-lieu/bao-cao/?don_vi={tree.commune_a.pk}&ky=2026-Q3"
+    html = client.post(url, {**_form(resolution, v1="−5", v2="12 km"), "luu": "1"}).content.decode()
+    assert "không nhận số âm" in html
+    assert "Đơn vị “12 km”" not in html and "Đơn vị “km” không phù hợp: chỉ tiêu này tính bằng “%”" in html
+    assert not Result.objects.exists()
