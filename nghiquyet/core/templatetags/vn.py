@@ -28,7 +28,7 @@ def vn_number(value, decimals=None):
 
 
 def figure_kind(target) -> str:
-    """"percent", "integer" or "number": how a target's figures are rounded
+    """ "percent", "integer" or "number": how a target's figures are rounded
     when shown (``core.numbers.format_figure``). Read by duck typing:
     core does not import the targets app (ValueType's values are these)."""
     value_type = getattr(target, "value_type", "")

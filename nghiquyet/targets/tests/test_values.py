@@ -215,7 +215,10 @@ def test_units_not_alive_in_the_period_are_not_counted(safe_communes, tree):
         name="Đảng ủy xã Mới", kind=UnitKind.COMMUNE, parent=tree.province, valid_from=dt.date(2026, 10, 1)
     )
     OrgUnit.objects.create(
-        name="Đảng ủy phường Giữa", kind=UnitKind.COMMUNE, parent=tree.province, valid_from=dt.date(2026, 8, 1)
+        name="Đảng ủy phường Giữa",
+        kind=UnitKind.COMMUNE,
+        parent=tree.province,
+        valid_from=dt.date(2026, 8, 1),
     )
     with pytest.raises(ValidationError, match=r"hiện có \(3\)"):
         do_save_result(safe_communes, tree.province, Q(2026, 3), "4", acting_user=None)
@@ -309,11 +312,19 @@ def test_an_estimate_is_replaced_by_the_actual_and_both_are_kept(tree, resolutio
 
 
 def test_a_unit_may_state_an_actual_figure_while_the_period_runs(tree, resolution):
-    r = do_save_result(resolution.new_members, tree.commune_a, Q(2026, 4), "5", acting_user=None, estimate=False)
+    r = do_save_result(
+        resolution.new_members, tree.commune_a, Q(2026, 4), "5", acting_user=None, estimate=False
+    )
     assert (r.is_estimate, r.estimate) == (False, None)
     # Flagging it an estimate is a change, even with the same value.
     r = do_save_result(
-        resolution.new_members, tree.commune_a, Q(2026, 4), "5", acting_user=None, estimate=True, expected_version=1
+        resolution.new_members,
+        tree.commune_a,
+        Q(2026, 4),
+        "5",
+        acting_user=None,
+        estimate=True,
+        expected_version=1,
     )
     assert (r.version, r.is_estimate, r.estimate) == (2, True, D(5))
 
