@@ -567,10 +567,14 @@ def _check_unit_counts(cells: list[CellWrite], values: list[Decimal | None], per
     against the criterion (e.g. criteria met), not a count: not bounded.
     A unit's own kind counts it: a figure ≤ 1 there needs no query."""
     todo: list[tuple[CellWrite, Decimal, tuple[str, ...]]] = []
+    kinds_of: dict[int, tuple[str, ...]] = {}  # per target: a sheet is 66,000 cells
     for c, v in zip(cells, values, strict=True):
         if v is None:
             continue
-        kinds = counted_kinds(c.target)
+        tid = c.key[0]
+        if tid not in kinds_of:
+            kinds_of[tid] = counted_kinds(c.target)
+        kinds = kinds_of[tid]
         if not kinds:
             continue
         if c.unit.kind in kinds and (c.target.unit_aggregation == UnitAggregation.COUNT_MEETING or v <= 1):

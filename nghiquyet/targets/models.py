@@ -232,10 +232,20 @@ class Result(models.Model):
         ]
         indexes = [
             # Covers the roll-up's reads (grouped per target and unit within a
-            # period): the rows are read from the index alone.
+            # period, with whether a figure is an estimate): the rows are read
+            # from the index alone.
             models.Index(
-                fields=["target", "unit", "period_end", "period_start", "status", "period_kind", "value"],
-                name="result_rollup_cover",
+                fields=[
+                    "target",
+                    "unit",
+                    "period_end",
+                    "period_start",
+                    "status",
+                    "period_kind",
+                    "value",
+                    "is_estimate",
+                ],
+                name="result_rollup_cover_est",
             ),
             models.Index(fields=["unit", "period_key"]),
         ]
