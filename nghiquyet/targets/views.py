@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from nghiquyet.accounts.access import access_unit, home_unit
 from nghiquyet.accounts.models import Role
 from nghiquyet.core.dashboard import in_force
+from nghiquyet.core.numbers import NumberError, format_number, parse_quantity
 from nghiquyet.core.periods import Period, PeriodError, PeriodKind, current_period, parse_period_key
 from nghiquyet.core.viewutils import default_document_period, int_param, period_param, reporting_periods
 from nghiquyet.documents.models import Document
@@ -139,7 +140,7 @@ def check_value(request):
     except Target.DoesNotExist:
         raise Http404("Không tìm thấy chỉ tiêu.") from None
     raw = request.POST.get(f"gia_tri_{target.pk}", "")
-    error = warning = ""
+    error = warning = converted = ""
     try:
         value = clean_value(target, raw)
     except ValidationError as exc:
@@ -151,9 +152,24 @@ def check_value(request):
             .first()
         )
         warning = far_from_last(value, prev)
+        converted = _converted_note(target, raw, value)
     return render(
-        request, "targets/partials/cell_msg.html", {"error": error, "warning": warning, "target": target}
+        request,
+        "targets/partials/cell_msg.html",
+        {"error": error, "warning": warning, "target": target, "converted": converted},
     )
+
+
+def _converted_note(target: Target, raw: str, value) -> str:
+    """ "= 0,00425 tỷ đồng" when the unit typed was converted, so the
+    reporter sees the figure that will be stored."""
+    try:
+        typed = parse_quantity(raw)[1]
+    except NumberError:
+        return ""
+    if not typed or value is None or not target.measure:
+        return ""
+    return f"= {format_number(value)} {target.measure}"
 
 
 @login_required

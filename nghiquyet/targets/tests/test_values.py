@@ -427,3 +427,14 @@ def test_the_form_refuses_a_unit_of_another_kind_and_a_negative_count(client, us
     assert "không nhận số âm" in html
     assert "Đơn vị “12 km”" not in html and "Đơn vị “km” không phù hợp: chỉ tiêu này tính bằng “%”" in html
     assert not Result.objects.exists()
+
+
+def test_the_live_check_shows_the_converted_figure(client, users, tree, budget):
+    client.force_login(users.reporter)
+    base = {"don_vi": tree.commune_a.pk, "chi_tieu": budget.pk, "ky": "2026-Q3"}
+    html = client.post("/so-lieu/bao-cao/kiem-tra/", {**base, f"gia_tri_{budget.pk}": "4,25 triệu đồng"})
+    assert "= 0,00425 tỷ đồng" in html.content.decode()
+    html = client.post(
+        "/so-lieu/bao-cao/kiem-tra/", {**base, f"gia_tri_{budget.pk}": "12 km"}
+    ).content.decode()
+    assert "chỉ tiêu này tính bằng “tỷ đồng”" in html and "= " not in html
