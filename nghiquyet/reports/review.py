@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from nghiquyet.core.dates import format_date_long, format_date_official, format_place_date
-from nghiquyet.core.numbers import format_number
+from nghiquyet.core.numbers import format_figure, format_number
 from nghiquyet.core.periods import Period, PeriodError, PeriodKind
 from nghiquyet.core.text import fold
 from nghiquyet.documents.signs import kind_label
@@ -42,10 +42,11 @@ OUTCOME_PHRASE = {
 
 
 def fmt_value(value: Decimal | None) -> str:
-    """A figure as reports print it: at most two decimals, no trailing zeros."""
+    """A figure as reports print it: at most two decimals, no trailing zeros;
+    below 1, three significant digits (0,00425 tỷ đồng is not "0")."""
     if value is None:
         return ""
-    return format_number(value.quantize(CENT).normalize())
+    return format_figure(value, "number")
 
 
 def fmt_pct(value: Decimal | None) -> str:

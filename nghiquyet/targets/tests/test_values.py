@@ -438,3 +438,11 @@ def test_the_live_check_shows_the_converted_figure(client, users, tree, budget):
         "/so-lieu/bao-cao/kiem-tra/", {**base, f"gia_tri_{budget.pk}": "12 km"}
     ).content.decode()
     assert "chỉ tiêu này tính bằng “tỷ đồng”" in html and "= " not in html
+
+
+def test_reports_print_figures_rounded_but_never_a_small_one_as_zero():
+    from nghiquyet.reports.review import fmt_value
+
+    assert fmt_value(D("93.3788")) == "93,38"
+    assert fmt_value(D("13919.7000")) == "13.919,7"
+    assert fmt_value(D("0.00425")) == "0,00425"  # 4,25 triệu đồng in tỷ đồng
