@@ -461,8 +461,9 @@ def do_save_results(
         creates: list[tuple[CellWrite, Decimal | None, _Plan, bool]] = []
         updates: list[tuple[CellWrite, Decimal | None, tuple, _Plan, bool]] = []
         conflicts: list[Conflict] = []
-        for c, v, est in zip(cells, values, estimates, strict=True):
+        for c, v, said in zip(cells, values, estimates, strict=True):
             row = rows.get(c.key)
+            est = _is_estimate(said, row, v, period)
             plan = _plan(row, v, c.note, submit, c.expected_version, c, period, est)
             if plan.kind == "stale":
                 conflicts.append(_conflict(c, v, row, period))
@@ -499,21 +500,33 @@ def do_save_results(
     return saved
 
 
-def _estimate_flags(cells: list[CellWrite], values: list[Decimal | None], period: Period) -> list[bool]:
-    """Whether each cell's value is an estimate ("ước thực hiện"): as the
-    writer says, else while the period is still running. An estimate is
-    for a running period only: once it has ended the figure is the actual."""
+def _estimate_flags(
+    cells: list[CellWrite], values: list[Decimal | None], period: Period
+) -> list[bool | None]:
+    """Whether each cell's value is an estimate ("ước thực hiện") as its
+    writer says (None: not said, see ``_is_estimate``). An estimate is for
+    a running period only: once it has ended the figure is the actual."""
     running = period.end >= timezone.localdate()
-    out: list[bool] = []
+    out: list[bool | None] = []
     for c, v in zip(cells, values, strict=True):
         if c.estimate and not running:
             raise ValidationError(
                 f"Kỳ {period.label} đã kết thúc: “{c.target.name}” của {c.unit.name} "
                 "nhập số thực hiện, không nhập số ước."
             )
-        est = running if c.estimate is None else bool(c.estimate)
-        out.append(est and v is not None)
+        out.append(None if c.estimate is None else bool(c.estimate) and v is not None)
     return out
+
+
+def _is_estimate(said: bool | None, row: tuple | None, value: Decimal | None, period: Period) -> bool:
+    """A cell's estimate flag: as its writer said; if not said, an unchanged
+    value keeps the flag it has, and a new one is an estimate while the
+    period is still running."""
+    if said is not None:
+        return said
+    if row is not None and row[_VALUE] == value:
+        return bool(row[_IS_ESTIMATE])
+    return value is not None and period.end >= timezone.localdate()
 
 
 def _check_unit_life(cells: list[CellWrite], period: Period) -> None:

@@ -316,6 +316,23 @@ def test_a_unit_may_state_an_actual_figure_while_the_period_runs(tree, resolutio
         resolution.new_members, tree.commune_a, Q(2026, 4), "5", acting_user=None, estimate=False
     )
     assert (r.is_estimate, r.estimate) == (False, None)
+    # Sent again unchanged without saying: it stays the actual, nothing written.
+    r = do_save_result(resolution.new_members, tree.commune_a, Q(2026, 4), "5", acting_user=None)
+    assert (r.version, r.is_estimate) == (1, False)
+    # A new value without saying, while the period runs, is an estimate.
+    r = do_save_result(
+        resolution.new_members, tree.commune_a, Q(2026, 4), "6", acting_user=None, expected_version=1
+    )
+    assert (r.version, r.is_estimate, r.estimate) == (2, True, D(6))
+    r = do_save_result(
+        resolution.new_members,
+        tree.commune_a,
+        Q(2026, 4),
+        "5",
+        acting_user=None,
+        estimate=False,
+        expected_version=2,
+    )
     # Flagging it an estimate is a change, even with the same value.
     r = do_save_result(
         resolution.new_members,
@@ -324,9 +341,9 @@ def test_a_unit_may_state_an_actual_figure_while_the_period_runs(tree, resolutio
         "5",
         acting_user=None,
         estimate=True,
-        expected_version=1,
+        expected_version=3,
     )
-    assert (r.version, r.is_estimate, r.estimate) == (2, True, D(5))
+    assert (r.version, r.is_estimate, r.estimate) == (4, True, D(5))
 
 
 def test_a_rollup_with_one_estimate_among_actuals_says_it_is_estimated(tree, resolution):
