@@ -363,7 +363,8 @@ def convert_to_measure(value: Decimal, typed: str, measure: str) -> Decimal:
     else:
         size_in_measure = got.size / want.size
     out = value * size_in_measure
-    if out != out.to_integral_value() and -out.normalize().as_tuple().exponent > STORED_DECIMALS:
+    exponent = out.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > STORED_DECIMALS:
         raise NumberError(
             f"“{format_number(value)} {typed}” đổi ra {measure or 'đơn vị của chỉ tiêu'} cần quá "
             f"{STORED_DECIMALS} chữ số thập phân, không lưu đủ được; hãy nhập theo {expected}."
