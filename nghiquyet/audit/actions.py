@@ -9,12 +9,14 @@ from typing import Any
 
 from django.db import models, transaction
 
+from nghiquyet.core.numbers import stored_figure
+
 from .models import AuditEntry
 
 
 def _jsonable(value: Any) -> Any:
     if isinstance(value, decimal.Decimal):
-        return str(value)
+        return str(stored_figure(value))
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, models.Model):
@@ -47,7 +49,9 @@ def _iso(value):
 
 
 def _dec(value):
-    return None if value is None else str(value)
+    # Every digit, at least four decimal places: a figure reads the same
+    # whatever the column's precision.
+    return None if value is None else str(stored_figure(value))
 
 
 @functools.cache

@@ -8,9 +8,21 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-__all__ = ["NumberError", "format_number", "format_percent", "parse_number", "parse_quantity"]
+__all__ = [
+    "STORED_DECIMALS",
+    "NumberError",
+    "convert_to_measure",
+    "format_figure",
+    "format_number",
+    "format_percent",
+    "measure_nouns",
+    "parse_number",
+    "parse_quantity",
+    "stored_figure",
+]
 
 Number = int | float | Decimal
 
@@ -77,11 +89,33 @@ def format_percent(value: Number | str | None, decimals: int | None = 1) -> str:
     return format_number(value, decimals) + "%"
 
 
+def format_figure(value: Number | str | None, kind: str = "number") -> str:
+    """A figure shown rounded for its kind, trailing zeros dropped:
+    "percent" to two decimals at most (93.3788 → "93,38"); "integer" whole
+    when it is, else two decimals (a mean of counts); "number" two decimals
+    at most, but three significant digits below 1 so a small figure is not
+    shown as 0 (0.00425 tỷ đồng → "0,00425"). None → ""."""
+    if value is None:
+        return ""
+    d = _to_decimal(value)
+    places = 2
+    if kind == "integer" and d == d.to_integral_value():
+        places = 0
+    elif kind == "number" and d and abs(d) < 1:
+        # Three significant digits: 0.00425 has its first at 10^-3.
+        places = max(2, 2 - d.adjusted())
+    d = d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return format_number(d.normalize() if d != d.to_integral_value() else d.quantize(Decimal(1)))
+
+
 _SIGNS = {"+": 1, "-": -1, "\u2212": -1, "\u2013": -1}
 _GROUP_SPACES = " \u00a0\u202f\u2009"
 # The number: digits with ".", "," or spaces between them; what follows is
 # the unit ("2.989 đảng viên", "95,4%").
 _NUMBER = re.compile(r"(\d(?:[.,]\d|[ \u00a0\u202f\u2009]\d|\d)*)")
+
+
+_NOT_A_UNIT = re.compile(r"(?:[eE][+\-\u2212]?\d|\s*[/:^*×x]\s*\d|\s*[²³])")
 
 
 def _bad(text: str, why: str = "") -> NumberError:
@@ -153,6 +187,10 @@ def parse_quantity(text: str | Number) -> tuple[Decimal, str]:
     token, unit = m.group(1), s[m.end() :].strip()
     if unit and (unit[0].isdigit() or unit[0] in ".,+-"):
         raise _bad(original)
+    if _NOT_A_UNIT.match(unit):
+        # "1e3", "1/2", "1:2", "1^2": another way of writing a number, not a
+        # unit after it — read as 1 it would be silently wrong.
+        raise _bad(original, "chỉ nhập số viết thông thường (không dùng lũy thừa, phân số)")
     if any(ch in token for ch in _GROUP_SPACES):
         parts = re.split(f"[{_GROUP_SPACES}]", token)
         head, tail = parts[:-1], parts[-1]
@@ -174,3 +212,161 @@ def parse_number(text: str | Number) -> Decimal:
     "2.989 đảng viên" → 2989. Rejects "abc", "1,2,3", "" with NumberError.
     """
     return parse_quantity(text)[0]
+
+
+# -- units of measure ----------------------------------------------------------
+
+# Words that multiply what follows: "4,25 triệu đồng", "1,5 nghìn hộ".
+_SCALES: dict[str, Decimal] = {
+    "nghìn": Decimal(10) ** 3,
+    "ngàn": Decimal(10) ** 3,
+    "triệu": Decimal(10) ** 6,
+    "tỷ": Decimal(10) ** 9,
+    "tỉ": Decimal(10) ** 9,
+}
+
+# Units with a dimension: name → (dimension, size in the dimension's base unit).
+_UNITS: dict[str, tuple[str, Decimal]] = {
+    "%": ("tỷ lệ", Decimal("0.01")),
+    "phần trăm": ("tỷ lệ", Decimal("0.01")),
+    "‰": ("tỷ lệ", Decimal("0.001")),
+    "phần nghìn": ("tỷ lệ", Decimal("0.001")),
+    "đồng": ("tiền", Decimal(1)),
+    "đ": ("tiền", Decimal(1)),
+    "vnđ": ("tiền", Decimal(1)),
+    "vnd": ("tiền", Decimal(1)),
+    "usd": ("đô la Mỹ", Decimal(1)),
+    "đô la mỹ": ("đô la Mỹ", Decimal(1)),
+    "m": ("chiều dài", Decimal(1)),
+    "mét": ("chiều dài", Decimal(1)),
+    "km": ("chiều dài", Decimal(1000)),
+    "ki-lô-mét": ("chiều dài", Decimal(1000)),
+    "m²": ("diện tích", Decimal(1)),
+    "mét vuông": ("diện tích", Decimal(1)),
+    "ha": ("diện tích", Decimal(10) ** 4),
+    "héc-ta": ("diện tích", Decimal(10) ** 4),
+    "hécta": ("diện tích", Decimal(10) ** 4),
+    "hecta": ("diện tích", Decimal(10) ** 4),
+    "km²": ("diện tích", Decimal(10) ** 6),
+    "m³": ("thể tích", Decimal(1)),
+    "kg": ("khối lượng", Decimal(1)),
+    "tạ": ("khối lượng", Decimal(100)),
+    "tấn": ("khối lượng", Decimal(1000)),
+}
+
+_SUPERSCRIPTS = re.compile(r"(?<=m)([23])\b")
+
+# Stored values keep this many decimal places (targets.Result.value).
+STORED_DECIMALS = 10
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """A unit read from text: a dimension and a size in its base unit, or
+    a counted noun ("hộ", "xã"), or only a scale ("triệu")."""
+
+    dimension: str | None  # None: a bare scale or nothing; "đếm" for counted nouns
+    size: Decimal
+    nouns: frozenset[str] = frozenset()
+
+
+def _norm_unit(text: str) -> str:
+    t = " ".join(unicodedata.normalize("NFC", text).casefold().split())
+    return _SUPERSCRIPTS.sub(lambda m: "²" if m.group(1) == "2" else "³", t)
+
+
+def _read_unit(text: str) -> _Unit:
+    words = _norm_unit(text).split(" ") if text.strip() else []
+    size = Decimal(1)
+    while words and words[0] in _SCALES:
+        size *= _SCALES[words.pop(0)]
+    rest = " ".join(words)
+    if not rest:
+        return _Unit(None, size)
+    if rest in _UNITS:
+        dim, unit_size = _UNITS[rest]
+        return _Unit(dim, size * unit_size)
+    return _Unit("đếm", size, frozenset({rest}))
+
+
+def _read_measure(measure: str) -> tuple[_Unit, str]:
+    """A target's unit of measure: "tỷ đồng", "%", "xã, phường" (either
+    noun), "triệu đồng/người" (the part after "/" must match as written)."""
+    head, _, per = measure.partition("/")
+    alternatives = [a for a in re.split(r",|;| hoặc ", head) if a.strip()]
+    units = [_read_unit(a) for a in alternatives] or [_Unit(None, Decimal(1))]
+    first = units[0]
+    if first.dimension == "đếm" and all(u.dimension == "đếm" and u.size == first.size for u in units):
+        first = _Unit("đếm", first.size, frozenset().union(*(u.nouns for u in units)))
+    return first, _norm_unit(per)
+
+
+def stored_figure(value: Decimal | None) -> Decimal | None:
+    """A stored figure as it is handed on (API, audit): every digit it
+    holds and at least four decimal places ("5.0000", "0.00425"), the form
+    figures had before the stored precision was widened to ten places; a
+    value with four places or fewer is left as it is."""
+    if value is None:
+        return None
+    exponent = value.as_tuple().exponent
+    if not isinstance(exponent, int) or exponent >= -4:
+        return value  # a column of four places or fewer reads as it is
+    least = value.normalize().as_tuple().exponent
+    assert isinstance(least, int)
+    return value.quantize(Decimal(1).scaleb(min(least, -4)))
+
+
+def measure_nouns(measure: str) -> frozenset[str]:
+    """The nouns a measure counts ("xã, phường" → {"xã", "phường"}; lower
+    case), or nothing when it is not a plain count (%, tỷ đồng, nghìn hộ)."""
+    unit, per = _read_measure(measure)
+    if unit.dimension != "đếm" or unit.size != 1 or per:
+        return frozenset()
+    return unit.nouns
+
+
+def convert_to_measure(value: Decimal, typed: str, measure: str) -> Decimal:
+    """``value`` written with the unit ``typed`` ("4,25" "triệu đồng"),
+    in the target's ``measure`` ("tỷ đồng") → Decimal("0.00425"), every
+    digit kept. A known multiple converts (nghìn, triệu, tỷ; %, ‰; m, km;
+    m², ha, km²; kg, tạ, tấn); a bare scale word applies to the measure's
+    own base ("1,5 nghìn" hộ → 1500); a counted noun must be the measure's
+    own ("12 km" for hộ is refused). Raises NumberError (Vietnamese) naming
+    the unit expected, or when the converted value would need more than
+    ``STORED_DECIMALS`` decimal places (stored, it would lose digits)."""
+    typed = typed.strip()
+    if not typed:
+        return value
+    measure = measure.strip()
+    expected = f"“{measure}”" if measure else "số không kèm đơn vị"
+    refused = NumberError(f"Đơn vị “{typed}” không phù hợp: chỉ tiêu này tính bằng {expected}.")
+    typed_head, slash, typed_per = typed.partition("/")
+    want, want_per = _read_measure(measure)
+    if slash and _norm_unit(typed_per) != want_per:
+        raise refused
+    got, _ = _read_measure(typed_head)
+    if got.dimension is None:
+        # A bare scale: "1,5 nghìn" (hộ) is 1.500 hộ; "4,25 triệu" (tỷ đồng)
+        # is 4,25 triệu of the measure's base unit (đồng).
+        if want.dimension is None:
+            size_in_measure = got.size
+        else:
+            size_in_measure = got.size / want.size
+    elif want.dimension is None and not measure:
+        if got.dimension != "đếm":
+            raise refused
+        size_in_measure = got.size
+    elif got.dimension != want.dimension:
+        raise refused
+    elif got.dimension == "đếm" and not (got.nouns <= want.nouns):
+        raise refused
+    else:
+        size_in_measure = got.size / want.size
+    out = value * size_in_measure
+    exponent = out.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > STORED_DECIMALS:
+        raise NumberError(
+            f"“{format_number(value)} {typed}” đổi ra {measure or 'đơn vị của chỉ tiêu'} cần quá "
+            f"{STORED_DECIMALS} chữ số thập phân, không lưu đủ được; hãy nhập theo {expected}."
+        )
+    return out

@@ -40,7 +40,7 @@ from nghiquyet.accounts.access import has_role
 from nghiquyet.accounts.models import Role
 from nghiquyet.audit.actions import record
 from nghiquyet.core.dates import format_date
-from nghiquyet.core.numbers import format_number
+from nghiquyet.core.numbers import format_number, stored_figure
 from nghiquyet.core.periods import Period, PeriodError, parse_period_key
 from nghiquyet.core.uploads import UploadTooLarge, read_upload
 from nghiquyet.core.zipguard import ZipRefused
@@ -490,7 +490,7 @@ def _write(parsed: _Parsed, data: bytes, acting_user, submit: bool) -> ImportSum
                 "created": summary.created,
                 "updated": summary.updated,
                 "unchanged": summary.unchanged,
-                "created_results": [[pk, str(c.value)] for c, pk in saved.created],
+                "created_results": [[pk, str(stored_figure(c.value))] for c, pk in saved.created],
             },
         )
     return summary

@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from nghiquyet.core.dates import format_date_long, format_date_official, format_place_date
-from nghiquyet.core.numbers import format_number
+from nghiquyet.core.numbers import format_figure, format_number
 from nghiquyet.core.periods import Period, PeriodError, PeriodKind
 from nghiquyet.core.text import fold
 from nghiquyet.documents.signs import kind_label
@@ -48,10 +48,11 @@ OUTCOME_PHRASE = {
 
 
 def fmt_value(value: Decimal | None) -> str:
-    """A figure as reports print it: at most two decimals, no trailing zeros."""
+    """A figure as reports print it: at most two decimals, no trailing zeros;
+    below 1, three significant digits (0,00425 tỷ đồng is not "0")."""
     if value is None:
         return ""
-    return format_number(value.quantize(CENT).normalize())
+    return format_figure(value, "number")
 
 
 def fmt_pct(value: Decimal | None) -> str:
@@ -321,7 +322,9 @@ def target_sentence(data: ReviewData, row: AppendixRow) -> str:
     if r.value is None:
         reported = f" ({r.reporting_units}/{r.expected_units} đơn vị đã báo cáo)" if r.expected_units else ""
         return f"{t.name}: chưa có số liệu báo cáo{reported}."
-    parts = [with_measure(r.value, t.measure)]
+    # Built on estimates ("ước thực hiện", a period still running): said so.
+    reached = "ước đạt" if r.estimated else "đạt"
+    parts = [("ước thực hiện " if r.estimated else "") + with_measure(r.value, t.measure)]
     if r.goal is not None:
         which = f"kế hoạch năm {data.year}" if row.year_goal is not None else "mục tiêu nhiệm kỳ"
         goal = with_measure(r.goal, t.measure)
@@ -332,7 +335,7 @@ def target_sentence(data: ReviewData, row: AppendixRow) -> str:
             # "Lower is better" (crimes, poverty): a ratio over 100% reads wrong in prose.
             parts.append(f"{which}: không quá {goal}")
         elif r.achievement is not None and t.direction != Direction.THRESHOLD:
-            parts.append(f"đạt {fmt_pct(r.achievement)}% {which} ({goal})")
+            parts.append(f"{reached} {fmt_pct(r.achievement)}% {which} ({goal})")
         else:
             parts.append(f"{which}: {goal}")
     if row.vs_last is not None:
@@ -418,7 +421,7 @@ def appendix_cells(data: ReviewData, row: AppendixRow) -> list[str]:
         r.target.measure,
         fmt_value(row.term_goal),
         fmt_value(row.year_goal),
-        fmt_value(r.value),
+        fmt_value(r.value) + (" (ước)" if r.estimated else ""),
         fmt_pct(r.achievement),
         row.vs_last_text,
         r.outcome_label,

@@ -14,20 +14,30 @@ Every writer states the version it read; a cell changed since is refused
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation
 from typing import Final, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from nghiquyet.accounts.access import has_role
 from nghiquyet.accounts.models import Role
 from nghiquyet.audit.actions import record, record_many, snapshot, snapshot_values
 from nghiquyet.core import bulksql
-from nghiquyet.core.numbers import NumberError, format_number, parse_number
+from nghiquyet.core.dates import format_date_official
+from nghiquyet.core.numbers import (
+    STORED_DECIMALS,
+    NumberError,
+    convert_to_measure,
+    format_number,
+    measure_nouns,
+    parse_quantity,
+)
 from nghiquyet.core.periods import Period, PeriodError, parse_period
 from nghiquyet.orgs.models import OrgUnit, UnitKind, subtree_q
 
@@ -43,6 +53,7 @@ from .models import (
     ResultRevision,
     ResultStatus,
     Target,
+    UnitAggregation,
     ValueType,
 )
 
@@ -385,28 +396,56 @@ def do_apportion_goals(
         )
 
 
+# Digits a stored figure keeps: Result.value has STORED_DECIMALS places, and
+# SQLite keeps 15 significant digits (a float); a value needing more is
+# refused rather than stored with digits lost.
+MAX_SIGNIFICANT = 15
+_FLOAT_CONTEXT = Context(prec=MAX_SIGNIFICANT)
+
+
+def measure_of(target: Target) -> str:
+    """The unit a target's figures are written in ("%" for a rate with none stated)."""
+    measure = (target.measure or "").strip()
+    if not measure and target.value_type == ValueType.PERCENT:
+        return "%"
+    return measure
+
+
 def clean_value(target: Target, raw) -> Decimal | None:
     """A value typed by a person or read from a sheet, checked against the
-    target's unit. Accepts Vietnamese separators ("2.989", "48,93") and a
-    unit after the number. Raises ValidationError in Vietnamese."""
+    target. Accepts Vietnamese separators ("2.989", "48,93") and a unit
+    after the number, converted when it is a known multiple of the target's
+    unit ("4,25 triệu đồng" for a target in tỷ đồng → 0,00425) and refused
+    otherwise, naming the unit expected ("12 km" for hộ). Refuses "1e3",
+    "1/2"; a count (value_type integer) must be whole and not negative;
+    the target's bounds (a percentage: 0–100 unless set) hold. Every digit
+    is kept: a value needing more than STORED_DECIMALS decimal places or
+    MAX_SIGNIFICANT significant digits is refused, never rounded (a float
+    from a sheet is read to a float's own precision first). Raises
+    ValidationError in Vietnamese."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     if isinstance(raw, bool):
         raise ValidationError("Giá trị phải là số.")
     if isinstance(raw, (int, float, Decimal)):
         try:
-            value = Decimal(str(raw))
+            value = _FLOAT_CONTEXT.create_decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
         except InvalidOperation:
             raise ValidationError("Giá trị phải là số.") from None
     else:
         try:
-            value = parse_number(str(raw))
+            value, typed = parse_quantity(str(raw))
+            value = convert_to_measure(value, typed, measure_of(target))
         except NumberError as exc:
             raise ValidationError(str(exc)) from None
     if not value.is_finite():
         raise ValidationError("Giá trị phải là số hữu hạn.")
-    if target.value_type == ValueType.INTEGER and value != value.to_integral_value():
-        raise ValidationError(f"Chỉ tiêu “{target.name}” nhận số nguyên ({target.measure or 'đơn vị'}).")
+    if target.value_type == ValueType.INTEGER:
+        what = target.measure or "đơn vị"
+        if value != value.to_integral_value():
+            raise ValidationError(f"Chỉ tiêu “{target.name}” nhận số nguyên ({what}).")
+        if value < 0:
+            raise ValidationError(f"Chỉ tiêu “{target.name}” là số đếm ({what}): không nhận số âm.")
     low = target.min_value
     high = target.max_value
     if target.value_type == ValueType.PERCENT:
@@ -418,7 +457,16 @@ def clean_value(target: Target, raw) -> Decimal | None:
         raise ValidationError(f"Giá trị {format_number(value)} lớn hơn mức tối đa {format_number(high)}.")
     if abs(value) >= Decimal("1e15"):
         raise ValidationError("Giá trị quá lớn.")
-    return value.quantize(Decimal("0.0001"))
+    exact = value.normalize()
+    _, digits, exponent = exact.as_tuple()
+    assert isinstance(exponent, int)
+    if -exponent > STORED_DECIMALS or len(digits) > MAX_SIGNIFICANT:
+        raise ValidationError(
+            f"Giá trị {format_number(value)} có quá nhiều chữ số "
+            f"(tối đa {STORED_DECIMALS} chữ số sau dấu phẩy, {MAX_SIGNIFICANT} chữ số có nghĩa): "
+            "không lưu đủ được, đề nghị làm tròn hoặc nhập theo đơn vị lớn hơn."
+        )
+    return value.quantize(Decimal(1).scaleb(-STORED_DECIMALS))
 
 
 def check_period(target: Target, period: Period | str, today: dt.date | None = None) -> Period:
@@ -458,7 +506,8 @@ class CellWrite:
     read. ``expected_version``: the version shown; 0 or None when the
     writer saw no result (the cell must not exist yet); ANY_VERSION to
     skip the check. ``note`` None keeps the stored note. ``ref`` is the
-    caller's handle (a form row, a sheet cell), given back in conflicts."""
+    caller's handle (a form row, a sheet cell), given back in conflicts.
+    ``estimate``: whether the value is an estimate (see the field)."""
 
     target: Target
     unit: OrgUnit
@@ -466,6 +515,9 @@ class CellWrite:
     note: str | None = None
     expected_version: int | None | _AnyVersion = ANY_VERSION
     ref: object = None
+    # An estimate ("ước thực hiện")? None: an estimate while the period is
+    # still running, the actual figure once it has ended.
+    estimate: bool | None = None
     key: tuple[int, int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -505,8 +557,11 @@ class SavedCells:
 # The columns a write decides from: (id, target, unit, value, note, status,
 # version, reported_by). Rows, not model instances: a province's sheet is
 # tens of thousands of cells.
-_STATE = ("id", "target_id", "unit_id", "value", "note", "status", "version", "reported_by_id")
-_ID, _TARGET, _UNIT, _VALUE, _NOTE, _STATUS, _VERSION, _REPORTED_BY = range(8)
+_STATE = (
+    "id", "target_id", "unit_id", "value", "note", "status", "version", "reported_by_id",
+    "is_estimate", "estimate",
+)  # fmt: skip
+_ID, _TARGET, _UNIT, _VALUE, _NOTE, _STATUS, _VERSION, _REPORTED_BY, _IS_ESTIMATE, _ESTIMATE = range(10)
 
 
 # Plain strings: compared and written 66,000 times by a sheet's import.
@@ -528,14 +583,21 @@ _CREATE_DRAFT, _CREATE_SUBMITTED = _Plan("create", "", _DRAFT, False), _Plan("cr
 
 
 def _plan(
-    row: tuple | None, value: Decimal | None, note: str | None, submit: bool | None, expected, cell, period
+    row: tuple | None,
+    value: Decimal | None,
+    note: str | None,
+    submit: bool | None,
+    expected,
+    cell,
+    period,
+    estimate: bool = False,
 ) -> _Plan:
     """The state machine of one cell, for every writer. ``row`` is the stored
     state (``_STATE``) or None. ``submit``: True sends, False keeps a draft,
     None keeps the current status (a new cell is a draft).
 
-    - A write that changes nothing (same value and note, and the status it
-      asks for, or an approved figure sent again) is never refused as stale:
+    - A write that changes nothing (same value, note and estimate flag, and
+      the status it asks for, or an approved figure sent again) is never refused as stale:
       nothing can be lost by it, and a retried request stays harmless.
     - Otherwise the stored version must be the one the writer read (0/None:
       no result yet), unless the writer read nothing (ANY_VERSION).
@@ -555,7 +617,12 @@ def _plan(
     note = row[_NOTE] if note is None else note
     current = row[_STATUS]
     status = current if submit is None else _SUBMITTED if submit else _DRAFT
-    if row[_VALUE] == value and row[_NOTE] == note and current in (status, _APPROVED):
+    if (
+        row[_VALUE] == value
+        and row[_NOTE] == note
+        and bool(row[_IS_ESTIMATE]) == estimate
+        and current in (status, _APPROVED)
+    ):
         return _SAME
     if expected is not ANY_VERSION and (expected or 0) != row[_VERSION]:
         return _STALE
@@ -664,6 +731,9 @@ def do_save_results(
     if len({c.key for c in cells}) != len(cells):
         raise ValidationError("Một ô số liệu được ghi hai lần trong cùng một lần lưu.")
     values = _clean_all(cells)
+    estimates = _estimate_flags(cells, values, period)
+    _check_unit_life(cells, period)
+    _check_unit_counts(cells, values, period)
     if submit:
         for c, v in zip(cells, values, strict=True):
             if v is None:
@@ -687,18 +757,19 @@ def do_save_results(
     now = timezone.now()
     with transaction.atomic():
         rows = _current_rows(cells, key, lock=True)
-        creates: list[tuple[CellWrite, Decimal | None, _Plan]] = []
-        updates: list[tuple[CellWrite, Decimal | None, tuple, _Plan]] = []
+        creates: list[tuple[CellWrite, Decimal | None, _Plan, bool]] = []
+        updates: list[tuple[CellWrite, Decimal | None, tuple, _Plan, bool]] = []
         conflicts: list[Conflict] = []
-        for c, v in zip(cells, values, strict=True):
+        for c, v, said in zip(cells, values, estimates, strict=True):
             row = rows.get(c.key)
-            plan = _plan(row, v, c.note, submit, c.expected_version, c, period)
+            est = _is_estimate(said, row, v, period)
+            plan = _plan(row, v, c.note, submit, c.expected_version, c, period, est)
             if plan.kind == "stale":
                 conflicts.append(_conflict(c, v, row, period))
             elif plan.kind == "create":
-                creates.append((c, v, plan))
+                creates.append((c, v, plan, est))
             elif plan.kind == "update":
-                updates.append((c, v, row, plan))
+                updates.append((c, v, row, plan, est))
             else:
                 saved.unchanged.append((c, row[_ID]))
         if conflicts:
@@ -706,25 +777,146 @@ def do_save_results(
         audit: list[tuple] = []
         if creates:
             ids = _insert_new(creates, period, user_id, now)
-            for c, v, plan in creates:
+            for c, v, plan, est in creates:
                 pk = ids[c.key]
                 saved.created.append((c, pk))
                 if audit_created:
                     audit.append(
-                        _audit_row(c, period, None, _new_state(pk, c, v, plan, period, user_id, now))
+                        _audit_row(c, period, None, _new_state(pk, c, v, plan, period, user_id, now, est))
                     )
         if updates:
             # The whole old row, for the audit's "before" (the plan needed only a few columns).
             old: dict[int, dict] = {}
-            for ids_ in _chunks([row[_ID] for _, _, row, _ in updates]):
+            for ids_ in _chunks([u[2][_ID] for u in updates]):
                 old.update((r["id"], r) for r in Result.objects.filter(pk__in=ids_).values(*_attnames()))
             _write_updates(updates, user_id, now)
-            for c, v, row, plan in updates:
+            for c, v, row, plan, est in updates:
                 saved.updated.append((c, row[_ID]))
                 before = old[row[_ID]]
-                audit.append(_audit_row(c, period, before, _updated_state(before, v, plan, user_id, now)))
+                after = _updated_state(before, v, plan, user_id, now, est)
+                audit.append(_audit_row(c, period, before, after))
         record_many("save_result", Result, audit, acting_user=acting_user, at=now)
     return saved
+
+
+def _estimate_flags(
+    cells: list[CellWrite], values: list[Decimal | None], period: Period
+) -> list[bool | None]:
+    """Whether each cell's value is an estimate ("ước thực hiện") as its
+    writer says (None: not said, see ``_is_estimate``). An estimate is for
+    a running period only: once it has ended the figure is the actual."""
+    running = period.end >= timezone.localdate()
+    out: list[bool | None] = []
+    for c, v in zip(cells, values, strict=True):
+        if c.estimate and not running:
+            raise ValidationError(
+                f"Kỳ {period.label} đã kết thúc: “{c.target.name}” của {c.unit.name} "
+                "nhập số thực hiện, không nhập số ước."
+            )
+        out.append(None if c.estimate is None else bool(c.estimate) and v is not None)
+    return out
+
+
+def _is_estimate(said: bool | None, row: tuple | None, value: Decimal | None, period: Period) -> bool:
+    """A cell's estimate flag: as its writer said; if not said, an unchanged
+    value keeps the flag it has, and a new one is an estimate while the
+    period is still running."""
+    if said is not None:
+        return said
+    if row is not None and row[_VALUE] == value:
+        return bool(row[_IS_ESTIMATE])
+    return value is not None and period.end >= timezone.localdate()
+
+
+def _check_unit_life(cells: list[CellWrite], period: Period) -> None:
+    """A unit reports only for a period that overlaps its life (its validity
+    dates): a commune founded on 01/7/2025 has no figure for 2019 or Quý
+    II/2025, a retired one none after it was retired."""
+    errors = []
+    for unit in {c.unit.pk: c.unit for c in cells}.values():
+        starts, ends = unit.valid_from, unit.valid_to
+        if (starts is not None and period.end < starts) or (ends is not None and period.start > ends):
+            life = (f"từ {format_date_official(starts)}" if starts else "") + (
+                f" đến {format_date_official(ends)}" if ends else ""
+            )
+            errors.append(
+                f"{unit.name} chỉ có hiệu lực {life.strip()}: không nhận số liệu kỳ {period.label}."
+            )
+    if errors:
+        raise ValidationError(errors[:50])
+
+
+# Units a measure may count: "xã" for a province is at most its communes.
+# Communes, wards and special zones share one kind, so "xã" is bounded by
+# all three (an upper bound, as intended).
+_COUNTED_KINDS: dict[str, tuple[str, ...]] = {
+    "xã": (UnitKind.COMMUNE,),
+    "phường": (UnitKind.COMMUNE,),
+    "đặc khu": (UnitKind.COMMUNE,),
+    "thị trấn": (UnitKind.COMMUNE,),
+    "huyện": (UnitKind.DISTRICT,),
+    "chi bộ": (UnitKind.CELL,),
+    "đảng bộ cơ sở": (UnitKind.GRASSROOTS,),
+    "tổ chức cơ sở đảng": (UnitKind.GRASSROOTS, UnitKind.CELL),
+    "tổ chức đảng": (UnitKind.GRASSROOTS, UnitKind.CELL),
+}
+
+
+def counted_kinds(target: Target) -> tuple[str, ...]:
+    """The kinds of unit a target's figure counts ("xã, phường" → communes),
+    or () when its measure is not a count of units."""
+    nouns = measure_nouns(target.measure or "")
+    if not nouns or any(n not in _COUNTED_KINDS for n in nouns):
+        return ()
+    return tuple(sorted({k for n in nouns for k in _COUNTED_KINDS[n]}))
+
+
+def _check_unit_counts(cells: list[CellWrite], values: list[Decimal | None], period: Period) -> None:
+    """A count of units cannot exceed the units of that kind in the
+    reporting unit's subtree during the period ("2.989" xã for a province
+    of 69 communes is refused). Where units meeting a criterion are counted
+    (count_meeting), a unit of the counted kind reports its own figure
+    against the criterion (e.g. criteria met), not a count: not bounded.
+    A unit's own kind counts it: a figure ≤ 1 there needs no query."""
+    todo: list[tuple[CellWrite, Decimal, tuple[str, ...]]] = []
+    kinds_of: dict[int, tuple[str, ...]] = {}  # per target: a sheet is 66,000 cells
+    for c, v in zip(cells, values, strict=True):
+        if v is None:
+            continue
+        tid = c.key[0]
+        if tid not in kinds_of:
+            kinds_of[tid] = counted_kinds(c.target)
+        kinds = kinds_of[tid]
+        if not kinds:
+            continue
+        if c.unit.kind in kinds and (c.target.unit_aggregation == UnitAggregation.COUNT_MEETING or v <= 1):
+            continue
+        todo.append((c, v, kinds))
+    if not todo:
+        return
+    units = {c.unit.pk: c.unit for c, _, _ in todo}
+    all_kinds = {k for _, _, ks in todo for k in ks}
+    paths_by_kind: dict[str, list[str]] = defaultdict(list)
+    in_any = Q(pk__in=[])
+    for u in units.values():
+        in_any |= subtree_q(u)
+    for kind, path in (
+        OrgUnit.objects.filter(in_any, kind__in=all_kinds)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=period.end))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=period.start))
+        .values_list("kind", "path")
+    ):
+        paths_by_kind[kind].append(path)
+    errors = []
+    for c, v, kinds in todo:
+        n = sum(1 for k in kinds for p in paths_by_kind[k] if p.startswith(c.unit.path))
+        if v > n:
+            errors.append(
+                f"“{c.target.name}” của {c.unit.name}: {format_number(v)} {c.target.measure} "
+                f"nhiều hơn số đơn vị hiện có ({format_number(n)})."
+            )
+    if errors:
+        raise ValidationError(errors[:50])
 
 
 def _attnames() -> list[str]:
@@ -745,6 +937,7 @@ def _conflict(cell: CellWrite, value, row: tuple | None, period: Period) -> Conf
 _NEW_COLUMNS = [
     "target", "unit", "period_key", "period_kind", "period_start", "period_end", "value", "note",
     "status", "reported_by", "reported_at", "submitted_at", "returned_reason", "version",
+    "is_estimate", "estimate",
 ]  # fmt: skip
 
 
@@ -757,10 +950,11 @@ def _insert_new(creates, period: Period, user_id, now) -> dict[tuple[int, int], 
         (
             *c.key, key, kind, period.start, period.end, v, plan.note,
             plan.status, user_id, now, now if plan.stamp else None, "", 1,
+            est, v if est else None,
         )
-        for c, v, plan in creates
+        for c, v, plan, est in creates
     ]  # fmt: skip
-    cells = [c for c, _, _ in creates]
+    cells = [c for c, _, _, _ in creates]
     try:
         with transaction.atomic():
             bulksql.insert(Result, _NEW_COLUMNS, new_rows)
@@ -768,7 +962,7 @@ def _insert_new(creates, period: Period, user_id, now) -> dict[tuple[int, int], 
         now_there = _current_rows(cells, key, lock=False)
         conflicts = [
             Conflict(c, v, row[_ID], row[_VALUE], row[_VERSION], _stale_message(c, row, period))
-            for c, v, _ in creates
+            for c, v, _, _ in creates
             if (row := now_there.get(c.key)) is not None
         ]
         raise StaleResultError(
@@ -794,13 +988,19 @@ def _write_updates(updates, user_id, now) -> None:
     (submitted now) sets submitted_at and answers a return."""
     bulksql.insert(
         ResultRevision,
-        ["result", "version", "value", "note", "status", "changed_by", "changed_at"],
+        ["result", "version", "value", "note", "status", "changed_by", "changed_at", "is_estimate"],
         [
-            (row[_ID], row[_VERSION], row[_VALUE], row[_NOTE], row[_STATUS], row[_REPORTED_BY], now)
-            for _, _, row, _ in updates
+            (
+                row[_ID], row[_VERSION], row[_VALUE], row[_NOTE], row[_STATUS], row[_REPORTED_BY], now,
+                bool(row[_IS_ESTIMATE]),
+            )
+            for _, _, row, _, _ in updates
         ],
-    )
-    names = ["value", "note", "status", "version", "reported_by", "reported_at", "approved_by", "approved_at"]
+    )  # fmt: skip
+    names = [
+        "value", "note", "status", "version", "reported_by", "reported_at", "approved_by", "approved_at",
+        "is_estimate", "estimate",
+    ]  # fmt: skip
     for stamp in (False, True):
         extra = ["submitted_at", "returned_reason", "returned_by", "returned_at"] if stamp else []
         bulksql.update(
@@ -809,16 +1009,31 @@ def _write_updates(updates, user_id, now) -> None:
             [
                 (
                     v, plan.note, plan.status, row[_VERSION] + 1, user_id, now, None, None,
+                    est, _kept_estimate(row, v, est),
                     *([now, "", None, None] if stamp else []),
                     row[_ID],
                 )
-                for _, v, row, plan in updates
+                for _, v, row, plan, est in updates
                 if plan.stamp == stamp
             ],
         )  # fmt: skip
 
 
-def _new_state(pk, c: CellWrite, v, plan: _Plan, period: Period, user_id, now) -> dict:
+def _kept_estimate(row: tuple, value: Decimal | None, estimate: bool) -> Decimal | None:
+    """The estimate a result keeps beside its value (``row``: its stored
+    state, ``_STATE``): the new one when an estimate is written; the one it
+    held when the actual figure replaces it (both kept); else unchanged."""
+    if estimate:
+        return value
+    return row[_VALUE] if row[_IS_ESTIMATE] else row[_ESTIMATE]
+
+
+def _state_of(before: dict) -> tuple:
+    """A full row (by attname) as the ``_STATE`` tuple."""
+    return tuple(before[name] for name in _STATE)
+
+
+def _new_state(pk, c: CellWrite, v, plan: _Plan, period: Period, user_id, now, est: bool) -> dict:
     """A created result's row, as ``_insert_new`` wrote it (by attname)."""
     return {
         "id": pk,
@@ -829,6 +1044,8 @@ def _new_state(pk, c: CellWrite, v, plan: _Plan, period: Period, user_id, now) -
         "period_start": period.start,
         "period_end": period.end,
         "value": v,
+        "is_estimate": est,
+        "estimate": v if est else None,
         "note": plan.note,
         "status": plan.status,
         "reported_by_id": user_id,
@@ -843,11 +1060,13 @@ def _new_state(pk, c: CellWrite, v, plan: _Plan, period: Period, user_id, now) -
     }
 
 
-def _updated_state(before: dict, v, plan: _Plan, user_id, now) -> dict:
+def _updated_state(before: dict, v, plan: _Plan, user_id, now, est: bool) -> dict:
     """An updated result's row, as ``_write_updates`` left it (by attname)."""
     after = dict(before)
     after.update(
         value=v,
+        is_estimate=est,
+        estimate=_kept_estimate(_state_of(before), v, est),
         note=plan.note,
         status=plan.status,
         version=before["version"] + 1,
@@ -884,19 +1103,20 @@ def do_save_result(
     note: str | None = "",
     submit: bool | None = False,
     expected_version: int | None | _AnyVersion = ANY_VERSION,
+    estimate: bool | None = None,
 ) -> Result:
     """Write one cell (target, unit, period): create it or update it with a
     revision; ``do_save_results`` with one cell, so the same rules.
     ``expected_version`` is the version the writer read (0 or None: no
     result yet); if the cell has moved on since, nothing is written and
-    StaleResultError says so (no lost update). ``submit`` None keeps the
-    current status; ``note`` None keeps the stored note. A unit reports
-    only targets assigned to it."""
+    StaleResultError says so (no lost update). ``estimate``: see
+    ``CellWrite``. ``submit`` None keeps the current status; ``note`` None
+    keeps the stored note. A unit reports only targets assigned to it."""
     # The row is read back in the writing transaction: after it, another
     # writer's newer version could be returned as this one's.
     with transaction.atomic():
         saved = do_save_results(
-            [CellWrite(target, unit, value, note, expected_version)],
+            [CellWrite(target, unit, value, note, expected_version, estimate=estimate)],
             period,
             acting_user=acting_user,
             submit=submit,
@@ -950,6 +1170,7 @@ def _revise(result: Result) -> None:
         note=result.note,
         status=result.status,
         changed_by=result.reported_by,
+        is_estimate=result.is_estimate,
     )
     result.version += 1
 

@@ -110,6 +110,7 @@ def target_rollup(request, target_id: Id, unit: Id, period: Word, units_of_time:
         "cap_used": tr.cap_used,
         "share_of_parent": tr.share_of_parent,
         "units_of_time": units_of_time,
+        "estimated": tr.estimated,
         "units": [
             {
                 **dataclasses.asdict(u),
@@ -150,6 +151,7 @@ def save_result(request, payload: ResultIn):
             note=payload.note,
             submit=payload.submit,
             expected_version=payload.expected_version,
+            estimate=payload.estimate,
         )
     except StaleResultError as exc:
         current = Result.objects.filter(target=target, unit=unit, period_key=period.key()).first()

@@ -248,7 +248,16 @@ class Result(models.Model):
     period_kind = models.CharField(max_length=16)
     period_start = models.DateField()
     period_end = models.DateField()
-    value = models.DecimalField("giá trị", max_digits=20, decimal_places=4, null=True, blank=True)
+    # Ten decimal places: "4,25 triệu đồng" in a target counted in tỷ đồng
+    # is stored as 0,00425 with every digit (targets.actions.clean_value).
+    value = models.DecimalField("giá trị", max_digits=26, decimal_places=10, null=True, blank=True)
+    # An estimate ("ước thực hiện") reported while the period was running;
+    # the actual figure replaces it later, and ``estimate`` keeps the last
+    # estimate beside it.
+    is_estimate = models.BooleanField("số ước thực hiện", default=False, db_default=False)
+    estimate = models.DecimalField(
+        "số ước thực hiện đã báo cáo", max_digits=26, decimal_places=10, null=True, blank=True
+    )
     note = models.TextField("ghi chú", blank=True)
     status = models.CharField(
         "trạng thái", max_length=16, choices=ResultStatus.choices, default=ResultStatus.DRAFT
@@ -288,10 +297,20 @@ class Result(models.Model):
         ]
         indexes = [
             # Covers the roll-up's reads (grouped per target and unit within a
-            # period): the rows are read from the index alone.
+            # period, with whether a figure is an estimate): the rows are read
+            # from the index alone.
             models.Index(
-                fields=["target", "unit", "period_end", "period_start", "status", "period_kind", "value"],
-                name="result_rollup_cover",
+                fields=[
+                    "target",
+                    "unit",
+                    "period_end",
+                    "period_start",
+                    "status",
+                    "period_kind",
+                    "value",
+                    "is_estimate",
+                ],
+                name="result_rollup_cover_est",
             ),
             models.Index(fields=["unit", "period_key"]),
         ]
@@ -320,7 +339,8 @@ class ResultRevision(models.Model):
 
     result = models.ForeignKey(Result, on_delete=models.CASCADE, related_name="revisions")
     version = models.PositiveIntegerField()
-    value = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
+    value = models.DecimalField(max_digits=26, decimal_places=10, null=True, blank=True)
+    is_estimate = models.BooleanField(default=False, db_default=False)
     note = models.TextField(blank=True)
     status = models.CharField(max_length=16, choices=ResultStatus.choices)
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)

@@ -169,6 +169,10 @@ class TargetResult:
     # covers: what a comparison between two periods checks (like with like).
     spans: dict[int, Span] = field(default_factory=dict)
 
+    # Some figure counted is an estimate ("ước thực hiện"), not yet the
+    # actual: a report built on it says "ước đạt".
+    estimated: bool = False
+
     @property
     def waiting(self) -> bool:
         """Not judged yet because its time has not come (a year-end-only
@@ -613,6 +617,7 @@ def rollup(
         lambda: defaultdict(lambda: defaultdict(list))
     )
     starts: dict[tuple[int, dt.date], dt.date] = {}
+    estimated: set[int] = set()  # targets with an estimate among the figures read
 
     # 3. Today's tree: retired units' results go to their current successors.
     # The lineage into the subtree is small; read it first, then only the
@@ -625,10 +630,12 @@ def rollup(
             lineage[retired].append((succ, path, share))
         if lineage:
             inherited = base.filter(unit_id__in=list(lineage)).values_list(
-                "target_id", "unit_id", "period_start", "period_end", "value"
+                "target_id", "unit_id", "period_start", "period_end", "value", "is_estimate"
             )
-            for tid, retired, start, end, value in inherited.iterator(chunk_size=5000):
+            for tid, retired, start, end, value, is_estimate in inherited.iterator(chunk_size=5000):
                 starts[(tid, end)] = start
+                if is_estimate:
+                    estimated.add(tid)
                 for succ, path, share in lineage[retired]:
                     cells[tid][succ][end].append(Cell(value, share, False))
                     if succ not in assigned[tid]:
@@ -664,12 +671,15 @@ def rollup(
             n=Count("id"),
             first=Min("period_start"),
             last=Max("period_end"),
+            est=Count("id", filter=Q(is_estimate=True)),
         )
         .order_by()
-        .values_list("target_id", "unit_id", "total", "mean", "n", "first", "last")
+        .values_list("target_id", "unit_id", "total", "mean", "n", "first", "last", "est")
     )
     unassigned: list[tuple[int, int]] = []
-    for tid, uid, total, mean, n, first, last in grouped:
+    for tid, uid, total, mean, n, first, last, est in grouped:
+        if est:
+            estimated.add(tid)
         if (tid, uid) in mixed:
             continue
         rule = rule_of[tid]
@@ -745,6 +755,7 @@ def rollup(
                 else goals.period_goal(t, document, goals.target_goals(t), period)
             )
             tr.goal_source = root_goal.label if root_goal is not None else ""
+    _mark_estimated(out, targets, estimated)
     return Rollup(unit=unit, period=period, targets=[out[pk] for pk in wanted], as_of_today=as_of_today)
 
 
@@ -787,6 +798,18 @@ def units_changed_since(unit: OrgUnit, period: Period) -> bool:
 def _lives_in(valid_from: dt.date | None, valid_to: dt.date | None, start: dt.date, end: dt.date) -> bool:
     """Whether a unit's life overlaps [start, end]."""
     return (valid_to is None or valid_to >= start) and (valid_from is None or valid_from <= end)
+
+
+def _mark_estimated(out: dict[int, TargetResult], targets: list[Target], estimated: set[int]) -> None:
+    """Flag the targets whose roll-up read an estimate ("ước thực hiện");
+    a ratio is estimated when either side is."""
+    for tid in estimated:
+        out[tid].estimated = True
+    for t in targets:
+        if t.time_aggregation == TimeAggregation.RATIO:
+            out[t.pk].estimated = any(
+                out[i].estimated for i in (t.numerator_id, t.denominator_id) if i in out
+            )
 
 
 def _below_issuer(document, unit: OrgUnit) -> bool:

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 
 from nghiquyet.api.fields import Id, Note, Version, Word
+from nghiquyet.core.numbers import stored_figure
 
 # A result's id as a JSON object key.
 IdKey = Annotated[str, Field(pattern=r"^[0-9]{1,18}$")]
@@ -86,6 +87,9 @@ class RollupOut(Schema):
         False,
         description="true: đọc theo các đơn vị của thời kỳ đó (trước sáp nhập); false: theo đơn vị hiện nay.",
     )
+    estimated: bool = Field(
+        False, description="true: số liệu tổng hợp có dùng số ước thực hiện (chưa phải số thực hiện)."
+    )
     units: list[UnitValueOut]
 
 
@@ -95,6 +99,12 @@ class ResultOut(Schema):
     unit_id: int
     period: str = Field(..., alias="period_key")
     value: Decimal | None
+    is_estimate: bool = Field(
+        False, description="true: số ước thực hiện (báo cáo khi kỳ chưa kết thúc), chưa phải số thực hiện."
+    )
+    estimate: Decimal | None = Field(
+        None, description="Số ước thực hiện đã báo cáo; giữ lại khi số thực hiện thay thế."
+    )
     note: str
     status: str
     version: int
@@ -103,13 +113,28 @@ class ResultOut(Schema):
     approved_at: dt.datetime | None = None
     returned_reason: str = ""
 
+    @staticmethod
+    def resolve_value(obj) -> Decimal | None:
+        return stored_figure(obj.value)
+
+    @staticmethod
+    def resolve_estimate(obj) -> Decimal | None:
+        return stored_figure(obj.estimate)
+
 
 class ResultIn(Schema):
     target: Id
     unit: Id
     period: Word = Field(..., description="Khóa kỳ, ví dụ 2026-Q3, hoặc nhãn “Quý III/2026”.")
     value: Word | Decimal | None = Field(
-        None, description="Số; chuỗi theo cách viết tiếng Việt được chấp nhận (2.989; 48,93)."
+        None,
+        description="Số; chuỗi theo cách viết tiếng Việt được chấp nhận (2.989; 48,93), có thể kèm đơn vị "
+        "là bội của đơn vị tính (“4,25 triệu đồng” cho chỉ tiêu tính bằng tỷ đồng); đơn vị khác bị từ chối.",
+    )
+    estimate: bool | None = Field(
+        None,
+        description="true: số ước thực hiện (chỉ khi kỳ chưa kết thúc); false: số thực hiện; "
+        "bỏ trống: là số ước nếu kỳ chưa kết thúc.",
     )
     note: Note | None = Field(None, description="Ghi chú; bỏ trống thì giữ ghi chú đã có.")
     submit: bool | None = Field(

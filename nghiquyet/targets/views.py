@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from nghiquyet.accounts.access import access_unit, has_role, home_unit
 from nghiquyet.accounts.models import Role
 from nghiquyet.core.dashboard import in_force
+from nghiquyet.core.numbers import NumberError, format_number, parse_quantity
 from nghiquyet.core.periods import Period, PeriodError, PeriodKind, current_period, parse_period_key
 from nghiquyet.core.viewutils import default_document_period, int_param, period_param, reporting_periods
 from nghiquyet.documents.models import Document
@@ -66,6 +67,8 @@ def _report_context(request, unit, period, periods, form, units):
         "form": form,
         "units": units,
         "query": f"?don_vi={unit.pk}&ky={period.key()}",
+        # Figures sent before the period ends are estimates (targets.actions.CellWrite).
+        "estimating": period.end >= timezone.localdate(),
     }
 
 
@@ -141,7 +144,7 @@ def check_value(request):
     except Target.DoesNotExist:
         raise Http404("Không tìm thấy chỉ tiêu.") from None
     raw = request.POST.get(f"gia_tri_{target.pk}", "")
-    error = warning = ""
+    error = warning = converted = ""
     try:
         value = clean_value(target, raw)
     except ValidationError as exc:
@@ -153,9 +156,24 @@ def check_value(request):
             .first()
         )
         warning = far_from_last(value, prev)
+        converted = _converted_note(target, raw, value)
     return render(
-        request, "targets/partials/cell_msg.html", {"error": error, "warning": warning, "target": target}
+        request,
+        "targets/partials/cell_msg.html",
+        {"error": error, "warning": warning, "target": target, "converted": converted},
     )
+
+
+def _converted_note(target: Target, raw: str, value) -> str:
+    """ "= 0,00425 tỷ đồng" when the unit typed was converted, so the
+    reporter sees the figure that will be stored."""
+    try:
+        typed = parse_quantity(raw)[1]
+    except NumberError:
+        return ""
+    if not typed or value is None or not target.measure:
+        return ""
+    return f"= {format_number(value)} {target.measure}"
 
 
 @login_required

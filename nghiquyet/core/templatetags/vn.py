@@ -8,7 +8,7 @@ from decimal import Decimal
 from django import template
 
 from nghiquyet.core.dates import format_date, format_datetime
-from nghiquyet.core.numbers import format_number
+from nghiquyet.core.numbers import format_figure, format_number
 
 register = template.Library()
 
@@ -25,6 +25,27 @@ def vn_number(value, decimals=None):
         rounded = value.quantize(Decimal("0.01"))
         return format_number(rounded if rounded == value else value.normalize())
     return format_number(value)
+
+
+def figure_kind(target) -> str:
+    """ "percent", "integer" or "number": how a target's figures are rounded
+    when shown (``core.numbers.format_figure``). Read by duck typing:
+    core does not import the targets app (ValueType's values are these)."""
+    value_type = getattr(target, "value_type", "")
+    if value_type == "percent" or (getattr(target, "measure", "") or "").strip() == "%":
+        return "percent"
+    if value_type == "integer":
+        return "integer"
+    return "number"
+
+
+@register.filter
+def vn_figure(value, target=None):
+    """A target's figure rounded for its kind: a rate to two decimals at
+    most (93,3788 → "93,38"), a count whole; None → "–"."""
+    if value is None or value == "":
+        return "–"
+    return format_figure(value, figure_kind(target))
 
 
 @register.filter

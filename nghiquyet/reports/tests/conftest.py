@@ -9,6 +9,7 @@ import pytest
 import time_machine
 
 from nghiquyet.core.periods import Period
+from nghiquyet.orgs.models import OrgUnit
 from nghiquyet.targets.actions import do_save_result
 from nghiquyet.tasks.actions import do_create_task
 from nghiquyet.tasks.models import TaskKind
@@ -44,11 +45,12 @@ def _today():
 @pytest.fixture
 def review(tree, users, resolution):
     """The resolution with submitted results and one overdue task."""
-    # The communes report for 2025 here: they existed then (a figure for a
-    # period outside a unit's life does not count).
+    # The communes report for 2025, so they existed then: the shared tree's
+    # communes date from the 01/7/2025 merger, and a figure for a period
+    # before a unit existed is refused (#11).
     for unit in (tree.commune_a, tree.commune_b):
-        unit.valid_from = None
-        unit.save(update_fields=["valid_from"])
+        unit.valid_from = dt.date(2020, 1, 1)
+        OrgUnit.objects.filter(pk=unit.pk).update(valid_from=unit.valid_from)
     for attr, unit_attr, period, value in VALUES:
         do_save_result(
             getattr(resolution, attr),
