@@ -20,6 +20,7 @@ from nghiquyet.core.periods import Period, PeriodError, PeriodKind
 from nghiquyet.core.text import fold
 from nghiquyet.documents.signs import kind_label
 from nghiquyet.orgs.models import OrgUnit, subtree_q
+from nghiquyet.targets import goals
 from nghiquyet.targets.models import Assignment, Direction, Judged, TargetGroup, ValueType
 from nghiquyet.targets.rollup import (
     Outcome,
@@ -200,22 +201,12 @@ def _compare(target, value: Decimal | None, last: Decimal | None) -> tuple[Decim
     return (value / last * 100).quantize(CENT), False
 
 
-def below_issuer(document, unit: OrgUnit) -> bool:
-    """Whether ``unit`` lies strictly inside the document's issuing unit's
-    subtree: such a unit reports on the targets it was given, against the
-    goals it was given, never the document's own."""
-    issuer = getattr(document, "issuing_unit", None)
-    if issuer is None or issuer.pk == unit.pk:
-        return False
-    return unit.path.startswith(issuer.path)
-
-
-def unit_term_goals(targets, unit: OrgUnit) -> dict[int, Decimal | None]:
-    """The unit's own term goal per target (its assignment's value). The
-    one place the report reads assignments' goals."""
-    return dict(
-        Assignment.objects.filter(unit=unit, target__in=targets).values_list("target_id", "target_value")
-    )
+def unit_term_goals(targets, unit: OrgUnit, on: dt.date) -> dict[int, Decimal | None]:
+    """The unit's own term goal per target, as in force on ``on`` (the
+    period's last day: a report states the goal of its period). The one
+    place the report reads assignments' goals."""
+    book = goals.book_for(Assignment.objects.filter(unit=unit, target__in=targets))
+    return {tid: book.goals(tid, uid, on).term.value for tid, uid in book.keys()}
 
 
 def assigned_in_subtree(document, unit: OrgUnit) -> set[int]:
@@ -240,7 +231,7 @@ def review_data(
     ``as_of_today`` says otherwise."""
     on = on or timezone.localdate()
     targets = list(document.targets.prefetch_related("milestones").order_by("order", "id"))
-    own_goals = below_issuer(document, unit)
+    own_goals = goals.below_issuer(document, unit)
     if own_goals:
         given = assigned_in_subtree(document, unit)
         targets = [t for t in targets if t.pk in given]
@@ -256,7 +247,7 @@ def review_data(
         last_results = {}  # terms have no "same period last year"
     last = {pk: t.value for pk, t in last_results.items()}
     year = period.end.year if period.start.year == period.end.year else None
-    term_goals = unit_term_goals(targets, unit) if own_goals else {}
+    term_goals = unit_term_goals(targets, unit, period.end) if own_goals else {}
     groups: list[AppendixGroup] = []
     number = 0
     for g in TargetGroup:

@@ -36,6 +36,7 @@ from nghiquyet.core.numbers import (
     convert_to_measure,
     format_number,
     measure_nouns,
+    parse_number,
     parse_quantity,
 )
 from nghiquyet.core.periods import Period, PeriodError, parse_period

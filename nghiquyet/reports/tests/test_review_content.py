@@ -21,7 +21,7 @@ from nghiquyet.meetings.actions import do_create_meeting
 from nghiquyet.orgs.models import OrgUnit, UnitKind
 from nghiquyet.reports.review import build_review_docx, review_data
 from nghiquyet.reports.review_tasks import status_on
-from nghiquyet.targets.actions import do_save_result
+from nghiquyet.targets.actions import do_save_result, do_set_goals
 from nghiquyet.targets.models import (
     Assignment,
     Milestone,
@@ -70,7 +70,11 @@ def province_only(review, tree):
 
 
 def test_commune_report_states_only_the_communes_targets_and_goals(review, tree, province_only):
-    Assignment.objects.filter(target=review.new_members, unit=tree.commune_a).update(target_value=150)
+    do_set_goals(
+        Assignment.objects.get(target=review.new_members, unit=tree.commune_a),
+        {"term": 150},
+        acting_user=None,
+    )
     data = review_data(review.doc, tree.commune_a, review.period, on=TODAY)
     names = [r.target.name for r in data.rows]
     # The province-only target is not the commune's: 3 targets, not 4.
@@ -258,7 +262,11 @@ def weak(review, tree, users):
     )
     Milestone.objects.create(target=target, year=2026, value=Decimal(90))
     for unit in (tree.commune_a, tree.commune_b):
-        Assignment.objects.create(target=target, unit=unit, target_value=Decimal(90))
+        do_set_goals(
+            Assignment.objects.create(target=target, unit=unit),
+            {"term": Decimal(90), "2026": Decimal(90)},
+            acting_user=None,
+        )
     silent = OrgUnit.objects.create(
         name="Đảng ủy xã Hòa Lạc", kind=UnitKind.COMMUNE, parent=tree.province, valid_from=dt.date(2025, 7, 1)
     )

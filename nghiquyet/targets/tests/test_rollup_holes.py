@@ -16,7 +16,7 @@ from nghiquyet.accounts.models import ApiToken
 from nghiquyet.core.periods import Period
 from nghiquyet.orgs.actions import do_merge_units
 from nghiquyet.orgs.models import OrgUnit, UnitKind
-from nghiquyet.targets.actions import do_save_result
+from nghiquyet.targets.actions import do_save_result, do_set_goals
 from nghiquyet.targets.models import (
     Assignment,
     Direction,
@@ -88,7 +88,7 @@ def target(doc, code, **kw):
 
 def test_an_assigned_province_without_a_figure_does_not_drop_its_communes(tree, resolution):
     t = resolution.new_members
-    Assignment.objects.create(target=t, unit=tree.province, target_value=D(40))
+    do_set_goals(Assignment.objects.create(target=t, unit=tree.province), {"2026": D(40)}, acting_user=None)
     submit(t, tree.commune_a, Q(2026, 1), 30)
     submit(t, tree.commune_b, Q(2026, 1), 20)
     # Read from the centre: the province files nothing of its own, so it
@@ -125,6 +125,8 @@ def test_a_ratio_target_read_alone_is_recomputed_from_its_parts(tree, resolution
         denominator=den,
         target_value=D(45),
     )
+    # The year's own goal: a rate with no baseline has no derived path.
+    Milestone.objects.create(target=rate, year=2026, value=D(45))
     for t in (num, den, rate):
         for u in (tree.commune_a, tree.commune_b):
             Assignment.objects.create(target=t, unit=u)

@@ -340,6 +340,6 @@ def test_review_sentence_says_tam_tinh_and_the_cap_share(tree, resolution, crime
     assert q4.provisional and q4.estimated
     assert sentence(q4) == (
         # Issue 11: one quarter of a flow is never "đạt 75% kế hoạch năm".
-        "Kết nạp đảng viên mới: 150 đảng viên, kế hoạch năm 2026: 200 đảng viên; "
+        "Kết nạp đảng viên mới: ước thực hiện 150 đảng viên, kế hoạch năm 2026: 200 đảng viên; "
         "số liệu tạm tính, chờ đánh giá (1/2 đơn vị đã báo cáo)."
     )
