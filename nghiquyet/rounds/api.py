@@ -180,9 +180,14 @@ def withdraw_approval(request, round_id: Id, payload: WithdrawIn):
 
 
 @router.post("/{round_id}/reports", response=answers({201: RoundReportOut}, 403, 423, body=True))
-def attach_report(request, round_id: Id, unit: Form[Id], file: File[UploadedFile]):
-    """Attach the unit's signed written report (.docx or .pdf)."""
-    r = access_round(request.user, round_id)
+def attach_report(
+    request, round_id: Id, unit: Form[Id | None] = None, file: File[UploadedFile | None] = None
+):
+    """Attach the unit's signed written report (.docx or .pdf): multipart
+    with ``unit`` and ``file``; the reporter role over the unit."""
+    r = access_round(request.user, round_id)  # first: a stranger learns nothing from a 422
+    if unit is None or file is None:
+        raise ValidationError("Cần gửi mã đơn vị (unit) và tệp báo cáo (file).")
     u = access_unit(request.user, unit)
     if not has_role(request.user, u, Role.REPORTER):
         raise PermissionDenied("Đồng chí không có quyền gửi báo cáo của đơn vị này.")
