@@ -147,6 +147,10 @@ def do_close_round(r: ReportingRound, *, acting_user, expected_version: int | No
             raise StaleResultError("Đợt báo cáo vừa được người khác thay đổi; vui lòng tải lại.")
         if r.is_closed:
             return r
+        if vn_today() <= r.period_end:
+            raise ValidationError(
+                f"Kỳ {r.period.label} chưa kết thúc (hết ngày {format_date(r.period_end)}): chưa thể kết thúc đợt."
+            )
         before = snapshot(r)
         r.closed_at = timezone.now()
         r.closed_by = acting_user
