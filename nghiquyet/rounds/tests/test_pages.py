@@ -199,3 +199,13 @@ def test_the_admin_closes_the_round_and_entry_stops(client, tree, users, resolut
         r = client.post(f"/dot-bao-cao/{rnd.pk}/ket-thuc/")
         assert "số liệu đã chốt" in client.get(r["Location"]).content.decode()
     assert ReportingRound.objects.get(pk=rnd.pk).is_closed
+
+
+def test_the_report_form_says_why_the_period_is_locked_before_anyone_types(client, tree, users, rnd):
+    client.force_login(users.reporter_b)
+    url = f"/so-lieu/bao-cao/?don_vi={tree.commune_b.pk}&ky=2026-Q3"
+    with at("2026-10-06"):  # in the grace day: open, nothing said
+        assert "số liệu đã khóa" not in client.get(url).content.decode()
+    with at("2026-10-07"):
+        page = client.get(url).content.decode()
+    assert "Đã quá hạn báo cáo của Đảng ủy xã Tùng Ảnh (Đợt báo cáo Quý III/2026: hạn ngày 05/10/2026" in page
