@@ -423,7 +423,10 @@ def do_save_results(
                 if audit_created:
                     audit.append(
                         _audit_row(
-                            c, period, None, _new_state(pk, c, v, plan, period, user_id, now, on_time.get(c.key))
+                            c,
+                            period,
+                            None,
+                            _new_state(pk, c, v, plan, period, user_id, now, on_time.get(c.key)),
                         )
                     )
         if updates:

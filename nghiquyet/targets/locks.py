@@ -87,9 +87,7 @@ class Window:
                 f"Đã hết hạn báo cáo kỳ {period.label} (hết ngày {format_date(self.closes)}): "
                 f"số liệu của {unit.name} đã khóa. Cấp trên có thể cho phép nhập bổ sung có thời hạn."
             )
-        grace = (
-            f", ân hạn đến hết ngày {format_date(self.closes)}" if self.closes != self.deadline else ""
-        )
+        grace = f", ân hạn đến hết ngày {format_date(self.closes)}" if self.closes != self.deadline else ""
         return (
             f"Đã quá hạn báo cáo của {unit.name} ({r.title}: hạn ngày "
             f"{format_date(self.deadline)}{grace}): số liệu đã khóa. "
@@ -114,7 +112,9 @@ def covering_rounds(document_ids: Iterable[int], period: Period) -> list[Reporti
         .prefetch_related("deadlines__unit")
     )
     if rounds:
-        through = ReportingRound.documents.through.objects.filter(reportinground_id__in=[r.pk for r in rounds])
+        through = ReportingRound.documents.through.objects.filter(
+            reportinground_id__in=[r.pk for r in rounds]
+        )
         docs: dict[int, set[int]] = defaultdict(set)
         for rid, did in through.values_list("reportinground_id", "document_id"):
             docs[rid].add(did)

@@ -73,7 +73,12 @@ class RoundDeadline(models.Model):
     round = models.ForeignKey(ReportingRound, on_delete=models.CASCADE, related_name="deadlines")
     unit_kind = models.CharField("loại đơn vị", max_length=16, blank=True)
     unit = models.ForeignKey(
-        "orgs.OrgUnit", null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name="đơn vị"
+        "orgs.OrgUnit",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name="đơn vị",
     )
     due = models.DateField("hạn báo cáo")
 
@@ -82,7 +87,9 @@ class RoundDeadline(models.Model):
         verbose_name_plural = "hạn báo cáo"
         constraints = [
             models.UniqueConstraint(
-                fields=["round", "unit_kind"], condition=models.Q(unit__isnull=True), name="deadline_unique_kind"
+                fields=["round", "unit_kind"],
+                condition=models.Q(unit__isnull=True),
+                name="deadline_unique_kind",
             ),
             models.UniqueConstraint(
                 fields=["round", "unit"], condition=models.Q(unit__isnull=False), name="deadline_unique_unit"
@@ -123,7 +130,9 @@ class RoundReport(models.Model):
     """A unit's signed written report for a round (the last one sent)."""
 
     round = models.ForeignKey(ReportingRound, on_delete=models.CASCADE, related_name="reports")
-    unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name="đơn vị")
+    unit = models.ForeignKey(
+        "orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name="đơn vị"
+    )
     file = models.FileField("tệp", upload_to=round_report_path, max_length=500)
     name = models.CharField("tên tệp", max_length=255)
     size = models.PositiveIntegerField(default=0)

@@ -7,111 +7,243 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('documents', '0001_initial'),
-        ('orgs', '0003_orgunit_path_c_collation'),
-        ('targets', '0003_result_approval'),
+        ("documents", "0001_initial"),
+        ("orgs", "0003_orgunit_path_c_collation"),
+        ("targets", "0003_result_approval"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='result',
-            name='on_time',
-            field=models.BooleanField(blank=True, null=True, verbose_name='nộp đúng hạn'),
+            model_name="result",
+            name="on_time",
+            field=models.BooleanField(blank=True, null=True, verbose_name="nộp đúng hạn"),
         ),
         migrations.CreateModel(
-            name='ReportingRound',
+            name="ReportingRound",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(blank=True, max_length=255, verbose_name='tên đợt')),
-                ('period_key', models.CharField(max_length=32, verbose_name='kỳ')),
-                ('period_start', models.DateField()),
-                ('period_end', models.DateField()),
-                ('grace_days', models.PositiveSmallIntegerField(default=0, verbose_name='số ngày ân hạn')),
-                ('opens_on', models.DateField(blank=True, null=True, verbose_name='ngày mở')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='thời điểm kết thúc')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('closed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('documents', models.ManyToManyField(related_name='rounds', to='documents.document', verbose_name='văn bản')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='rounds', to='orgs.orgunit', verbose_name='đơn vị mở đợt')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(blank=True, max_length=255, verbose_name="tên đợt")),
+                ("period_key", models.CharField(max_length=32, verbose_name="kỳ")),
+                ("period_start", models.DateField()),
+                ("period_end", models.DateField()),
+                ("grace_days", models.PositiveSmallIntegerField(default=0, verbose_name="số ngày ân hạn")),
+                ("opens_on", models.DateField(blank=True, null=True, verbose_name="ngày mở")),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="thời điểm kết thúc")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "closed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "documents",
+                    models.ManyToManyField(
+                        related_name="rounds", to="documents.document", verbose_name="văn bản"
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="rounds",
+                        to="orgs.orgunit",
+                        verbose_name="đơn vị mở đợt",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'đợt báo cáo',
-                'verbose_name_plural': 'đợt báo cáo',
-                'ordering': ['-period_end', '-id'],
+                "verbose_name": "đợt báo cáo",
+                "verbose_name_plural": "đợt báo cáo",
+                "ordering": ["-period_end", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='EntryException',
+            name="EntryException",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period_key', models.CharField(max_length=32, verbose_name='kỳ')),
-                ('until', models.DateField(verbose_name='cho phép đến hết ngày')),
-                ('reason', models.TextField(blank=True, verbose_name='lý do')),
-                ('granted_at', models.DateTimeField(auto_now_add=True)),
-                ('granted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='entry_exceptions', to='orgs.orgunit', verbose_name='đơn vị')),
-                ('round', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='exceptions', to='targets.reportinground')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period_key", models.CharField(max_length=32, verbose_name="kỳ")),
+                ("until", models.DateField(verbose_name="cho phép đến hết ngày")),
+                ("reason", models.TextField(blank=True, verbose_name="lý do")),
+                ("granted_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "granted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="entry_exceptions",
+                        to="orgs.orgunit",
+                        verbose_name="đơn vị",
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="exceptions",
+                        to="targets.reportinground",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'cho phép nhập bổ sung',
-                'verbose_name_plural': 'cho phép nhập bổ sung',
+                "verbose_name": "cho phép nhập bổ sung",
+                "verbose_name_plural": "cho phép nhập bổ sung",
             },
         ),
         migrations.CreateModel(
-            name='RoundDeadline',
+            name="RoundDeadline",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('unit_kind', models.CharField(blank=True, max_length=16, verbose_name='loại đơn vị')),
-                ('due', models.DateField(verbose_name='hạn báo cáo')),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deadlines', to='targets.reportinground')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='orgs.orgunit', verbose_name='đơn vị')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("unit_kind", models.CharField(blank=True, max_length=16, verbose_name="loại đơn vị")),
+                ("due", models.DateField(verbose_name="hạn báo cáo")),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deadlines",
+                        to="targets.reportinground",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="orgs.orgunit",
+                        verbose_name="đơn vị",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'hạn báo cáo',
-                'verbose_name_plural': 'hạn báo cáo',
+                "verbose_name": "hạn báo cáo",
+                "verbose_name_plural": "hạn báo cáo",
             },
         ),
         migrations.CreateModel(
-            name='RoundReport',
+            name="RoundReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=500, upload_to=nghiquyet.targets.rounds.round_report_path, verbose_name='tệp')),
-                ('name', models.CharField(max_length=255, verbose_name='tên tệp')),
-                ('size', models.PositiveIntegerField(default=0)),
-                ('on_time', models.BooleanField(default=True, verbose_name='đúng hạn')),
-                ('uploaded_at', models.DateTimeField(auto_now=True)),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reports', to='targets.reportinground')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.orgunit', verbose_name='đơn vị')),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=500,
+                        upload_to=nghiquyet.targets.rounds.round_report_path,
+                        verbose_name="tệp",
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="tên tệp")),
+                ("size", models.PositiveIntegerField(default=0)),
+                ("on_time", models.BooleanField(default=True, verbose_name="đúng hạn")),
+                ("uploaded_at", models.DateTimeField(auto_now=True)),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reports",
+                        to="targets.reportinground",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.orgunit",
+                        verbose_name="đơn vị",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'báo cáo bằng văn bản',
-                'verbose_name_plural': 'báo cáo bằng văn bản',
+                "verbose_name": "báo cáo bằng văn bản",
+                "verbose_name_plural": "báo cáo bằng văn bản",
             },
         ),
         migrations.AddIndex(
-            model_name='reportinground',
-            index=models.Index(fields=['period_end', 'period_start'], name='targets_rep_period__b2dcb9_idx'),
+            model_name="reportinground",
+            index=models.Index(fields=["period_end", "period_start"], name="targets_rep_period__b2dcb9_idx"),
         ),
         migrations.AddIndex(
-            model_name='entryexception',
-            index=models.Index(fields=['period_key', 'until'], name='targets_ent_period__f495cb_idx'),
+            model_name="entryexception",
+            index=models.Index(fields=["period_key", "until"], name="targets_ent_period__f495cb_idx"),
         ),
         migrations.AddConstraint(
-            model_name='rounddeadline',
-            constraint=models.UniqueConstraint(condition=models.Q(('unit__isnull', True)), fields=('round', 'unit_kind'), name='deadline_unique_kind'),
+            model_name="rounddeadline",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("unit__isnull", True)),
+                fields=("round", "unit_kind"),
+                name="deadline_unique_kind",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rounddeadline',
-            constraint=models.UniqueConstraint(condition=models.Q(('unit__isnull', False)), fields=('round', 'unit'), name='deadline_unique_unit'),
+            model_name="rounddeadline",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("unit__isnull", False)),
+                fields=("round", "unit"),
+                name="deadline_unique_unit",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='roundreport',
-            constraint=models.UniqueConstraint(fields=('round', 'unit'), name='round_report_unique'),
+            model_name="roundreport",
+            constraint=models.UniqueConstraint(fields=("round", "unit"), name="round_report_unique"),
         ),
     ]
