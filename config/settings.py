@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "nghiquyet.accounts",
     "nghiquyet.documents",
     "nghiquyet.targets",
+    "nghiquyet.rounds",
     "nghiquyet.meetings",
     "nghiquyet.tasks",
     "nghiquyet.reports",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("don-vi/", include("nghiquyet.orgs.urls")),
     path("van-ban/", include("nghiquyet.documents.urls")),
     path("so-lieu/", include("nghiquyet.targets.urls")),
+    path("dot-bao-cao/", include("nghiquyet.rounds.urls")),
     path("nhiem-vu/", include("nghiquyet.tasks.urls")),
     path("hoi-nghi/", include("nghiquyet.meetings.urls")),
     path("bao-cao/", include("nghiquyet.reports.urls")),

@@ -16,7 +16,7 @@ from django.test import Client
 
 from nghiquyet.accounts.models import Membership, Role
 from nghiquyet.audit.models import AuditEntry
-from nghiquyet.core.tests.webhelpers import Q3, TODAY
+from nghiquyet.core.tests.webhelpers import Q3, TODAY, reopen
 from nghiquyet.documents.models import Document
 from nghiquyet.orgs.models import OrgUnit, UnitKind
 from nghiquyet.targets.actions import StaleResultError, do_assign_target_to_communes, do_save_result
@@ -83,6 +83,8 @@ def province_with_communes(django_user_model):
     Membership.objects.create(user=leader, unit=province, role=Role.VIEWER)
     reporter = django_user_model.objects.create_user(username="bao_cao", password="x")
     Membership.objects.create(user=reporter, unit=province, role=Role.REPORTER)
+    # Q3's reporting window has closed by TODAY (issue 13): entry reopened from above.
+    reopen(root, Q3)
     return province, communes, doc, targets, leader, reporter
 
 

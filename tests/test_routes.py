@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from nghiquyet.ingestion.actions import do_ingest
 from nghiquyet.meetings.actions import do_create_meeting
 from nghiquyet.meetings.models import MeetingKind
+from nghiquyet.rounds.actions import do_attach_round_report, do_open_round
 from nghiquyet.targets.actions import do_save_result
 from nghiquyet.tasks.actions import do_create_task
 
@@ -44,8 +45,19 @@ def routes() -> list[tuple[str, str]]:
 def records(tree, users, resolution):
     """One record of each kind, all in Hà Tĩnh."""
     with time_machine.travel(dt.datetime(2026, 11, 21, 9, 0), tick=False):
+        # Q4: still open on 21/11 (Q3's reporting window closed on 15/10, issue 13).
         result = do_save_result(
-            resolution.new_members, tree.commune_a, "Quý III/2026", 5, acting_user=users.reporter, submit=True
+            resolution.new_members, tree.commune_a, "Quý IV/2026", 5, acting_user=users.reporter, submit=True
+        )
+        rnd = do_open_round(
+            documents=[resolution.doc],
+            unit=tree.province,
+            period="2026-Q4",
+            deadlines={"commune": dt.date(2027, 1, 5)},
+            acting_user=users.province_admin,
+        )
+        report = do_attach_round_report(
+            rnd, tree.commune_a, b"%PDF-1.4\n%%EOF\n", filename="bao-cao.pdf", acting_user=users.reporter
         )
     task = do_create_task(title="Rà soát", lead_unit=tree.commune_a, acting_user=users.province_admin)
     meeting = do_create_meeting(
@@ -71,6 +83,8 @@ def records(tree, users, resolution):
         "user": users.reporter.pk,
         "role": users.reporter.memberships.get().pk,
         "assignment": resolution.new_members.assignments.get(unit=tree.commune_a).pk,
+        "round": rnd.pk,
+        "report": report.pk,
     }
 
 
@@ -89,6 +103,7 @@ def _kind_of(route: str, param: str) -> str:
         ("hoi-nghi/", "meeting"),
         ("thu-nhan/goi-y/", "suggestion"),
         ("thu-nhan/", "source"),
+        ("dot-bao-cao/", "round"),
     ):
         if route.startswith(prefix):
             return kind
@@ -105,6 +120,8 @@ BODY = {
     "reject": {"reason": "Không liên quan"},
     "grant_role": {"unit": 1, "role": "viewer"},
     "assign_target": {"units": [1]},
+    "grant_exception": {"unit": 1, "until": "2026-12-01"},
+    "withdraw_approval": {"unit": 1, "reason": "Sai số liệu"},
 }
 
 

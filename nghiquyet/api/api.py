@@ -33,6 +33,7 @@ from nghiquyet.core.middleware import is_storage_error, storage_error_response
 from nghiquyet.core.numbers import format_number
 from nghiquyet.core.uploads import UploadTooLarge
 from nghiquyet.targets.actions import StaleResultError
+from nghiquyet.targets.locks import EntryLocked
 
 from .auth import TokenAuth
 
@@ -66,6 +67,12 @@ def forbidden(request, exc):
 @api.exception_handler(StaleResultError)
 def stale(request, exc):
     return _error(request, 409, " ".join(exc.messages))
+
+
+@api.exception_handler(EntryLocked)
+def locked(request, exc):
+    """A write into a locked cell (deadline passed, approved, round closed or not open)."""
+    return _error(request, 423, " ".join(exc.messages))
 
 
 @api.exception_handler(ValidationError)
@@ -221,6 +228,7 @@ def _mount() -> None:
     api.add_router("/documents", documents)
     api.add_router("/", targets)
     api.add_router("/tasks", tasks)
+    api.add_router("/rounds", "nghiquyet.rounds.api.router")
     api.add_router("/meetings", meetings)
     api.add_router("/ingestion", "nghiquyet.ingestion.api.router")
     api.add_router("/users", accounts)

@@ -36,7 +36,9 @@ from nghiquyet.meetings.models import Participant
 from nghiquyet.orgs.actions import do_add_position, do_create_person, do_create_unit
 from nghiquyet.orgs.loader import load_units
 from nghiquyet.orgs.models import OrgUnit, UnitKind
+from nghiquyet.rounds.actions import do_open_round
 from nghiquyet.targets.actions import do_apportion_goals, do_assign_target
+from nghiquyet.targets.locks import reporting_closes
 from nghiquyet.targets.models import (
     Direction,
     Judged,
@@ -900,6 +902,7 @@ def _build(province, outsider, communes, duc_tho, today) -> dict[str, int]:
         )
     Result.objects.bulk_create(results, batch_size=1000)
     counts["results"] = len(results)
+    counts["rounds"] = _round(province, [resolution, digital, rural], users["qt_hatinh"], today)
 
     counts["tasks"] += _tasks(resolution, digital, rural, province, bodies, communes, actor, today)
     meetings, meeting_tasks = _meetings(
@@ -910,6 +913,28 @@ def _build(province, outsider, communes, duc_tho, today) -> dict[str, int]:
 
     record("load_demo", resolution, acting_user=None, after=counts, unit=province)
     return counts
+
+
+def _round(province, documents, admin, today) -> int:
+    """The reporting round of the quarter under way (issue 13): grassroots
+    organisations by the 5th after it ends, communes by the 10th, the
+    province by the 15th, two days' grace. Earlier quarters have none: their
+    reporting window has closed and their figures are locked."""
+    period = demo_periods(Q, today)[-1]
+    end = period.end
+    do_open_round(
+        documents=documents,
+        unit=province,
+        period=period,
+        deadlines={
+            UnitKind.GRASSROOTS: end + dt.timedelta(days=5),
+            UnitKind.COMMUNE: end + dt.timedelta(days=10),
+            UnitKind.PROVINCE: end + dt.timedelta(days=15),
+        },
+        grace_days=2,
+        acting_user=admin,
+    )
+    return 1
 
 
 def _create_targets(document: Document, specs: list[Spec]) -> dict[str, Target]:
@@ -1025,6 +1050,8 @@ def _results(targets, specs, groups, province, duc_tho, reporter, never, late, t
                         if draft or i == len(periods) - 1
                         else timezone.make_aware(dt.datetime.combine(submitted_on, dt.time(9, 0)))
                         + dt.timedelta(days=5),
+                        # Late units sent after the window closed (on an exception from the province).
+                        on_time=None if draft else submitted_on <= reporting_closes(period),
                     )
                 )
     return rows

@@ -140,6 +140,13 @@ class ReviewData:
         return p.end.year if p.start.year == p.end.year else None
 
     @property
+    def provisional(self) -> bool:
+        """Made before the period is complete (its reporting round not closed,
+        or, with no round, its reporting window still open): figures are
+        provisional, and the report says so (issue 13)."""
+        return any(t.provisional for t in self.rollup.targets)
+
+    @property
     def mid_year(self) -> bool:
         """A first-half review: reports count targets past half the annual goal."""
         return self.period.kind == PeriodKind.HALF and self.period.index == 1
@@ -503,6 +510,14 @@ def build_review_docx(data: ReviewData) -> bytes:
     k.paragraph(doc, "BÁO CÁO", size=16, bold=True, align=k.CENTER, space_before=12, space_after=0)
     k.paragraph(doc, data.subject, size=14, bold=True, align=k.CENTER, space_after=0)
     k.paragraph(doc, "-----", size=14, align=k.CENTER, space_after=12)
+    if data.provisional:
+        k.paragraph(
+            doc,
+            "(Số liệu tạm tính: đợt báo cáo chưa kết thúc, số liệu có thể còn thay đổi)",
+            italic=True,
+            align=k.CENTER,
+            space_after=12,
+        )
 
     issuer_name = data.unit.name
     k.body(

@@ -1,9 +1,11 @@
 """Writes for targets: assigning them, reporting results and signing them off.
 
 A result moves draft → submitted → approved. An approver (or admin) over
-the result's unit approves it, or returns it to draft with a reason; a
-reporter who changes an approved figure sends it back to submitted, so the
-approver sees it again.
+the result's unit approves it, or returns it to draft with a reason. An
+approved figure is locked until an approver on a unit above withdraws the
+approval (``do_withdraw_approval``, issue 13), and a period accepts figures
+only while its entry window is open (``locks``: the reporting window, or
+the reporting round's deadlines and exceptions).
 
 Results have one writer: ``do_save_results`` (a bulk form for the Excel
 import and the reporting form) and ``do_save_result`` (one cell, for the
@@ -43,6 +45,7 @@ from nghiquyet.core.periods import Period, PeriodError, parse_period
 from nghiquyet.orgs.models import OrgUnit, UnitKind, subtree_q
 
 from .goals import apportion, below_issuer, book_for, is_flow, target_goals, term_years
+from .locks import EntryLocked, check_entry, covering_rounds, entry_windows, round_for, vn_today
 from .models import (
     COUNTED_STATUSES,
     ApportionRule,
@@ -602,9 +605,9 @@ def _plan(
       nothing can be lost by it, and a retried request stays harmless.
     - Otherwise the stored version must be the one the writer read (0/None:
       no result yet), unless the writer read nothing (ANY_VERSION).
-    - A changed approved figure goes back to submitted (still counted) for
-      the approver to see again, and cannot be emptied; a submitted figure
-      needs a value. Submitting answers a return.
+    - An approved figure is locked (EntryLocked): an approver above
+      withdraws the approval first (``do_withdraw_approval``); a submitted
+      figure needs a value. Submitting answers a return.
 
     Raises ValidationError for a rule broken; a stale cell is a "stale" plan."""
     if row is None:
@@ -628,11 +631,11 @@ def _plan(
     if expected is not ANY_VERSION and (expected or 0) != row[_VERSION]:
         return _STALE
     if current == _APPROVED:
-        if value is None:
-            raise ValidationError(
-                f"Số liệu “{cell.target.name}” kỳ {period.label} đã được duyệt, không thể để trống."
-            )
-        status = _SUBMITTED
+        # Approval locks the cell until an approver above withdraws it (issue 13).
+        raise EntryLocked(
+            f"Số liệu “{cell.target.name}” của {cell.unit.name} kỳ {period.label} đã được duyệt nên đã khóa; "
+            "cần người duyệt cấp trên hủy duyệt thì mới sửa được."
+        )
     if status == _SUBMITTED and value is None:
         raise ValidationError(f"Chưa nhập giá trị cho chỉ tiêu “{cell.target.name}”.")
     return _Plan("update", note, status, stamp=status == _SUBMITTED)
@@ -775,26 +778,46 @@ def do_save_results(
                 saved.unchanged.append((c, row[_ID]))
         if conflicts:
             raise StaleResultError([k.message for k in conflicts[:50]], conflicts)
+        # Only cells that change are checked: a retried or unchanged write is
+        # harmless. Entry windows govern people: a write with no acting user
+        # is the system loading history (the demo, a script, a fixture).
+        changing = [x[0] for x in creates] + [x[0] for x in updates]
+        on_time: dict[tuple[int, int], bool] = {}
+        if changing:
+            today = vn_today()
+            pairs = {(c.target.document_id, c.unit) for c in changing}
+            windows = (
+                entry_windows(pairs, period, today)
+                if acting_user is None
+                else check_entry(pairs, period, today)
+            )
+            for c in changing:
+                on_time[c.key] = windows[(c.target.document_id, c.unit.pk)].on_time(today)
         audit: list[tuple] = []
         if creates:
-            ids = _insert_new(creates, period, user_id, now)
+            ids = _insert_new(creates, period, user_id, now, on_time)
             for c, v, plan, est in creates:
                 pk = ids[c.key]
                 saved.created.append((c, pk))
                 if audit_created:
                     audit.append(
-                        _audit_row(c, period, None, _new_state(pk, c, v, plan, period, user_id, now, est))
+                        _audit_row(
+                            c,
+                            period,
+                            None,
+                            _new_state(pk, c, v, plan, period, user_id, now, est, on_time.get(c.key)),
+                        )
                     )
         if updates:
             # The whole old row, for the audit's "before" (the plan needed only a few columns).
             old: dict[int, dict] = {}
             for ids_ in _chunks([u[2][_ID] for u in updates]):
                 old.update((r["id"], r) for r in Result.objects.filter(pk__in=ids_).values(*_attnames()))
-            _write_updates(updates, user_id, now)
+            _write_updates(updates, user_id, now, on_time)
             for c, v, row, plan, est in updates:
                 saved.updated.append((c, row[_ID]))
                 before = old[row[_ID]]
-                after = _updated_state(before, v, plan, user_id, now, est)
+                after = _updated_state(before, v, plan, user_id, now, est, on_time.get(c.key))
                 audit.append(_audit_row(c, period, before, after))
         record_many("save_result", Result, audit, acting_user=acting_user, at=now)
     return saved
@@ -938,11 +961,11 @@ def _conflict(cell: CellWrite, value, row: tuple | None, period: Period) -> Conf
 _NEW_COLUMNS = [
     "target", "unit", "period_key", "period_kind", "period_start", "period_end", "value", "note",
     "status", "reported_by", "reported_at", "submitted_at", "returned_reason", "version",
-    "is_estimate", "estimate",
+    "is_estimate", "estimate", "on_time",
 ]  # fmt: skip
 
 
-def _insert_new(creates, period: Period, user_id, now) -> dict[tuple[int, int], int]:
+def _insert_new(creates, period: Period, user_id, now, on_time: dict) -> dict[tuple[int, int], int]:
     """Insert the new cells; their ids by (target, unit). A cell created by
     someone else meanwhile (the unique constraint) is a conflict like a
     stale version: the cells now present are listed, nothing is written."""
@@ -952,6 +975,7 @@ def _insert_new(creates, period: Period, user_id, now) -> dict[tuple[int, int], 
             *c.key, key, kind, period.start, period.end, v, plan.note,
             plan.status, user_id, now, now if plan.stamp else None, "", 1,
             est, v if est else None,
+            on_time.get(c.key) if plan.stamp else None,
         )
         for c, v, plan, est in creates
     ]  # fmt: skip
@@ -983,10 +1007,11 @@ def _insert_new(creates, period: Period, user_id, now) -> dict[tuple[int, int], 
     return ids
 
 
-def _write_updates(updates, user_id, now) -> None:
+def _write_updates(updates, user_id, now, on_time: dict) -> None:
     """Each changed cell: its old state becomes a revision, then the new
     state with the next version. Any change drops the approval; a stamp
-    (submitted now) sets submitted_at and answers a return."""
+    (submitted now) sets submitted_at and the on-time flag, and answers a
+    return."""
     bulksql.insert(
         ResultRevision,
         ["result", "version", "value", "note", "status", "changed_by", "changed_at", "is_estimate"],
@@ -1003,7 +1028,7 @@ def _write_updates(updates, user_id, now) -> None:
         "is_estimate", "estimate",
     ]  # fmt: skip
     for stamp in (False, True):
-        extra = ["submitted_at", "returned_reason", "returned_by", "returned_at"] if stamp else []
+        extra = ["submitted_at", "returned_reason", "returned_by", "returned_at", "on_time"] if stamp else []
         bulksql.update(
             Result,
             names + extra,
@@ -1011,10 +1036,10 @@ def _write_updates(updates, user_id, now) -> None:
                 (
                     v, plan.note, plan.status, row[_VERSION] + 1, user_id, now, None, None,
                     est, _kept_estimate(row, v, est),
-                    *([now, "", None, None] if stamp else []),
+                    *([now, "", None, None, on_time.get(c.key)] if stamp else []),
                     row[_ID],
                 )
-                for _, v, row, plan, est in updates
+                for c, v, row, plan, est in updates
                 if plan.stamp == stamp
             ],
         )  # fmt: skip
@@ -1034,7 +1059,7 @@ def _state_of(before: dict) -> tuple:
     return tuple(before[name] for name in _STATE)
 
 
-def _new_state(pk, c: CellWrite, v, plan: _Plan, period: Period, user_id, now, est: bool) -> dict:
+def _new_state(pk, c: CellWrite, v, plan: _Plan, period: Period, user_id, now, est: bool, on_time) -> dict:
     """A created result's row, as ``_insert_new`` wrote it (by attname)."""
     return {
         "id": pk,
@@ -1058,10 +1083,11 @@ def _new_state(pk, c: CellWrite, v, plan: _Plan, period: Period, user_id, now, e
         "returned_by_id": None,
         "returned_at": None,
         "version": 1,
+        "on_time": on_time if plan.stamp else None,
     }
 
 
-def _updated_state(before: dict, v, plan: _Plan, user_id, now, est: bool) -> dict:
+def _updated_state(before: dict, v, plan: _Plan, user_id, now, est: bool, on_time) -> dict:
     """An updated result's row, as ``_write_updates`` left it (by attname)."""
     after = dict(before)
     after.update(
@@ -1077,7 +1103,9 @@ def _updated_state(before: dict, v, plan: _Plan, user_id, now, est: bool) -> dic
         approved_at=None,
     )
     if plan.stamp:
-        after.update(submitted_at=now, returned_reason="", returned_by_id=None, returned_at=None)
+        after.update(
+            submitted_at=now, returned_reason="", returned_by_id=None, returned_at=None, on_time=on_time
+        )
     return after
 
 
@@ -1208,6 +1236,7 @@ def do_approve_results(
         for result in locked:
             _check_approver(acting_user, result)
         _check_not_own(acting_user, locked)
+        _check_round_open(locked)
         for result in locked:
             shown = (expected_versions or {}).get(result.pk)
             if shown is not None and shown != result.version:
@@ -1226,6 +1255,89 @@ def do_approve_results(
             result.approved_at = now
             result.save()
             record("approve_result", result, acting_user=acting_user, before=before, unit=result.unit)
+            done.append(result)
+    return done
+
+
+def _check_round_open(results: list[Result]) -> None:
+    """Refuse (EntryLocked) a sign-off change on figures of a closed
+    reporting round: its review is final."""
+    by_period: dict[str, list[Result]] = {}
+    for r in results:
+        by_period.setdefault(r.period_key, []).append(r)
+    for rows in by_period.values():
+        period = rows[0].period
+        rounds = covering_rounds({r.target.document_id for r in rows}, period)
+        if not rounds:
+            continue
+        for r in rows:
+            rnd = round_for(rounds, r.target.document_id, r.unit)
+            if rnd is not None and rnd.is_closed:
+                raise EntryLocked(
+                    f"{rnd.title} đã kết thúc: số liệu {_label(r)} đã khóa, không thể thay đổi việc duyệt."
+                )
+
+
+def do_withdraw_approval(
+    unit: OrgUnit,
+    period: Period | str,
+    *,
+    acting_user,
+    reason: str,
+    documents: Iterable | None = None,
+) -> list[Result]:
+    """Withdraw the approval of ``unit``'s figures for ``period`` (of
+    ``documents``, or all): they go back to submitted (still counted) and
+    the unit may correct them again. Only an approver on a unit above
+    ``unit`` may (approval by the unit's own level is lifted from above,
+    never by the one who signed at that level); the reason is required.
+    A revision and an audit row per figure. Returns the figures reopened."""
+    if isinstance(period, str):
+        try:
+            period = parse_period(period)
+        except PeriodError as exc:
+            raise ValidationError(str(exc)) from None
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError("Cần ghi lý do hủy duyệt.")
+    if len(reason) > REASON_MAX:
+        raise ValidationError(f"Lý do hủy duyệt dài quá {format_number(REASON_MAX)} ký tự.")
+    parent = unit.parent
+    if (
+        acting_user is None
+        or not getattr(acting_user, "is_authenticated", False)
+        or parent is None
+        or not has_role(acting_user, parent, Role.APPROVER)
+    ):
+        raise ValidationError(
+            f"Chỉ người duyệt của cấp trên {unit.name} mới hủy duyệt được số liệu của đơn vị này."
+        )
+    done: list[Result] = []
+    with transaction.atomic():
+        qs = Result.objects.select_for_update().filter(
+            unit=unit, period_key=period.key(), status=ResultStatus.APPROVED
+        )
+        if documents is not None:
+            qs = qs.filter(target__document__in=list(documents))
+        rows = list(qs.select_related("target", "unit").order_by("pk"))
+        if not rows:
+            raise ValidationError(f"{unit.name} không có số liệu đã duyệt kỳ {period.label}.")
+        _check_round_open(rows)
+        for result in rows:
+            before = snapshot(result)
+            _revise(result)
+            result.status = ResultStatus.SUBMITTED
+            result.approved_by = None
+            result.approved_at = None
+            result.save()
+            record(
+                "withdraw_approval",
+                result,
+                acting_user=acting_user,
+                before=before,
+                after={**snapshot(result), "reason": reason},
+                unit=result.unit,
+            )
             done.append(result)
     return done
 

@@ -129,7 +129,7 @@ def list_results(request, unit: Id, period: Word):
     return list(Result.objects.filter(unit=scope, period_key=p.key()).order_by("target_id"))
 
 
-@router.post("/results", response=answers({200: ResultOut, 409: ResultConflictOut}, 403, body=True))
+@router.post("/results", response=answers({200: ResultOut, 409: ResultConflictOut}, 403, 423, body=True))
 def save_result(request, payload: ResultIn):
     """Write one cell through the same action as the reporting form: reporter
     role over the unit, the target assigned to it, no lost update. Changing
@@ -159,7 +159,7 @@ def save_result(request, payload: ResultIn):
     return get_object_or_404(Result, pk=result.pk)
 
 
-@router.post("/results/approve", response=answers({200: list[ResultOut]}, 403, 409, body=True))
+@router.post("/results/approve", response=answers({200: list[ResultOut]}, 403, 409, 423, body=True))
 def approve_results(request, payload: ApproveIn):
     """Approve submitted results (all or nothing): approver role (or admin)
     over each result's unit. ``versions`` pins what the caller checked: a
@@ -178,7 +178,7 @@ def approve_results(request, payload: ApproveIn):
     return list(Result.objects.filter(pk__in=[r.pk for r in results]).order_by("pk"))
 
 
-@router.post("/results/{result_id}/approve", response=answers({200: ResultOut}, 403, 409))
+@router.post("/results/{result_id}/approve", response=answers({200: ResultOut}, 403, 409, 423))
 def approve_result(request, result_id: Id, expected_version: Version | None = None):
     """Approve one submitted result (approver role or admin over its unit)."""
     result = access_result(request.user, result_id, Role.APPROVER)

@@ -288,6 +288,8 @@ class Result(models.Model):
     )
     returned_at = models.DateTimeField("thời điểm trả lại", null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
+    # Sent by the unit's deadline (reporting round or window); None: never sent.
+    on_time = models.BooleanField("nộp đúng hạn", null=True, blank=True)
 
     class Meta:
         verbose_name = "kết quả"
@@ -375,3 +377,8 @@ class ConfirmedWarning(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+# Reporting rounds are models of this app (see rounds.py); imported here so
+# Django registers them with the app.
+from .rounds import EntryException, ReportingRound, RoundDeadline, RoundReport  # noqa: E402, F401

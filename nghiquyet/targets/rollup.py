@@ -32,7 +32,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Avg, Count, F, Max, Min, Q, Sum, Window
 from django.db.models.functions import RowNumber
@@ -46,7 +45,8 @@ from nghiquyet.core.numbers import format_number, format_percent
 from nghiquyet.core.periods import Period, PeriodError
 from nghiquyet.orgs.models import OrgUnit, UnitSuccessor, subtree_q
 
-from . import goals
+from . import goals, locks
+from .locks import round_is_final
 from .models import (
     COUNTED_STATUSES,
     Assignment,
@@ -85,8 +85,8 @@ LABEL_PENDING = "Tạm tính"
 def reporting_closes(period: Period) -> dt.date:
     """The last day units may still report figures for ``period``: its end
     plus NGHIQUYET_REPORTING_WINDOW_DAYS (a stand-in until reporting rounds
-    exist)."""
-    return period.end + dt.timedelta(days=settings.NGHIQUYET_REPORTING_WINDOW_DAYS)
+    exist; one definition, in ``locks``)."""
+    return locks.reporting_closes(period)
 
 
 def vn_today() -> dt.date:
@@ -94,9 +94,15 @@ def vn_today() -> dt.date:
     return timezone.localdate(timezone=VN_TZ)
 
 
-def is_complete(period: Period, today: dt.date | None = None) -> bool:
+def is_complete(period: Period, today: dt.date | None = None, *, document=None, unit=None) -> bool:
     """A period is complete once it has ended and its reporting window has
-    passed, counted in Vietnam's dates: only then is a verdict final."""
+    passed, counted in Vietnam's dates: only then is a verdict final. When
+    a reporting round governs ``document`` for ``unit`` and ``period``, its
+    close replaces the window (complete once the round is closed)."""
+    if document is not None and unit is not None:
+        final = round_is_final(document, unit, period)
+        if final is not None:
+            return final
     return (today or vn_today()) > reporting_closes(period)
 
 
@@ -525,7 +531,7 @@ def rollup(
     judged; each unit only against its own goal (its assignment's value).
     The root is judged against the target's goal when it is the issuing
     unit or above it, else against its own assignment's goal, if any."""
-    complete = is_complete(period, today)
+    complete = is_complete(period, today, document=document, unit=unit)
     below_issuer = _below_issuer(document, unit)
     if targets is None:
         targets = list(document.targets.prefetch_related("milestones").order_by("order", "id"))

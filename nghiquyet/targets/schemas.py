@@ -112,6 +112,9 @@ class ResultOut(Schema):
     approved_by_id: int | None = None
     approved_at: dt.datetime | None = None
     returned_reason: str = ""
+    on_time: bool | None = Field(
+        None, description="Gửi đúng hạn (hạn của đợt báo cáo hoặc thời hạn báo cáo của kỳ); null: chưa gửi."
+    )
 
     @staticmethod
     def resolve_value(obj) -> Decimal | None:

@@ -33,6 +33,7 @@ from .approval import approval_context, flagged_ids
 from .cache import cached_rollup
 from .forms import ReportForm, far_from_last
 from .goals import goals_by_year
+from .locks import entry_windows, vn_today
 from .models import COUNTED_STATUSES, ApportionRule, Assignment, AssignmentGoal, Result, ResultStatus, Target
 from .rollup import add_parent_share
 
@@ -69,7 +70,21 @@ def _report_context(request, unit, period, periods, form, units):
         "query": f"?don_vi={unit.pk}&ky={period.key()}",
         # Figures sent before the period ends are estimates (targets.actions.CellWrite).
         "estimating": period.end >= timezone.localdate(),
+        "locks": _lock_reasons(unit, period),
     }
+
+
+def _lock_reasons(unit, period) -> list[str]:
+    """Why the unit may not write for ``period`` now (deadline, round): said
+    before anyone types (issue 13); the writer refuses with the same words."""
+    docs = set(Assignment.objects.filter(unit=unit).values_list("target__document_id", flat=True))
+    today = vn_today()
+    reasons: list[str] = []
+    for w in entry_windows([(d, unit) for d in docs], period, today).values():
+        reason = w.lock_reason(unit, period, today)
+        if reason and reason not in reasons:
+            reasons.append(reason)
+    return reasons
 
 
 @login_required

@@ -65,7 +65,7 @@ def _actions(tree, users, resolution):
         "link_documents": lambda: do_link_documents(doc("2-KH/TU"), resolution.doc, acting_user=admin),
         "assign_target": lambda: do_assign_target(resolution.new_members, [tree.province], acting_user=admin),
         "save_result": lambda: do_save_result(
-            resolution.new_members, tree.commune_a, "Quý I/2026", 5, acting_user=users.reporter
+            resolution.new_members, tree.commune_a, "Quý IV/2026", 5, acting_user=users.reporter
         ),
         "create_task": task,
         "set_task_status": lambda: do_set_task_status(task(), TaskStatus.IN_PROGRESS, acting_user=admin),
@@ -103,8 +103,8 @@ def test_audit_outside_a_transaction_is_refused(transactional_db):
 
 def test_before_and_after_are_recorded(tree, users, resolution):
     with time_machine.travel(dt.datetime(2026, 11, 21, 9, 0), tick=False):
-        do_save_result(resolution.new_members, tree.commune_a, "Quý I/2026", 5, acting_user=users.reporter)
-        do_save_result(resolution.new_members, tree.commune_a, "Quý I/2026", 7, acting_user=users.reporter)
+        do_save_result(resolution.new_members, tree.commune_a, "Quý IV/2026", 5, acting_user=users.reporter)
+        do_save_result(resolution.new_members, tree.commune_a, "Quý IV/2026", 7, acting_user=users.reporter)
     entry = AuditEntry.objects.filter(action="save_result").latest("id")
     assert Decimal(entry.before["value"]) == 5
     assert Decimal(entry.after["value"]) == 7

@@ -50,7 +50,9 @@ from nghiquyet.accounts.models import Membership, Role
 from nghiquyet.documents.models import Document
 from nghiquyet.orgs.models import OrgUnit, UnitKind
 from nghiquyet.targets.actions import do_save_result
-from nghiquyet.targets.models import Assignment, Target, TargetGroup, TimeAggregation, UnitAggregation, ValueType
+from nghiquyet.targets.models import (
+    Assignment, EntryException, Target, TargetGroup, TimeAggregation, UnitAggregation, ValueType,
+)
 
 root = OrgUnit.objects.create(name="Ban Chấp hành Trung ương Đảng", kind=UnitKind.CENTRAL)
 province = OrgUnit.objects.create(name="Tỉnh ủy Hà Tĩnh", kind=UnitKind.PROVINCE, parent=root, code="42")
@@ -70,6 +72,8 @@ target = Target.objects.create(
     unit_aggregation=UnitAggregation.SUM, order=1,
 )
 Assignment.objects.create(target=target, unit=commune)
+# Q1's reporting window has closed (issue 13): entry reopened from above.
+EntryException.objects.create(unit=commune, period_key="2026-Q1", until=dt.date(2099, 12, 31))
 do_save_result(target, commune, "Quý I/2026", 37, acting_user=user, submit=True)
 for name, data in {MEDIA!r}.items():
     path = Path(settings.MEDIA_ROOT) / name

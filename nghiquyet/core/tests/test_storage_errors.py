@@ -13,7 +13,7 @@ from django.test import Client
 
 from nghiquyet.audit.models import AuditEntry
 from nghiquyet.core.middleware import STORAGE_MESSAGE, is_storage_error
-from nghiquyet.core.tests.webhelpers import Q3, TODAY
+from nghiquyet.core.tests.webhelpers import Q3, TODAY, reopen
 from nghiquyet.targets import actions
 from nghiquyet.targets.models import Result
 
@@ -26,6 +26,13 @@ WORDS = "Máy chủ không ghi được dữ liệu (ổ đĩa đầy hoặc ch�
 def _today():
     with time_machine.travel(TODAY, tick=False):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _reopened(request):
+    """Q3's reporting window has closed by TODAY (issue 13): entry reopened from above."""
+    if "tree" in request.fixturenames:
+        reopen(request.getfixturevalue("tree").root, Q3)
 
 
 def fail_on_second_audit(monkeypatch, exc):

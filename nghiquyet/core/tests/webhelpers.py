@@ -18,6 +18,17 @@ def submit(target, unit, period, value, user=None):
     return do_save_result(target, unit, period, value, acting_user=user, submit=True)
 
 
+def reopen(unit, *periods, until=dt.date(2026, 12, 31)):
+    """Entry reopened for ``unit``'s subtree for ``periods`` (an exception
+    granted from above, as an administrator would for late corrections):
+    the tests that use it write figures of a period whose reporting window
+    has closed (issue 13), and test something else than the lock."""
+    from nghiquyet.targets.models import EntryException
+
+    for p in periods:
+        EntryException.objects.create(unit=unit, period_key=p.key(), until=until, reason="thử nghiệm")
+
+
 def make_task(unit, title="Rà soát dữ liệu đảng viên", deadline=dt.date(2026, 9, 30), document=None):
     return do_create_task(
         title=title, lead_unit=unit, deadline=deadline, acting_user=None, source_document=document

@@ -8,7 +8,6 @@ and Nghệ An (outsider)."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -405,11 +404,13 @@ def test_accepting_keeps_an_approved_figure_approved_unless_it_changes(users, tr
     assert same.status == ResultStatus.APPROVED and same.value == 1245  # nothing silently re-submitted
     other = ingest(tree.commune_a, "Toàn xã đã kết nạp 1.300 đảng viên mới.")
     s = pick(other, "figure")
-    changed = do_accept_suggestion(s, acting_user=users.reporter, expected_version=same.version, **kwargs)
-    # A changed approved figure goes back for approval, as the writer rules.
-    assert changed.value == Decimal(1300) and changed.status == ResultStatus.SUBMITTED
-    # Written twice (created, changed); accepting the same figure wrote nothing.
-    assert AuditEntry.objects.filter(action="save_result").count() == 2
+    # A changed approved figure is locked, as the writer rules (issue 13
+    # changes this: it used to go back for approval).
+    with pytest.raises(ValidationError, match="đã được duyệt nên đã khóa"):
+        do_accept_suggestion(s, acting_user=users.reporter, expected_version=same.version, **kwargs)
+    assert Result.objects.get(pk=result.pk).value == 1245
+    # Written once (created); accepting the same figure wrote nothing.
+    assert AuditEntry.objects.filter(action="save_result").count() == 1
 
 
 def test_figure_for_a_unit_outside_the_scope_is_refused_by_the_action(users, tree, resolution, figure):

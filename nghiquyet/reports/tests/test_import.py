@@ -7,9 +7,11 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.core.exceptions import ValidationError
 
 from nghiquyet.audit.models import AuditEntry
 from nghiquyet.core.periods import Period
+from nghiquyet.core.tests.webhelpers import reopen
 from nghiquyet.reports.actions import ImportRejected, do_import_results
 from nghiquyet.reports.entry import (
     DATA_SHEET,
@@ -179,16 +181,15 @@ def test_approved_figure_stays_approved_unless_the_sheet_changes_it(
     res.refresh_from_db()
     assert (res.status, res.approved_by) == (ResultStatus.APPROVED, approver)
     # Changed (in a template made after the approval), even in a draft
-    # import: back to submitted for the approver, approval dropped.
+    # import: refused, the approval locks the figure (issue 13 changes this:
+    # it used to go back to submitted).
     fresh = build_unit_template(review.doc, tree.commune_a, Q3)
-    do_import_results(fill(fresh, {f"F{TARGETS_FIRST_ROW}": 11}), acting_user=users.reporter, submit=False)
+    with pytest.raises(ValidationError, match="đã được duyệt nên đã khóa"):
+        do_import_results(
+            fill(fresh, {f"F{TARGETS_FIRST_ROW}": 11}), acting_user=users.reporter, submit=False
+        )
     res.refresh_from_db()
-    assert (res.status, res.value, res.approved_by, res.approved_at) == (
-        ResultStatus.SUBMITTED,
-        Decimal(11),
-        None,
-        None,
-    )
+    assert (res.status, res.value, res.approved_by) == (ResultStatus.APPROVED, Decimal(10), approver)
 
 
 def test_children_file_fills_every_commune(review, tree, users):
@@ -404,6 +405,12 @@ def test_a_version_2_template_is_refused_as_old(review, tree, users, unit_templa
 def test_an_ended_period_is_written_and_the_summary_says_it_has_ended(review, tree, users):
     q1 = Period.quarter(2026, 1)
     template = build_unit_template(review.doc, tree.commune_a, q1)  # pre-filled with Q1's 30
+    # Q1's reporting window closed on 15/04 (issue 13): refused until the level above reopens it.
+    with pytest.raises(ValidationError, match=r"Đã hết hạn báo cáo kỳ Quý I/2026 \(hết ngày 15/04/2026\)"):
+        do_import_results(
+            fill(template, {f"F{TARGETS_FIRST_ROW + 1}": "2,9"}), acting_user=users.reporter, period=q1
+        )
+    reopen(tree.province, q1)
     summary = do_import_results(
         fill(template, {f"F{TARGETS_FIRST_ROW + 1}": "2,9"}), acting_user=users.reporter, period=q1
     )

@@ -12,8 +12,15 @@ from django.core.exceptions import ValidationError
 from conftest import make_user
 from nghiquyet.accounts.models import ApiToken, Role
 from nghiquyet.audit.models import AuditEntry
-from nghiquyet.core.tests.webhelpers import Q3, TODAY, submit
-from nghiquyet.targets.actions import StaleResultError, do_approve_results, do_return_result, do_save_result
+from nghiquyet.core.tests.webhelpers import Q3, TODAY, reopen, submit
+from nghiquyet.targets.actions import (
+    StaleResultError,
+    do_approve_results,
+    do_return_result,
+    do_save_result,
+    do_withdraw_approval,
+)
+from nghiquyet.targets.locks import EntryLocked
 from nghiquyet.targets.models import Result, ResultRevision, ResultStatus
 from nghiquyet.targets.rollup import reporting_status, rollup
 
@@ -27,6 +34,14 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 def _today():
     with time_machine.travel(TODAY, tick=False):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _reopened(request):
+    """Figures of Q3 are written after their reporting window closed:
+    entry reopened from above for the tests that have the tree."""
+    if "tree" in request.fixturenames:
+        reopen(request.getfixturevalue("tree").root, Q3)
 
 
 @pytest.fixture
@@ -148,7 +163,11 @@ def test_approving_a_figure_changed_since_it_was_shown_is_refused(approvers, sen
     assert fresh(sent["a"]).status == ResultStatus.SUBMITTED
 
 
-def test_editing_an_approved_figure_reopens_it(approvers, sent, users, tree, resolution):
+def test_an_approved_figure_is_locked_until_an_approver_above_withdraws_it(
+    approvers, sent, users, tree, resolution
+):
+    # Issue 13 changes this: an edited approved figure no longer goes back
+    # for approval; approval locks it until the level above withdraws it.
     do_approve_results([sent["a"]], acting_user=approvers["a"])
     # Sent again unchanged (a draft save or a submit): stays approved.
     for flag in (False, True):
@@ -156,16 +175,21 @@ def test_editing_an_approved_figure_reopens_it(approvers, sent, users, tree, res
             resolution.new_members, tree.commune_a, Q3, 10, acting_user=users.reporter, submit=flag
         )
         assert (same.status, same.version) == (ResultStatus.APPROVED, 2)
-    # Changed, even as a "draft": back to submitted (still counted), new version.
-    a = do_save_result(resolution.new_members, tree.commune_a, Q3, 14, acting_user=users.reporter)
-    assert (a.status, a.version, a.value, a.approved_by, a.approved_at) == (
-        ResultStatus.SUBMITTED,
-        3,
-        Decimal(14),
-        None,
-        None,
+    # Changed, even as a "draft": refused, with the reason.
+    with pytest.raises(EntryLocked, match="đã được duyệt nên đã khóa"):
+        do_save_result(resolution.new_members, tree.commune_a, Q3, 14, acting_user=users.reporter)
+    assert (fresh(sent["a"]).value, fresh(sent["a"]).status) == (Decimal(10), ResultStatus.APPROVED)
+    # The commune's own approver is not above it; the province's is.
+    with pytest.raises(ValidationError, match="Chỉ người duyệt của cấp trên"):
+        do_withdraw_approval(tree.commune_a, Q3, reason="Sửa số liệu", acting_user=approvers["a"])
+    (w,) = do_withdraw_approval(tree.commune_a, Q3, reason="Sửa số liệu", acting_user=approvers["province"])
+    assert (w.status, w.version, w.approved_by) == (ResultStatus.SUBMITTED, 3, None)
+    a = do_save_result(
+        resolution.new_members, tree.commune_a, Q3, 14, acting_user=users.reporter, submit=True
     )
+    assert (a.status, a.version, a.value) == (ResultStatus.SUBMITTED, 4, Decimal(14))
     assert a.pk in {r.pk for r in do_approve_results([a], acting_user=approvers["a"])}
+    assert AuditEntry.objects.filter(action="withdraw_approval", object_id=str(a.pk)).count() == 1
 
 
 def test_an_approved_figure_cannot_be_emptied(approvers, sent, users, tree, resolution):
@@ -331,9 +355,10 @@ def test_api_refusals(client, approvers, sent, users):
     assert set(Result.objects.values_list("status", flat=True)) == {ResultStatus.SUBMITTED}
 
 
-def test_changing_an_approved_figure_in_the_form_sends_it_back_for_approval(
+def test_changing_an_approved_figure_in_the_form_is_refused_with_the_reason(
     client, approvers, sent, users, tree, resolution
 ):
+    # Issue 13 changes this: approval locks the figure (it used to go back for approval).
     do_approve_results([sent["a"]], acting_user=approvers["a"])
     client.force_login(users.reporter)
     data = {}
@@ -343,9 +368,6 @@ def test_changing_an_approved_figure_in_the_form_sends_it_back_for_approval(
         data[f"ghi_chu_{t.pk}"] = ""
         data[f"phien_ban_{t.pk}"] = str(fresh(r).version)
     r = client.post(f"/so-lieu/bao-cao/?don_vi={tree.commune_a.pk}&ky={Q3.key()}", {**data, "luu": "1"})
-    assert r.status_code == 302
+    assert "đã được duyệt nên đã khóa" in r.content.decode()
     a = fresh(sent["a"])
-    assert (a.status, a.value, a.version) == (ResultStatus.SUBMITTED, Decimal(15), 3)
-    assert fresh(sent["a2"]).version == 1  # unchanged rows are not written
-    client.force_login(approvers["a"])
-    assert "Duyệt tất cả (2)" in client.get(f"{PAGE}?ky={Q3.key()}").content.decode()
+    assert (a.status, a.value, a.version) == (ResultStatus.APPROVED, Decimal(10), 2)
