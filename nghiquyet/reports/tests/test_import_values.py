@@ -12,6 +12,7 @@ import pytest
 import time_machine
 
 from nghiquyet.core.periods import Period
+from nghiquyet.core.tests.webhelpers import reopen
 from nghiquyet.reports.entry import DATA_SHEET, TARGETS_FIRST_ROW, build_unit_template
 from nghiquyet.reports.importing import ImportRejected, do_import_results
 from nghiquyet.targets.models import Result
@@ -51,6 +52,7 @@ def test_an_import_for_a_period_before_the_unit_existed_is_refused(users, tree, 
 
 def test_an_import_reads_units_and_refuses_a_negative_count(users, tree, resolution):
     q3 = Period.quarter(2026, 3)
+    reopen(tree.province, q3)  # Q3's reporting window closed on 15/10: entry reopened from above
     template = build_unit_template(resolution.doc, tree.commune_a, q3)
     r = TARGETS_FIRST_ROW
     assert "không nhận số âm" in refused(fill(template, {f"F{r}": "−5"}), users, tree, q3)

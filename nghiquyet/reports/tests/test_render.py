@@ -116,10 +116,12 @@ def long_review(review, tree, users):
     from decimal import Decimal
 
     from nghiquyet.core.periods import Period
+    from nghiquyet.core.tests.webhelpers import reopen
     from nghiquyet.targets.actions import do_save_result
     from nghiquyet.targets.models import Assignment, Milestone, Target, TimeAggregation, UnitAggregation
     from nghiquyet.tasks.actions import do_create_task
 
+    reopen(tree.province, Period.quarter(2026, 1))  # Q1's window has closed: reopened from above
     for i in range(30):
         group = GROUPS[i % len(GROUPS)][0]
         t = Target.objects.create(

@@ -16,6 +16,7 @@ import time_machine
 from docx.oxml.ns import qn
 
 from nghiquyet.core.periods import Period
+from nghiquyet.core.tests.webhelpers import reopen
 from nghiquyet.documents.models import Document
 from nghiquyet.meetings.actions import do_create_meeting
 from nghiquyet.orgs.models import OrgUnit, UnitKind
@@ -272,6 +273,7 @@ def weak(review, tree, users):
     )
     Assignment.objects.create(target=review.new_members, unit=silent)
     q2 = Period.quarter(2026, 2)
+    reopen(tree.province, q2)  # Q2's reporting window has closed: entry reopened from above
     do_save_result(target, tree.commune_a, q2, "80", acting_user=users.province_admin, submit=True)
     do_save_result(target, tree.commune_b, q2, "70", acting_user=users.province_admin, submit=True)
     return target, silent

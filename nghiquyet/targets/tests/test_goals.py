@@ -321,8 +321,9 @@ def test_apportion_from_the_target_page(client, users, tree, resolution):
 
 def test_the_goal_rules_cost_no_query_per_target(tree, resolution, django_assert_max_num_queries):
     targets = list(Target.objects.filter(document=resolution.doc).prefetch_related("milestones"))
-    # assignments (with their goals), grouped values, latest values; no document read per target
-    with django_assert_max_num_queries(4):
+    # assignments (with their goals), grouped values, latest values, the
+    # period's reporting rounds; no document read per target
+    with django_assert_max_num_queries(5):
         r = rollup(resolution.doc, tree.province, Period.year(2027), targets=targets)
     assert {t.target.code: t.goal for t in r.targets}["1"] == D(200)  # (1.000 − 200) / 4
 
