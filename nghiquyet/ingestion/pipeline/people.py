@@ -192,6 +192,9 @@ _MIDDLE_NAMES: Final = frozenset(
 _LEADS_TEAM: Final = re.compile(r",?\s+(?:làm|là)\s+[Tt]rưởng đoàn(?![{LETTER}])".replace("{LETTER}", LETTER))
 _SHARED: Final = re.compile(r"\s*:\s*(?:(?:các\s+)?đồng chí\s+)?(?=[" + UPPER + "])")
 _DANGLING: Final = frozenset({"khóa", "nhiệm kỳ"})
+# Posts that need no body after them: the capitalised words right after
+# one are its holder's name ("Chủ tịch Hồ Chí Minh").
+_BARE_POSTS: Final = frozenset({"Tổng Bí thư", "Chủ tịch", "Chủ tịch nước", "Thủ tướng"})
 _SEP_PERSON: Final = re.compile(r"\s*(?:;|,|và)\s*(?:(?:các\s+)?đồng chí\s+)?")
 
 
@@ -540,6 +543,8 @@ class _Parser:
                     # "các đồng chí Ủy viên Bộ Chính trị: X, …; Y, …"
                     self.person_list(colon.end(), anchored=True, shared=[title])
                     continue
+                if m.group("head") in _BARE_POSTS and self._bare_post_holder(m, toks):
+                    continue
                 if not self._ends_with_proper_name(toks):
                     self._title_chain(m.start(), title, end)
                 continue
@@ -548,6 +553,31 @@ class _Parser:
             title = self._title_text(m.start(), org_end)
             more, tend = self.titles_after(e)
             self.add(name, s, e, [title, *more], (m.start(), max(tend, e)))
+
+    def _bare_post_holder(self, head: re.Match, toks: list[tuple[str, int, int, str]]) -> bool:
+        """ "Tổng Bí thư Trường Chinh", "Chủ tịch Hồ Chí Minh": a post that
+        needs no body, right before two to four capitalised words, names
+        its holder even when the lexicon does not know the family name, and
+        even when the words also name a city, if they read as family,
+        middle and given names. Whether it did."""
+        if not toks or toks[0][1] != head.end() + 1 or any(t[3] != "cap" for t in toks):
+            return False
+        words = self.text[toks[0][1] : toks[-1][2]].split(" ")
+        if not 2 <= len(words) <= 4:
+            return False
+        starts = [toks[0][1]]
+        for w in words[:-1]:
+            starts.append(starts[-1] + len(w) + 1)
+        for i, w in enumerate(words):
+            if not _is_cap_word(w) or (w in _MAYBE_NOT_NAME and _not_in_name(self.text, words, starts, i)):
+                return False
+        name = " ".join(words)
+        if name in province_names() and not (len(words) == 3 and words[0] in SURNAMES):
+            return False
+        s, e = toks[0][1], toks[-1][2]
+        more, tend = self.titles_after(e)
+        self.add(name, s, e, [head.group(), *more], (head.start(), max(tend, e)))
+        return True
 
     def _title_chain(self, start: int, first: str, end: int) -> None:
         """Titles joined by commas before a name all belong to it ("Ủy viên

@@ -379,3 +379,32 @@ def test_more_stock_lists_of_places():
         (45, None, "thôn, bản"),
         (12, None, "xã, phường, thị trấn"),
     ]
+
+
+def test_a_visit_that_works_at_a_place_is_a_working_session():
+    text = (
+        "Sáng 8-2, Tổng Bí thư Lê Văn Hải dẫn đầu Đoàn công tác Trung ương làm việc với Ban Thường vụ "
+        "Tỉnh ủy Hà Nam. Chiều cùng ngày, Tổng Bí thư Lê Văn Hải cùng Đoàn công tác đã đến thăm, làm việc "
+        "tại Trường Chính trị tỉnh Hà Nam (TP Phủ Lý). Ngày 12/3, Phó Thủ tướng Trần Văn Bình đã thăm và "
+        "làm việc tại Khu công nghiệp Phú Mỹ."
+    )
+    assert _meetings(text) == [
+        ("buổi làm việc của Đoàn công tác với Ban Thường vụ Tỉnh ủy Hà Nam", "--02-08"),
+        ("buổi thăm, làm việc của Đoàn công tác tại Trường Chính trị tỉnh Hà Nam", "--02-08"),
+        ("buổi thăm và làm việc tại Khu công nghiệp Phú Mỹ", "--03-12"),
+    ]
+
+
+def test_working_at_a_company_is_no_visit():
+    assert (
+        _meetings("Ngày 12/3, anh Lê Văn Hải đã làm việc tại Công ty Sông Đà; chị thăm, làm việc tại nhà.")
+        == []
+    )
+
+
+def test_a_post_that_needs_no_body_names_a_holder_of_any_family():
+    text = (
+        "Kỷ niệm 110 năm Ngày sinh nguyên Tổng Bí thư Trường Sơn, người học trò xuất sắc của "
+        "Chủ tịch Hồ Chí Minh. Chủ tịch UBND TP Hồ Chí Minh phát biểu; Chủ tịch Hà Nội dự."
+    )
+    assert _people(text) == {"Trường Sơn": ["Tổng Bí thư"], "Hồ Chí Minh": ["Chủ tịch"]}
