@@ -579,6 +579,51 @@ class _Parser:
         self.add(name, s, e, [head.group(), *more], (head.start(), max(tend, e)))
         return True
 
+    def from_biographies(self) -> None:
+        """Posts listed in a person's biography, line by line after "X,
+        sinh ngày …", belong to that person ("Đại biểu Quốc hội khóa XIII,
+        XIV."): the lines run while each is a labelled fact or a post."""
+        text = self.text
+        if "sinh " not in text:
+            return
+        for mention in list(self.mentions):
+            opening = _BIO_OPEN.match(text, mention.end)
+            if opening is None:
+                continue
+            limit = min(len(text), opening.end() + _BIO_SPAN)
+            pos = self._line_end(opening.end(), limit)
+            while pos < limit:
+                while pos < limit and text[pos] in " \n":
+                    pos += 1
+                if _BIO_LABEL.match(text, pos):
+                    pos = self._line_end(pos, limit)
+                    continue
+                parsed = self.parse_title(pos)
+                if parsed is None:
+                    break
+                title, end, toks = parsed
+                term = next((t for t in toks if t[3] == "low" and t[0] in _TERM_WORDS), None)
+                if term is not None:
+                    # "Ủy viên Ban Chấp hành Trung ương Đảng khóa XI, XII": the post, then its terms.
+                    toks = toks[: toks.index(term)]
+                    end = term[1]
+                    while text[end - 1] == " ":
+                        end -= 1
+                    title = self._title_text(pos, end)
+                tail = _BIO_POST_END.match(text, end)
+                if tail is None or (toks and self._split_name(toks) is not None):
+                    break
+                mention.titles.append(title)
+                self.consumed.add(pos, end)
+                pos = tail.end()
+
+    def _line_end(self, pos: int, limit: int) -> int:
+        """Where a biography's line going on at ``pos`` ends: after a full
+        stop that a space or the end follows (not the dot of "T.Ư"), or at a
+        line break."""
+        m = _LINE_END.search(self.text, pos, limit)
+        return m.end() if m else limit
+
     def _title_chain(self, start: int, first: str, end: int) -> None:
         """Titles joined by commas before a name all belong to it ("Ủy viên
         Bộ Chính trị, Thủ tướng Chính phủ Nguyễn Văn A")."""
@@ -677,6 +722,25 @@ class _Parser:
             self.person_list(s, anchored=False)
 
 
+# A biography: "Đồng chí X, sinh ngày 12-8-1962, tại …", then lines of
+# labelled facts ("Dân tộc: Kinh.", "Trình độ lý luận chính trị: Cử nhân.")
+# and of posts held ("Đại biểu Quốc hội khóa XIII, XIV.").
+_BIO_OPEN: Final = re.compile(r",?\s+sinh (?:ngày|năm|tháng)\s")
+_BIO_LABEL: Final = re.compile(
+    r"(?:Quê quán|Nguyên quán|Quê|Dân tộc|Tôn giáo|Trình độ[^:.\n]{0,40}|Học hàm[^:.\n]{0,20}|Học vị|"
+    r"Ngày vào Đảng|Ngày chính thức|Nơi ở[^:.\n]{0,20}|Chỗ ở[^:.\n]{0,20})\s*:"
+)
+# What may follow a post in a biography's line: its terms, then the line's end.
+_BIO_POST_END: Final = re.compile(
+    r"(?:\s*[,;]?\s*(?:(?:khóa|khoá|nhiệm kỳ)\s+)?(?:[IVXLC]+|[0-9]{4}(?:\s*[-–]\s*[0-9]{4})?)(?![\w]))*"
+    r"\s*(?:\.(?=\s|$)|\n|$)"
+)
+_TERM_WORDS: Final = frozenset({"khóa", "khoá", "nhiệm kỳ"})
+_LINE_END: Final = re.compile(r"\.(?=\s|$)|\n")
+# A biography's lines are looked at up to this far from its opening.
+_BIO_SPAN: Final = 1500
+
+
 def find_people(text: str, triggers: Triggers | None = None) -> tuple[list[Person], list[Mention]]:
     """People in ``text``: each once, titles merged over all mentions.
 
@@ -686,6 +750,7 @@ def find_people(text: str, triggers: Triggers | None = None) -> tuple[list[Perso
     parser.from_anchors()
     parser.from_heads()
     parser.from_captions()
+    parser.from_biographies()
     people: dict[str, Person] = {}
     keys: dict[str, list[frozenset[str]]] = {}
     seen_spans: set[tuple[int, int]] = set()

@@ -408,3 +408,22 @@ def test_a_post_that_needs_no_body_names_a_holder_of_any_family():
         "Chủ tịch Hồ Chí Minh. Chủ tịch UBND TP Hồ Chí Minh phát biểu; Chủ tịch Hà Nội dự."
     )
     assert _people(text) == {"Trường Sơn": ["Tổng Bí thư"], "Hồ Chí Minh": ["Chủ tịch"]}
+
+
+def test_posts_listed_in_a_biography_are_the_person_s():
+    text = (
+        "Hội nghị cử đồng chí Lê Văn Hải, Phó Chủ tịch Ủy ban T.Ư MTTQ Việt Nam giữ chức Chủ tịch. "
+        "Đồng chí Lê Văn Hải, sinh ngày 3-5-1965, tại xã Tân Phú, tỉnh Đồng Nai. Dân tộc: Kinh. "
+        "Trình độ chuyên môn: Thạc sĩ Luật. Ngày vào Đảng: 2-9-1987. Ủy viên Ban Chấp hành T.Ư Đảng "
+        "khóa XI, XII. Đại biểu Quốc hội khóa XIII; XIV. Hội nghị đã thống nhất bổ sung hai vị. "
+        "Ông Trần Văn Bình, sinh năm 1970. Quê quán: Nghệ An. Bí thư Tỉnh ủy Lê Văn Nam phát biểu."
+    )
+    assert _people(text) == {
+        "Lê Văn Hải": [
+            "Phó Chủ tịch Ủy ban T.Ư MTTQ Việt Nam",
+            "Ủy viên Ban Chấp hành T.Ư Đảng",
+            "Đại biểu Quốc hội",
+        ],
+        "Trần Văn Bình": [],
+        "Lê Văn Nam": ["Bí thư Tỉnh ủy"],
+    }
