@@ -427,3 +427,20 @@ def test_posts_listed_in_a_biography_are_the_person_s():
         "Trần Văn Bình": [],
         "Lê Văn Nam": ["Bí thư Tỉnh ủy"],
     }
+
+
+def test_a_list_of_nouns_of_one_kind_is_one_unit_whatever_the_pair():
+    # None of these pairs is written down anywhere: the items and their kinds are.
+    text = (
+        "nhận 212 thư, đơn tố cáo; rà soát 9 xóm, ấp, khu phố; chỉ ra 6 bất cập, yếu kém; "
+        "có 40 đoàn viên, hội viên tham gia; 34 đảng viên, thôn có 215 hộ; 3 huyện, thành lập mới"
+    )
+    assert [(v, u) for v, _, u in _figures(text)] == [
+        (212, "thư, đơn tố cáo"),
+        (9, "xóm, ấp, khu phố"),
+        (6, "bất cập, yếu kém"),
+        (40, "đoàn viên, hội viên"),
+        (34, "đảng viên"),
+        (215, "hộ"),
+        (3, "huyện"),
+    ]
