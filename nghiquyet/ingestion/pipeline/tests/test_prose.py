@@ -444,3 +444,8 @@ def test_a_list_of_nouns_of_one_kind_is_one_unit_whatever_the_pair():
         (215, "hộ"),
         (3, "huyện"),
     ]
+
+
+def test_an_honour_before_a_name_is_read_as_a_rank():
+    text = "Dự lễ có các đồng chí nguyên lãnh đạo tỉnh; Bà mẹ Việt Nam Anh hùng Lê Thị Mận. Các Mẹ Việt Nam Anh hùng được tặng quà."
+    assert _people(text) == {"Lê Thị Mận": ["mẹ Việt Nam Anh hùng"]}
