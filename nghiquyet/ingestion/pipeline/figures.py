@@ -205,20 +205,68 @@ _LISTABLE: Final = frozenset(
         "xã, phường",
     }
 )
-# Nouns that reports count in longer lists ("13/13 huyện ủy, thị ủy, thành
-# ủy", "58.300 lượt cán bộ, đảng viên", "1.382 tin, bài, phóng sự"): each
-# item, and the next, must be one of these.
-_LIST_ITEMS: Final = frozenset(
-    {
+# Nouns counted together in a list ("14 sở, ban, ngành", "63 tỉnh, thành
+# phố", "7 tồn tại, hạn chế", "13/13 huyện ủy, thị ủy, thành ủy", "1.382
+# tin, bài, phóng sự"): a comma between two of them, in any order and any
+# number, does not end the unit, when they are of one kind (places, bodies,
+# people…): no list of pairs, but "34 đảng viên, thôn có 215 hộ" is no list.
+_LIST_KINDS: Final = {
+    "body": (
+        "sở",
+        "ban",
+        "ngành",
+        "bộ",
+        "đoàn thể",
+        "cơ quan",
+        "đơn vị",
+        "tổ chức",
+        "doanh nghiệp",
+        "hợp tác xã",
         "huyện ủy",
         "thị ủy",
         "thành ủy",
         "đảng ủy",
-        "huyện",
-        "thị xã",
+        "chi bộ",
+        "đảng bộ",
+        "tổ chức cơ sở đảng",
+        "tổ chức đảng",
+    ),
+    "writing": (
+        "tin",
+        "bài",
+        "phóng sự",
+        "đơn",
+        "thư",
+        "đoàn kiểm tra",
+        "kiểm tra",
+        "giám sát",
+        "đề án",
+        "dự án",
+        "chương trình",
+        "kế hoạch",
+    ),
+    "place": (
+        "tỉnh",
         "thành phố",
         "thành",
+        "quận",
+        "huyện",
+        "thị xã",
         "thị",
+        "xã",
+        "phường",
+        "thị trấn",
+        "đặc khu",
+        "thôn",
+        "xóm",
+        "bản",
+        "ấp",
+        "làng",
+        "buôn",
+        "khu phố",
+        "tổ dân phố",
+    ),
+    "people": (
         "cán bộ",
         "lượt cán bộ",
         "đảng viên",
@@ -226,32 +274,59 @@ _LIST_ITEMS: Final = frozenset(
         "đoàn viên",
         "công chức",
         "viên chức",
-        "tin",
-        "bài",
-        "phóng sự",
-        "đoàn kiểm tra",
-        "kiểm tra",
-        "giám sát",
-        "đề án",
-        "dự án",
-    }
-)
+        "người lao động",
+        "tập thể",
+        "cá nhân",
+        "hộ",
+    ),
+    # organisations beside people ("tổ chức, cá nhân", "tổ chức cơ sở đảng, đảng viên")
+    "member": (
+        "tổ chức",
+        "tổ chức đảng",
+        "tổ chức cơ sở đảng",
+        "cá nhân",
+        "tập thể",
+        "đảng viên",
+    ),
+    "shortcoming": (
+        "tồn tại",
+        "hạn chế",
+        "yếu kém",
+        "khuyết điểm",
+        "khó khăn",
+        "vướng mắc",
+        "bất cập",
+    ),
+}
+_LIST_ITEMS: Final = {
+    item: frozenset(k for k, its in _LIST_KINDS.items() if item in its)
+    for items in _LIST_KINDS.values()
+    for item in items
+}
+# One-word items that also begin other words ("thành lập", "thị trường",
+# "ban hành", "bộ máy"): after a comma, one of these is an item only where
+# it ends (a comma, a verb, the end).
+_CLIPPED_ITEMS: Final = frozenset({"thành", "thị", "ban", "bộ"})
 _LIST_ITEM_WORDS: Final = sorted({len(u.split()) for u in _LIST_ITEMS}, reverse=True)
 
 
 def _list_goes_on(out: list[str], words: list[str], i: int) -> bool:
     """The comma at ``words[i]`` joins two items of a list of counted nouns:
-    the item before it and the one after it are both ``_LIST_ITEMS``. A
-    one-word item after it must end there (a comma, a verb, the end):
-    "huyện, thành lập" is no list."""
+    the item before it and the one after it are both ``_LIST_ITEMS`` of one
+    kind. A one-word item after it goes on to more words ("đơn, thư khiếu
+    nại") only when it begins no other word; else it must end there (a
+    comma, a verb, the end): "huyện, thành lập" is no list."""
     item = out[len(out) - out[::-1].index(",") :] if "," in out else out
-    if " ".join(item) not in _LIST_ITEMS:
+    kind = _LIST_ITEMS.get(" ".join(item))
+    if kind is None:
         return False
     for n in _LIST_ITEM_WORDS:
-        nxt = words[i + 1 : i + 1 + n]
-        if len(nxt) == n and " ".join(nxt) in _LIST_ITEMS:
+        nxt = " ".join(words[i + 1 : i + 1 + n])
+        if nxt in _LIST_ITEMS and nxt.count(" ") == n - 1:
+            if not kind & _LIST_ITEMS[nxt]:
+                return False
             after = words[i + 1 + n] if i + 1 + n < len(words) else ","
-            return n > 1 or after == "," or after in _UNIT_STOP
+            return n > 1 or after == "," or after in _UNIT_STOP or nxt not in _CLIPPED_ITEMS
     return False
 
 
@@ -270,83 +345,17 @@ _CAPITAL_UNITS: Final = frozenset({"Ban", "Thành", "Tỉnh", "Huyện", "Đản
 # Lower-case words of a unit after which a body's name may follow ("tỷ USD",
 # "đơn vị Quân đội").
 _LOWER_BEFORE_CAPS: Final = frozenset({"tỷ", "triệu", "nghìn"})
-# Stock lists of nouns counted together ("14 sở, ban, ngành", "63 tỉnh,
-# thành phố", "7 tồn tại, hạn chế", "5.595 đơn, thư"): a comma inside one
-# of these does not end the unit.
-_NOUN_LISTS: Final = (
-    "sở, ban, ngành",
-    "sở, ngành",
-    "ban, ngành",
-    "ban, bộ, ngành",
-    "bộ, ngành",
-    "tỉnh, thành phố",
-    "tỉnh, thành",
-    "quận, huyện",
-    "huyện, thị xã",
-    "huyện, thị",
-    "tồn tại, hạn chế",
-    "hạn chế, yếu kém",
-    "hạn chế, khuyết điểm",
-    "khó khăn, vướng mắc",
-    "khó khăn, hạn chế",
-    "đơn, thư",
-    "tổ chức, cá nhân",
-    "tập thể, cá nhân",
-    "cơ quan, đơn vị",
-    "cơ quan, tổ chức",
-    "doanh nghiệp, hợp tác xã",
-    "thôn, tổ dân phố",
-    "thôn, xóm",
-    "thôn, bản",
-    "thôn, bản, tổ dân phố",
-    "xã, phường, thị trấn",
-    "xã, thị trấn",
-    "huyện, thị xã, thành phố",
-    "huyện, thành phố",
-    "chi bộ, đảng bộ",
-    "tổ chức cơ sở đảng, đảng viên",
-    "cán bộ, công chức",
-    "cán bộ, đảng viên",
+# Every word-level beginning of a list item ("tồn", "tồn tại"): a word
+# that otherwise ends a unit ("tại") goes on inside one.
+_ITEM_PREFIXES: Final = frozenset(
+    " ".join(item.split(" ")[:k]) for item in _LIST_ITEMS for k in range(1, len(item.split(" ")) + 1)
 )
 
 
-def _stock_prefixes(lists: tuple[str, ...]) -> frozenset[str]:
-    """Every word-level beginning of the stock lists ("tồn", "tồn tại",
-    "tồn tại, hạn", …), commas kept as written: one set lookup per word."""
-    out: set[str] = set()
-    for stock in lists:
-        words = stock.split(" ")
-        for k in range(1, len(words) + 1):
-            out.add(" ".join(words[:k]).rstrip(","))
-    return frozenset(out)
-
-
-_STOCK_PREFIXES: Final = _stock_prefixes(_NOUN_LISTS)
-# The beginnings that end on a whole item ("huyện", "huyện, thành phố").
-_STOCK_ITEMS: Final = frozenset(
-    p for stock in _NOUN_LISTS for p in _stock_prefixes((stock,)) if (stock + ",").startswith(p + ",")
-)
-
-
-def _stock_list_goes_on(out: list[str], words: list[str], i: int) -> bool:
-    """The comma at ``words[i]`` is inside one of ``_NOUN_LISTS``: the item
-    after it is a whole item of the list ("huyện, thành phố", not "huyện,
-    thành lập")."""
-    head = " ".join(out).replace(" ,", ",") + ","
-    j = i + 1
-    while j < len(words) and words[j] != ",":
-        head = f"{head} {words[j]}"
-        if head not in _STOCK_PREFIXES:
-            return False
-        if head in _STOCK_ITEMS and (j + 1 >= len(words) or f"{head} {words[j + 1]}" not in _STOCK_PREFIXES):
-            return True
-        j += 1
-    return False
-
-
-def _in_stock_list(out: list[str], w: str) -> bool:
-    """Whether ``out`` and ``w`` begin one of ``_NOUN_LISTS`` ("tồn tại")."""
-    return " ".join([*out, w]).replace(" ,", ",") in _STOCK_PREFIXES
+def _in_list_item(out: list[str], w: str) -> bool:
+    """Whether the item ``out`` ends on, with ``w``, begins a list item ("tồn tại")."""
+    item = out[len(out) - out[::-1].index(",") :] if "," in out else out
+    return " ".join([*item, w]) in _ITEM_PREFIXES
 
 
 _CAPITAL_UNIT_ALT = "|".join(sorted(_CAPITAL_UNITS))
@@ -480,7 +489,7 @@ def _clean_unit(raw: str) -> str:
             if " ".join(out) in _LISTABLE and any(rest.startswith(u) for u in _LISTABLE):
                 out.append(",")
                 continue
-            if _list_goes_on(out, words, i) or _stock_list_goes_on(out, words, i):
+            if _list_goes_on(out, words, i):
                 out.append(",")
                 continue
             break
@@ -489,7 +498,7 @@ def _clean_unit(raw: str) -> str:
         prev = out[-1] if out else ""
         # A one-word noun ("xã", "hộ") takes the words after it: gold and
         # readers name the counted thing by more than one word.
-        if w in _UNIT_STOP and _in_stock_list(out, w):
+        if w in _UNIT_STOP and _in_list_item(out, w):
             pass  # "tồn tại, hạn chế"
         elif len(out) >= 2 and w in _UNIT_STOP and prev not in _KEEP_AFTER.get(w, ()):
             break

@@ -60,6 +60,9 @@ RANKS = [
     "Trung úy",
     "Thiếu úy",
     "Chuẩn úy",
+    # An honour the state confers, written before the name like a rank.
+    "Mẹ Việt Nam Anh hùng",
+    "mẹ Việt Nam Anh hùng",
 ]
 
 # Heads of positions. A title is a head, optionally followed by the body it

@@ -50,7 +50,7 @@ _MEETING: Final = re.compile(
     rf"(?=[HhKkĐđCcPpTtBbLl])(?<![{LETTER}])(?P<kind>[Hh]ội nghị|[Kk]ỳ họp|[Đđ]ại hội|[Cc]uộc họp|[Pp]hiên họp|[Hh]ội thảo|[Tt]ọa đàm|"
     rf"[Bb]uổi làm việc|[Cc]uộc gặp mặt|[Bb]uổi gặp mặt|"
     rf"(?:Lễ|(?<=[{LETTER}] )lễ) (?=công bố|trao|kỷ niệm|ra mắt|khai mạc|bế mạc|phát động|mít tinh|tổng kết|đón)|"
-    rf"(?<=[{LETTER}] )làm việc(?= với)|"
+    rf"(?<=[{LETTER}] )làm việc(?= với)|(?:(?<=thăm, )|(?<=thăm và ))làm việc(?= tại )|"
     rf"(?<=[{LETTER}] )họp(?= phiên| định kỳ| thường kỳ| bất thường| trực tuyến| để| cho ý kiến| nghe| kỳ thứ| lần thứ))"
     # The name runs to the end of the clause, over the dots of abbreviations ("T.Ư").
     rf"(?P<rest>[^.;:\n]{{0,160}}(?:\.(?=[^\s.])[^.;:\n]{{0,80}}){{0,3}})"
@@ -321,6 +321,8 @@ _PERSON_HEADS: Final = (
 )
 
 
+# The verbs of a visit written before "làm việc tại", as written.
+_VISIT_VERBS: Final = ("thăm, ", "thăm và ")
 _HOLDER_TAIL: Final = re.compile(r"(?:\s*\([^()]*\))?(?:\s+(?:đã|đang|vừa))?\s*$")
 _ABOUT: Final = re.compile(r" về([^.;:\n]{1,120})")
 
@@ -379,13 +381,21 @@ def _session(sentence: str, start: int, end: int, people: list[tuple[str, int, i
     ``people`` are the people mentioned in the sentence: name, start of the
     name and end of the name with its positions, as offsets in ``sentence``.
     """
-    if not sentence.startswith(" với ", end):
+    # A visit ("đã đến thăm, làm việc tại Trường Chính trị tỉnh"): where
+    # it was held stands for whom it was with.
+    visit = next((v for v in _VISIT_VERBS if sentence.endswith(v, 0, start)), None)
+    if visit is not None and sentence.startswith(" tại ", end):
+        lead, prep = visit + "làm việc", "tại"
+        start -= len(visit)
+    elif sentence.startswith(" với ", end):
+        lead, prep = "làm việc", "với"
+    else:
         return None
     with_whom = _name_after(sentence, end + 5)
     if with_whom is None:
         return None
     about = _ABOUT.match(sentence, end + 5 + len(with_whom))
-    if about is not None:
+    if about is not None and prep == "với":
         # "làm việc với Thành ủy X về tình hình kinh tế - xã hội"
         with_whom = f"{with_whom} {_title('về', about.group(1)).rstrip()}"
     # Where the one who holds it ends: before the auxiliaries.
@@ -416,24 +426,24 @@ def _session(sentence: str, start: int, end: int, people: list[tuple[str, int, i
             if by != -1:
                 chairs = [name for name, at, _ in people if by < at < head.start()][:1]
         return _Session(
-            f"buổi làm việc của {holder} với {with_whom}", with_whom, organiser, chairs, bool(chairs)
+            f"buổi {lead} của {holder} {prep} {with_whom}", with_whom, organiser, chairs, bool(chairs)
         )
     # A person: the name and position end where the verb's auxiliaries
     # begin, or the clause names a position ("Phó Thủ tướng Chính phủ").
     for name, _, until in people:
         if stop - 1 <= until <= stop:
-            return _Session(f"buổi làm việc với {with_whom}", with_whom, None, [name], False)
+            return _Session(f"buổi {lead} {prep} {with_whom}", with_whom, None, [name], False)
     clause_start = sentence.rfind(",", 0, stop) + 1
     clause = sentence[clause_start:stop].lstrip()
     if clause.startswith(_PERSON_HEADS) or clause.lower().startswith("đồng chí"):
         names = [name for name, at, _ in people if clause_start <= at < stop]
-        return _Session(f"buổi làm việc với {with_whom}", with_whom, None, names[:1], False)
+        return _Session(f"buổi {lead} {prep} {with_whom}", with_whom, None, names[:1], False)
     org = _name_before(sentence, stop)
     if org is None:
         return None
     if org.startswith(_PERSON_HEADS):
-        return _Session(f"buổi làm việc với {with_whom}", with_whom, None, [], False)
-    return _Session(f"buổi làm việc của {org} với {with_whom}", with_whom, org, [], False)
+        return _Session(f"buổi {lead} {prep} {with_whom}", with_whom, None, [], False)
+    return _Session(f"buổi {lead} của {org} {prep} {with_whom}", with_whom, org, [], False)
 
 
 def _chair_spans(text: str, low: str | None) -> Iterator[tuple[int, int]]:

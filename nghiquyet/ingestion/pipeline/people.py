@@ -192,6 +192,9 @@ _MIDDLE_NAMES: Final = frozenset(
 _LEADS_TEAM: Final = re.compile(r",?\s+(?:làm|là)\s+[Tt]rưởng đoàn(?![{LETTER}])".replace("{LETTER}", LETTER))
 _SHARED: Final = re.compile(r"\s*:\s*(?:(?:các\s+)?đồng chí\s+)?(?=[" + UPPER + "])")
 _DANGLING: Final = frozenset({"khóa", "nhiệm kỳ"})
+# Posts that need no body after them: the capitalised words right after
+# one are its holder's name ("Chủ tịch Hồ Chí Minh").
+_BARE_POSTS: Final = frozenset({"Tổng Bí thư", "Chủ tịch", "Chủ tịch nước", "Thủ tướng"})
 _SEP_PERSON: Final = re.compile(r"\s*(?:;|,|và)\s*(?:(?:các\s+)?đồng chí\s+)?")
 
 
@@ -540,6 +543,8 @@ class _Parser:
                     # "các đồng chí Ủy viên Bộ Chính trị: X, …; Y, …"
                     self.person_list(colon.end(), anchored=True, shared=[title])
                     continue
+                if m.group("head") in _BARE_POSTS and self._bare_post_holder(m, toks):
+                    continue
                 if not self._ends_with_proper_name(toks):
                     self._title_chain(m.start(), title, end)
                 continue
@@ -548,6 +553,76 @@ class _Parser:
             title = self._title_text(m.start(), org_end)
             more, tend = self.titles_after(e)
             self.add(name, s, e, [title, *more], (m.start(), max(tend, e)))
+
+    def _bare_post_holder(self, head: re.Match, toks: list[tuple[str, int, int, str]]) -> bool:
+        """ "Tổng Bí thư Trường Chinh", "Chủ tịch Hồ Chí Minh": a post that
+        needs no body, right before two to four capitalised words, names
+        its holder even when the lexicon does not know the family name, and
+        even when the words also name a city, if they read as family,
+        middle and given names. Whether it did."""
+        if not toks or toks[0][1] != head.end() + 1 or any(t[3] != "cap" for t in toks):
+            return False
+        words = self.text[toks[0][1] : toks[-1][2]].split(" ")
+        if not 2 <= len(words) <= 4:
+            return False
+        starts = [toks[0][1]]
+        for w in words[:-1]:
+            starts.append(starts[-1] + len(w) + 1)
+        for i, w in enumerate(words):
+            if not _is_cap_word(w) or (w in _MAYBE_NOT_NAME and _not_in_name(self.text, words, starts, i)):
+                return False
+        name = " ".join(words)
+        if name in province_names() and not (len(words) == 3 and words[0] in SURNAMES):
+            return False
+        s, e = toks[0][1], toks[-1][2]
+        more, tend = self.titles_after(e)
+        self.add(name, s, e, [head.group(), *more], (head.start(), max(tend, e)))
+        return True
+
+    def from_biographies(self) -> None:
+        """Posts listed in a person's biography, line by line after "X,
+        sinh ngày …", belong to that person ("Đại biểu Quốc hội khóa XIII,
+        XIV."): the lines run while each is a labelled fact or a post."""
+        text = self.text
+        if "sinh " not in text:
+            return
+        for mention in list(self.mentions):
+            opening = _BIO_OPEN.match(text, mention.end)
+            if opening is None:
+                continue
+            limit = min(len(text), opening.end() + _BIO_SPAN)
+            pos = self._line_end(opening.end(), limit)
+            while pos < limit:
+                while pos < limit and text[pos] in " \n":
+                    pos += 1
+                if _BIO_LABEL.match(text, pos):
+                    pos = self._line_end(pos, limit)
+                    continue
+                parsed = self.parse_title(pos)
+                if parsed is None:
+                    break
+                title, end, toks = parsed
+                term = next((t for t in toks if t[3] == "low" and t[0] in _TERM_WORDS), None)
+                if term is not None:
+                    # "Ủy viên Ban Chấp hành Trung ương Đảng khóa XI, XII": the post, then its terms.
+                    toks = toks[: toks.index(term)]
+                    end = term[1]
+                    while text[end - 1] == " ":
+                        end -= 1
+                    title = self._title_text(pos, end)
+                tail = _BIO_POST_END.match(text, end)
+                if tail is None or (toks and self._split_name(toks) is not None):
+                    break
+                mention.titles.append(title)
+                self.consumed.add(pos, end)
+                pos = tail.end()
+
+    def _line_end(self, pos: int, limit: int) -> int:
+        """Where a biography's line going on at ``pos`` ends: after a full
+        stop that a space or the end follows (not the dot of "T.Ư"), or at a
+        line break."""
+        m = _LINE_END.search(self.text, pos, limit)
+        return m.end() if m else limit
 
     def _title_chain(self, start: int, first: str, end: int) -> None:
         """Titles joined by commas before a name all belong to it ("Ủy viên
@@ -647,6 +722,25 @@ class _Parser:
             self.person_list(s, anchored=False)
 
 
+# A biography: "Đồng chí X, sinh ngày 12-8-1962, tại …", then lines of
+# labelled facts ("Dân tộc: Kinh.", "Trình độ lý luận chính trị: Cử nhân.")
+# and of posts held ("Đại biểu Quốc hội khóa XIII, XIV.").
+_BIO_OPEN: Final = re.compile(r",?\s+sinh (?:ngày|năm|tháng)\s")
+_BIO_LABEL: Final = re.compile(
+    r"(?:Quê quán|Nguyên quán|Quê|Dân tộc|Tôn giáo|Trình độ[^:.\n]{0,40}|Học hàm[^:.\n]{0,20}|Học vị|"
+    r"Ngày vào Đảng|Ngày chính thức|Nơi ở[^:.\n]{0,20}|Chỗ ở[^:.\n]{0,20})\s*:"
+)
+# What may follow a post in a biography's line: its terms, then the line's end.
+_BIO_POST_END: Final = re.compile(
+    r"(?:\s*[,;]?\s*(?:(?:khóa|khoá|nhiệm kỳ)\s+)?(?:[IVXLC]+|[0-9]{4}(?:\s*[-–]\s*[0-9]{4})?)(?![\w]))*"
+    r"\s*(?:\.(?=\s|$)|\n|$)"
+)
+_TERM_WORDS: Final = frozenset({"khóa", "khoá", "nhiệm kỳ"})
+_LINE_END: Final = re.compile(r"\.(?=\s|$)|\n")
+# A biography's lines are looked at up to this far from its opening.
+_BIO_SPAN: Final = 1500
+
+
 def find_people(text: str, triggers: Triggers | None = None) -> tuple[list[Person], list[Mention]]:
     """People in ``text``: each once, titles merged over all mentions.
 
@@ -656,6 +750,7 @@ def find_people(text: str, triggers: Triggers | None = None) -> tuple[list[Perso
     parser.from_anchors()
     parser.from_heads()
     parser.from_captions()
+    parser.from_biographies()
     people: dict[str, Person] = {}
     keys: dict[str, list[frozenset[str]]] = {}
     seen_spans: set[tuple[int, int]] = set()

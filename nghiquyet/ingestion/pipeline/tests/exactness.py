@@ -2,11 +2,14 @@
 
     .venv/bin/python -m nghiquyet.ingestion.pipeline.tests.exactness snapshot OUT.json [DIR...]
     .venv/bin/python -m nghiquyet.ingestion.pipeline.tests.exactness check OUT.json [DIR...]
-    .venv/bin/python -m nghiquyet.ingestion.pipeline.tests.exactness digests
+    .venv/bin/python -m nghiquyet.ingestion.pipeline.tests.exactness pin
 
-``digests`` rewrites ``exactness_digests.json`` (the project corpus only),
-which ``test_exactness.py`` checks: run it only when an output change is
-meant.
+``pin`` rewrites the readable snapshots in ``snapshots/`` (the project
+corpus only: one JSON file per corpus text, one for the fuzz texts), which
+``test_exactness.py`` checks: run it only when an output change is meant,
+and read its diff: every fact is one line, so a changed title or span shows
+as the line it changed. An output identical to an earlier variant's of the
+same file is written ``{"same_as": "<label>"}``.
 
 Runs the pipeline over every text of the project's corpus (and of any
 extra directories given) and over variants of each text (NFD, old tone
@@ -18,6 +21,7 @@ output byte-identical.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import random
@@ -140,18 +144,107 @@ def run(dirs: list[Path]) -> dict[str, str]:
     return out
 
 
-DIGESTS = Path(__file__).parent / "exactness_digests.json"
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+FUZZ_GROUP = "fuzz"
 
 
-def digests(outputs: dict[str, str]) -> dict[str, str]:
-    """Label → short SHA-256 of each output (what the test keeps)."""
-    return {k: hashlib.sha256(v.encode()).hexdigest()[:20] for k, v in sorted(outputs.items())}
+def _group(label: str) -> str:
+    """The snapshot file a label's output is kept in (the corpus file's name, or the fuzz group)."""
+    return label.rsplit(":", 1)[0] if ":" in label else FUZZ_GROUP
+
+
+def _render(output: str) -> str:
+    """One output as JSON with one line per top-level key and per fact (an
+    input that could not be decoded: its error, as a JSON string)."""
+    if not output.startswith("{"):
+        return json.dumps(output, ensure_ascii=False)
+    obj = json.loads(output)
+    if not isinstance(obj, dict) or not obj:
+        return json.dumps(obj, ensure_ascii=False)
+    lines = []
+    for key, value in obj.items():
+        head = f"  {json.dumps(key, ensure_ascii=False)}: "
+        if isinstance(value, list) and value:
+            items = ",\n".join("    " + json.dumps(v, ensure_ascii=False) for v in value)
+            lines.append(f"{head}[\n{items}\n  ]")
+        else:
+            lines.append(head + json.dumps(value, ensure_ascii=False))
+    return "{\n" + ",\n".join(lines) + "\n}"
+
+
+def snapshot_files(outputs: dict[str, str]) -> dict[str, str]:
+    """File name → text of the readable snapshots of ``outputs`` (label → JSON output)."""
+    groups: dict[str, list[str]] = {}
+    for label in outputs:
+        groups.setdefault(_group(label), []).append(label)
+    files = {}
+    for group, labels in groups.items():
+        seen: dict[str, str] = {}
+        entries = []
+        for label in labels:
+            output = outputs[label]
+            if output in seen:
+                body = json.dumps({"same_as": seen[output]}, ensure_ascii=False)
+            else:
+                seen[output] = label
+                body = _render(output)
+            entries.append(f"{json.dumps(label, ensure_ascii=False)}: {body}")
+        files[group + ".json"] = "{\n" + ",\n".join(entries) + "\n}\n"
+    return files
+
+
+def write_snapshots(outputs: dict[str, str], directory: Path = SNAPSHOTS) -> None:
+    """Replace the snapshots in ``directory`` with those of ``outputs``."""
+    directory.mkdir(exist_ok=True)
+    files = snapshot_files(outputs)
+    for old in directory.glob("*.json"):
+        if old.name not in files:
+            old.unlink()
+    for name, text in files.items():
+        (directory / name).write_text(text, encoding="utf-8")
+
+
+def load_snapshots(directory: Path = SNAPSHOTS) -> dict[str, str]:
+    """Label → JSON output, as ``run`` gives it, from the snapshots in ``directory``."""
+    out: dict[str, str] = {}
+    for path in sorted(directory.glob("*.json")):
+        for label, value in json.loads(path.read_text(encoding="utf-8")).items():
+            if isinstance(value, dict) and list(value) == ["same_as"]:
+                out[label] = out[value["same_as"]]
+            elif isinstance(value, str):
+                out[label] = value
+            else:
+                out[label] = json.dumps(value, ensure_ascii=False, sort_keys=False)
+    return out
+
+
+def differences(got: dict[str, str], want: dict[str, str], *, shown: int = 5) -> list[str]:
+    """The labels whose output differs (or exists on one side only), each with a
+    line diff of its readable form for the first ``shown`` of them."""
+    bad = sorted(k for k in want.keys() | got.keys() if got.get(k) != want.get(k))
+    report = []
+    for i, label in enumerate(bad):
+        if i >= shown or label not in got or label not in want:
+            report.append(
+                label + (" (missing)" if label not in got else " (new)" if label not in want else "")
+            )
+            continue
+        diff = difflib.unified_diff(
+            _render(want[label]).splitlines(),
+            _render(got[label]).splitlines(),
+            "pinned",
+            "now",
+            lineterm="",
+            n=0,
+        )
+        report.append(label + "\n" + "\n".join(diff))
+    return report
 
 
 def main(argv: list[str]) -> int:
     """Write (``snapshot``) or compare (``check``) the outputs."""
-    if argv == ["digests"]:
-        DIGESTS.write_text(json.dumps(digests(run([CORPUS])), indent=0) + "\n", encoding="utf-8")
+    if argv == ["pin"]:
+        write_snapshots(run([CORPUS]))
         return 0
     mode, target, *extra = argv
     got = run([CORPUS, *map(Path, extra)])

@@ -379,3 +379,73 @@ def test_more_stock_lists_of_places():
         (45, None, "thôn, bản"),
         (12, None, "xã, phường, thị trấn"),
     ]
+
+
+def test_a_visit_that_works_at_a_place_is_a_working_session():
+    text = (
+        "Sáng 8-2, Tổng Bí thư Lê Văn Hải dẫn đầu Đoàn công tác Trung ương làm việc với Ban Thường vụ "
+        "Tỉnh ủy Hà Nam. Chiều cùng ngày, Tổng Bí thư Lê Văn Hải cùng Đoàn công tác đã đến thăm, làm việc "
+        "tại Trường Chính trị tỉnh Hà Nam (TP Phủ Lý). Ngày 12/3, Phó Thủ tướng Trần Văn Bình đã thăm và "
+        "làm việc tại Khu công nghiệp Phú Mỹ."
+    )
+    assert _meetings(text) == [
+        ("buổi làm việc của Đoàn công tác với Ban Thường vụ Tỉnh ủy Hà Nam", "--02-08"),
+        ("buổi thăm, làm việc của Đoàn công tác tại Trường Chính trị tỉnh Hà Nam", "--02-08"),
+        ("buổi thăm và làm việc tại Khu công nghiệp Phú Mỹ", "--03-12"),
+    ]
+
+
+def test_working_at_a_company_is_no_visit():
+    assert (
+        _meetings("Ngày 12/3, anh Lê Văn Hải đã làm việc tại Công ty Sông Đà; chị thăm, làm việc tại nhà.")
+        == []
+    )
+
+
+def test_a_post_that_needs_no_body_names_a_holder_of_any_family():
+    text = (
+        "Kỷ niệm 110 năm Ngày sinh nguyên Tổng Bí thư Trường Sơn, người học trò xuất sắc của "
+        "Chủ tịch Hồ Chí Minh. Chủ tịch UBND TP Hồ Chí Minh phát biểu; Chủ tịch Hà Nội dự."
+    )
+    assert _people(text) == {"Trường Sơn": ["Tổng Bí thư"], "Hồ Chí Minh": ["Chủ tịch"]}
+
+
+def test_posts_listed_in_a_biography_are_the_person_s():
+    text = (
+        "Hội nghị cử đồng chí Lê Văn Hải, Phó Chủ tịch Ủy ban T.Ư MTTQ Việt Nam giữ chức Chủ tịch. "
+        "Đồng chí Lê Văn Hải, sinh ngày 3-5-1965, tại xã Tân Phú, tỉnh Đồng Nai. Dân tộc: Kinh. "
+        "Trình độ chuyên môn: Thạc sĩ Luật. Ngày vào Đảng: 2-9-1987. Ủy viên Ban Chấp hành T.Ư Đảng "
+        "khóa XI, XII. Đại biểu Quốc hội khóa XIII; XIV. Hội nghị đã thống nhất bổ sung hai vị. "
+        "Ông Trần Văn Bình, sinh năm 1970. Quê quán: Nghệ An. Bí thư Tỉnh ủy Lê Văn Nam phát biểu."
+    )
+    assert _people(text) == {
+        "Lê Văn Hải": [
+            "Phó Chủ tịch Ủy ban T.Ư MTTQ Việt Nam",
+            "Ủy viên Ban Chấp hành T.Ư Đảng",
+            "Đại biểu Quốc hội",
+        ],
+        "Trần Văn Bình": [],
+        "Lê Văn Nam": ["Bí thư Tỉnh ủy"],
+    }
+
+
+def test_a_list_of_nouns_of_one_kind_is_one_unit_whatever_the_pair():
+    # None of these pairs is written down anywhere: the items and their kinds are.
+    text = (
+        "nhận 212 thư, đơn tố cáo; rà soát 9 xóm, ấp, khu phố; chỉ ra 6 bất cập, yếu kém; "
+        "có 40 đoàn viên, hội viên tham gia; 34 đảng viên, thôn có 215 hộ; 3 huyện, thành lập mới"
+    )
+    assert [(v, u) for v, _, u in _figures(text)] == [
+        (212, "thư, đơn tố cáo"),
+        (9, "xóm, ấp, khu phố"),
+        (6, "bất cập, yếu kém"),
+        (40, "đoàn viên, hội viên"),
+        (34, "đảng viên"),
+        (215, "hộ"),
+        (3, "huyện"),
+    ]
+
+
+def test_an_honour_before_a_name_is_read_as_a_rank():
+    text = "Dự lễ có các đồng chí nguyên lãnh đạo tỉnh; Bà mẹ Việt Nam Anh hùng Lê Thị Mận. Các Mẹ Việt Nam Anh hùng được tặng quà."
+    assert _people(text) == {"Lê Thị Mận": ["mẹ Việt Nam Anh hùng"]}
