@@ -12,8 +12,7 @@ PIPELINE_COMPILED := $(filter-out $(PIPELINE)/__init__.py $(PIPELINE)/cli.py $(P
 
 .PHONY: setup setup-app setup-test demo serve test test-fast check lint format bench clean compile compile-background bundle
 
-# A line before each step that takes more than a few seconds: a first start shows where it is.
-say = @printf '\n==> %s\n' $(1)
+# A line "==> …" before each step that takes more than a few seconds: a first start shows where it is.
 
 ## setup: virtualenv, Python packages, front-end packages, compiled pipeline (idempotent, quick when nothing changed)
 setup: setup-app $(VENV)/.stamp-compiled
@@ -22,7 +21,7 @@ setup: setup-app $(VENV)/.stamp-compiled
 setup-app: $(VENV)/.stamp-app node_modules/.stamp
 
 $(VENV)/.stamp-app: pyproject.toml
-	$(call say,"Cài các gói Python vào $(VENV) (lần đầu: chừng 15–30 giây)")
+	@printf '\n==> %s\n' "Cài các gói Python vào $(VENV) (lần đầu: chừng 15–30 giây)"
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --disable-pip-version-check -e .
 	@touch $@
@@ -30,7 +29,7 @@ $(VENV)/.stamp-app: pyproject.toml
 ## the pipeline compiled with mypyc into $(VENV)/nghiquyet-compiled/, rebuilt when a stage module changes;
 ## without a C compiler it warns and the pipeline runs as pure Python (same output)
 $(VENV)/.stamp-compiled: $(VENV)/.stamp-app scripts/compile_pipeline.py $(PIPELINE_COMPILED)
-	$(call say,"Biên dịch bộ đọc văn bản bằng mypyc (chừng 1 phút; chỉ làm lại khi mã nguồn của nó đổi)")
+	@printf '\n==> %s\n' "Biên dịch bộ đọc văn bản bằng mypyc (chừng 1 phút; chỉ làm lại khi mã nguồn của nó đổi)"
 	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[compile]'
 	$(BIN)/python scripts/compile_pipeline.py --stamp $@
 
@@ -50,7 +49,7 @@ compile-background: $(VENV)/.stamp-app
 	fi
 
 node_modules/.stamp: package.json package-lock.json
-	$(call say,"Cài các thư viện giao diện (npm ci)")
+	@printf '\n==> %s\n' "Cài các thư viện giao diện (npm ci)"
 	npm ci --prefer-offline --no-audit --no-fund --loglevel=error
 	@touch $@
 
@@ -65,14 +64,14 @@ $(VENV)/.stamp-test: pyproject.toml $(VENV)/.stamp-app
 ## demo: set up, migrate the SQLite database in data/, load units and demo data, serve on 127.0.0.1:8000;
 ## the extractor is compiled in the background once the server answers (it never delays the first start)
 demo: setup-app
-	$(call say,"Tạo cơ sở dữ liệu trong $(NGHIQUYET_DATA_DIR)")
+	@printf '\n==> %s\n' "Tạo cơ sở dữ liệu trong $(NGHIQUYET_DATA_DIR)"
 	$(BIN)/nghiquyet migrate --noinput
-	$(call say,"Nạp 34 tỉnh, 3.321 xã và các đơn vị trước 01/7/2025 (lần đầu: chừng 15 giây)")
+	@printf '\n==> %s\n' "Nạp 34 tỉnh, 3.321 xã và các đơn vị trước 01/7/2025 (lần đầu: chừng 15 giây)"
 	$(BIN)/nghiquyet load-units
-	$(call say,"Tạo dữ liệu mẫu (lần đầu: chừng 10 giây)")
+	@printf '\n==> %s\n' "Tạo dữ liệu mẫu (lần đầu: chừng 10 giây)"
 	$(BIN)/nghiquyet demo
 	@$(MAKE) --no-print-directory compile-background
-	$(call say,"Khởi động máy chủ web")
+	@printf '\n==> %s\n' "Khởi động máy chủ web"
 	$(BIN)/nghiquyet serve --host $(HOST) --port $(PORT)
 
 serve: setup
