@@ -22,3 +22,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.path.join(tempfile.gettempdir(), f"nghiquyet-test-{os.getpid()}.sqlite3")
     }
+
+# What `nghiquyet` makes on its first run (WhiteNoise warns without it); the
+# tests do not start through it.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
