@@ -115,5 +115,9 @@ $(VENV)/.stamp-bench: pyproject.toml
 	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test,bench]'
 	@touch $@
 
+## bundle: dist/nghiquyet-….tar.gz, everything to install on a machine with no network (README)
+bundle: setup-app
+	$(BIN)/python scripts/bundle.py --out dist
+
 clean:
 	rm -rf $(VENV) node_modules
