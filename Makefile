@@ -10,7 +10,7 @@ export NGHIQUYET_DATA_DIR ?= $(CURDIR)/data
 PIPELINE := nghiquyet/ingestion/pipeline
 PIPELINE_COMPILED := $(filter-out $(PIPELINE)/__init__.py $(PIPELINE)/cli.py $(PIPELINE)/evaluate.py,$(wildcard $(PIPELINE)/*.py)) nghiquyet/core/text.py
 
-.PHONY: setup setup-app setup-test demo serve test test-fast check lint format bench clean compile compile-background bundle
+.PHONY: setup setup-app setup-test demo serve test test-fast check lint format bench clean compile bundle
 
 # A line "==> …" before each step that takes more than a few seconds: a first start shows where it is.
 
@@ -40,16 +40,6 @@ compile: $(VENV)/.stamp-app
 	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[compile]'
 	$(BIN)/python scripts/compile_pipeline.py --strict --stamp $(VENV)/.stamp-compiled
 
-## compile-background: the compiled build, made once the server at HOST:PORT answers, at low priority;
-## the server already running keeps the pure-Python pipeline (same output), the next start uses the build
-COMPILE_LOG := $(VENV)/compile-background.log
-compile-background: $(VENV)/.stamp-app
-	@if ! $(MAKE) -q $(VENV)/.stamp-compiled 2>/dev/null; then \
-	  echo "Bộ đọc văn bản sẽ được biên dịch (mypyc) khi máy chủ đã chạy, ở mức ưu tiên thấp; nhật ký: $(COMPILE_LOG)"; \
-	  ( $(BIN)/python scripts/when-up.py http://$(HOST):$(PORT)/healthz && \
-	    nice -n 19 $(MAKE) --no-print-directory $(VENV)/.stamp-compiled ) > $(COMPILE_LOG) 2>&1 & \
-	fi
-
 node_modules/.stamp: package.json package-lock.json
 	@printf '\n==> %s\n' "Cài các thư viện giao diện (npm ci)"
 	npm ci --prefer-offline --no-audit --no-fund --loglevel=error
@@ -63,6 +53,8 @@ $(VENV)/.stamp-test: pyproject.toml $(VENV)/.stamp-app
 	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test]'
 	@touch $@
 
+COMPILE_LOG := $(VENV)/compile-background.log
+
 ## demo: set up, migrate the SQLite database in data/, load units and demo data, serve on 127.0.0.1:8000;
 ## the extractor is compiled in the background once the server answers (it never delays the first start)
 demo: setup-app
@@ -72,7 +64,14 @@ demo: setup-app
 	$(BIN)/nghiquyet load-units
 	@printf '\n==> %s\n' "Tạo dữ liệu mẫu (lần đầu: chừng 10 giây)"
 	$(BIN)/nghiquyet demo
-	@$(MAKE) --no-print-directory compile-background
+	@# The compiled extractor, when missing or stale: built once the server answers, at low priority;
+	@# the server already running keeps the pure-Python pipeline (same output), the next start uses the build.
+	@if ! $(BIN)/python -c 'import nghiquyet.ingestion.pipeline as p; raise SystemExit(not p.COMPILED)' 2>/dev/null; then \
+	  echo "Bộ đọc văn bản sẽ được biên dịch (mypyc) khi máy chủ đã chạy, ở mức ưu tiên thấp; nhật ký: $(COMPILE_LOG)"; \
+	  ( $(BIN)/python scripts/when-up.py http://$(HOST):$(PORT)/healthz && \
+	    nice -n 19 $(BIN)/python -m pip install -q --disable-pip-version-check -e '.[compile]' && \
+	    nice -n 19 $(BIN)/python scripts/compile_pipeline.py --stamp $(VENV)/.stamp-compiled ) > $(COMPILE_LOG) 2>&1 & \
+	fi
 	@printf '\n==> %s\n' "Khởi động máy chủ web"
 	$(BIN)/nghiquyet serve --host $(HOST) --port $(PORT)
 
