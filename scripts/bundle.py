@@ -62,7 +62,9 @@ def tracked_files() -> list[str]:
 
 def build(out_dir: Path) -> Path:
     py = sys.executable
-    tag = f"py{sys.version_info.major}{sys.version_info.minor}-{platform.system().lower()}-{platform.machine()}"
+    tag = (
+        f"py{sys.version_info.major}{sys.version_info.minor}-{platform.system().lower()}-{platform.machine()}"
+    )
     version = subprocess.run(
         [py, "-c", "from importlib.metadata import version; print(version('nghiquyet'))"],
         capture_output=True,
