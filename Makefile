@@ -23,7 +23,7 @@ setup-app: $(VENV)/.stamp-app node_modules/.stamp
 # --no-compile: Python compiles each module the first time it is imported, instead
 # of pip compiling all of Django, pydantic… at install (a third of the install's time).
 $(VENV)/.stamp-app: pyproject.toml
-	@printf '\n==> %s\n' "Cài các gói Python vào $(VENV) (lần đầu: chừng 15–30 giây)"
+	@printf '\n==> %s\n' "Cài các gói Python vào $(VENV)"
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --disable-pip-version-check --no-compile -e .
 	@touch $@
@@ -60,9 +60,9 @@ COMPILE_LOG := $(VENV)/compile-background.log
 demo: setup-app
 	@printf '\n==> %s\n' "Tạo cơ sở dữ liệu trong $(NGHIQUYET_DATA_DIR)"
 	$(BIN)/nghiquyet migrate --noinput
-	@printf '\n==> %s\n' "Nạp 34 tỉnh, 3.321 xã và các đơn vị trước 01/7/2025 (lần đầu: chừng 15 giây)"
+	@printf '\n==> %s\n' "Nạp 34 tỉnh, 3.321 xã và các đơn vị trước 01/7/2025"
 	$(BIN)/nghiquyet load-units
-	@printf '\n==> %s\n' "Tạo dữ liệu mẫu (lần đầu: chừng 10 giây)"
+	@printf '\n==> %s\n' "Tạo dữ liệu mẫu"
 	$(BIN)/nghiquyet demo
 	@# The compiled extractor, when missing or stale: built once the server answers, at low priority;
 	@# the server already running keeps the pure-Python pipeline (same output), the next start uses the build.

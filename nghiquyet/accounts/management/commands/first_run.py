@@ -91,7 +91,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         if provinces().exists():
             return
-        self.say("Nạp 34 tỉnh, 3.321 xã và các đơn vị trước 01/7/2025 (chừng 15 giây)")
+        self.say("Nạp 34 tỉnh, 3.321 xã và các đơn vị trước 01/7/2025")
         report = load_units()
         self.stdout.write(report.summary())
         self.stdout.write(f"Thời gian: {_seconds(started)} giây.")
