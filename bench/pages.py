@@ -41,6 +41,9 @@ def main() -> None:
     os.environ.setdefault("LOG_LEVEL", "ERROR")
     import django
 
+    from nghiquyet.core.datadir import prepare
+
+    prepare()  # the data folder and secret key, as the `nghiquyet` command makes them
     django.setup()
     from django.core.cache import cache
     from django.core.management import call_command

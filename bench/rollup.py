@@ -40,6 +40,9 @@ def main() -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     import django
 
+    from nghiquyet.core.datadir import prepare
+
+    prepare()  # the data folder and secret key, as the `nghiquyet` command makes them
     django.setup()
     from django.core.management import call_command
     from django.db import connection

@@ -7,18 +7,25 @@ DEBUG                "1" for development pages
 ALLOWED_HOSTS        comma-separated (default 127.0.0.1,localhost)
 NGHIQUYET_HTTPS, NGHIQUYET_*  security and login lockout: see the blocks below and README
 NGHIQUYET_MAX_UPLOAD_MB  largest file a user may upload, in MB (default 20)
+CONN_MAX_AGE, LOG_LEVEL  database connection reuse (seconds), log level (WARNING)
+
+Importing the settings writes nothing: the `nghiquyet` command makes the data
+folder and the secret key on its first run (nghiquyet.core.datadir). A malformed
+variable stops the start with a message naming it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import logging
 import os
-import secrets
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+from nghiquyet.core.datadir import DataDirError, data_dir, read_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -61,23 +68,21 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DATA_DIR = Path(os.environ.get("NGHIQUYET_DATA_DIR", BASE_DIR / "data")).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
-
-
 def _secret_key() -> str:
-    if os.environ.get("SECRET_KEY"):
-        return os.environ["SECRET_KEY"]
-    path = DATA_DIR / "secret_key"
-    if not path.exists():
-        # Written once with owner-only permissions; a new key would log everyone out.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_urlsafe(50))
-    return path.read_text().strip()
+    key = read_secret_key(DATA_DIR)
+    if key is None:
+        raise ImproperlyConfigured(
+            f"Chưa có khóa bí mật trong {DATA_DIR}: chạy một lệnh `nghiquyet` (ví dụ `nghiquyet migrate`) "
+            "để tạo thư mục dữ liệu và khóa, hoặc đặt biến SECRET_KEY."
+        )
+    return key
 
 
-SECRET_KEY = _secret_key()
+try:
+    DATA_DIR = data_dir()
+    SECRET_KEY = _secret_key()
+except DataDirError as err:
+    raise ImproperlyConfigured(str(err)) from None
 DEBUG = env_bool("DEBUG")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "http://127.0.0.1:8000,http://localhost:8000")
@@ -139,15 +144,20 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{DATA_DIR / 'nghiquyet.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
-        # A kept connection is tested before each request reuses it: after a
-        # PostgreSQL restart no thread answers one request with an error.
-        conn_health_checks=True,
-    )
-}
+try:
+    DATABASES = {
+        "default": dj_database_url.config(
+            default=f"sqlite:///{DATA_DIR / 'nghiquyet.sqlite3'}",
+            conn_max_age=env_int("CONN_MAX_AGE", 60),
+            # A kept connection is tested before each request reuses it: after a
+            # PostgreSQL restart no thread answers one request with an error.
+            conn_health_checks=True,
+        )
+    }
+except ValueError as err:  # an unknown scheme ("postgress://"), a port that is not a number
+    raise ImproperlyConfigured(
+        f"Biến môi trường DATABASE_URL không hợp lệ ({err}): ví dụ postgres://người_dùng@máy:5432/tên_csdl."
+    ) from None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while a report deadline brings bursts of writes.
     DATABASES["default"]["OPTIONS"] = {
@@ -173,8 +183,7 @@ USE_THOUSAND_SEPARATOR = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on every request when it is missing
+STATIC_ROOT = DATA_DIR / "static"  # made by `nghiquyet` (datadir.prepare): WhiteNoise warns without it
 # Front-end packages come from the npm registry at set-up and are served by
 # the application itself: offices run on intranets with no internet.
 STATICFILES_DIRS = [
@@ -182,7 +191,8 @@ STATICFILES_DIRS = [
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
 ]
-STATICFILES_DIRS = [d for d in STATICFILES_DIRS if Path(d[1] if isinstance(d, tuple) else d).exists()]
+# A missing front-end folder (npm not run) is a system check error
+# (nghiquyet.core.checks), not a page silently without its scripts.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
@@ -223,11 +233,17 @@ PDF_MAX_CONCURRENT = env_int("NGHIQUYET_PDF_MAX_CONCURRENT", 2, minimum=1)
 # Days after a period's end during which units still report; a period is judged only after.
 NGHIQUYET_REPORTING_WINDOW_DAYS = env_int("NGHIQUYET_REPORTING_WINDOW_DAYS", 15)
 
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "").strip().upper() or "WARNING"
+if not isinstance(logging.getLevelName(LOG_LEVEL), int):
+    raise ImproperlyConfigured(
+        f"Biến môi trường LOG_LEVEL={os.environ['LOG_LEVEL']!r} không hợp lệ: dùng DEBUG, INFO, WARNING, ERROR hoặc CRITICAL."
+    )
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
 
 

@@ -3,7 +3,8 @@
 `nghiquyet serve`, `nghiquyet load-units`, `nghiquyet demo`, and Django's own
 commands (`nghiquyet migrate`, `nghiquyet createsuperuser`…). Hyphenated
 names map to the Django command with underscores. `nghiquyet extract` runs
-the ingestion pipeline without starting Django.
+the ingestion pipeline without starting Django. Every other command first
+makes the data folder and the secret key when they are missing.
 """
 
 from __future__ import annotations
@@ -20,6 +21,14 @@ def main(argv: list[str] | None = None) -> int:
         return extract_main(argv[2:])
     if len(argv) > 1 and not argv[1].startswith("-"):
         argv[1] = argv[1].replace("-", "_")
+    # The first run makes the data folder and the secret key; settings only read them.
+    from nghiquyet.core.datadir import DataDirError, prepare
+
+    try:
+        prepare()
+    except DataDirError as err:
+        print(f"Lỗi: {err}", file=sys.stderr)
+        return 1
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     from django.core.management import execute_from_command_line
 

@@ -130,3 +130,107 @@ def test_https_deployment_passes_django_security_checks(tmp_path):
     # Preload is a one-way promise to browser vendors: left to the office.
     warnings = [line for line in out.stderr.splitlines() if "security.W" in line and "W021" not in line]
     assert warnings == [], out.stderr
+
+
+# -- no writing at import; the `nghiquyet` command makes the data folder and key ------------
+
+
+def test_importing_settings_writes_nothing(load, monkeypatch, tmp_path):
+    folder = tmp_path / "chua-co"
+    monkeypatch.setenv("NGHIQUYET_DATA_DIR", str(folder))
+    conf = load(SECRET_KEY="k" * 50)
+    assert conf["DATA_DIR"] == folder
+    assert not folder.exists()
+
+
+def test_missing_secret_key_stops_the_start_and_says_how(load, monkeypatch, tmp_path):
+    folder = tmp_path / "chua-co"
+    monkeypatch.setenv("NGHIQUYET_DATA_DIR", str(folder))
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(ImproperlyConfigured, match="nghiquyet migrate"):
+        load()
+    assert not folder.exists()
+
+
+def test_key_file_is_read_when_no_variable(load, monkeypatch, tmp_path):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    (tmp_path / "secret_key").write_text("khoa-bi-mat-cua-van-phong\n")
+    assert load()["SECRET_KEY"] == "khoa-bi-mat-cua-van-phong"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("CONN_MAX_AGE", "sáu mươi"),
+        ("LOG_LEVEL", "nhiều"),
+        ("DATABASE_URL", "postgress://postgres@127.0.0.1:5432/nghiquyet"),
+        ("NGHIQUYET_MAX_UPLOAD_MB", "hai mươi"),
+        ("NGHIQUYET_REPORTING_WINDOW_DAYS", "-3"),
+    ],
+)
+def test_other_malformed_variables_stop_the_start(load, name, value):
+    with pytest.raises(ImproperlyConfigured, match=name):
+        load(**{name: value})
+
+
+def test_data_dir_that_is_a_file_stops_the_start(load, monkeypatch, tmp_path):
+    (tmp_path / "tep").write_text("")
+    monkeypatch.setenv("NGHIQUYET_DATA_DIR", str(tmp_path / "tep"))
+    with pytest.raises(ImproperlyConfigured, match="không phải thư mục"):
+        load()
+
+
+def test_log_level_accepts_lower_case(load):
+    assert load(LOG_LEVEL="info")["LOGGING"]["root"]["level"] == "INFO"
+
+
+def test_prepare_makes_folder_and_owner_only_key_once(tmp_path):
+    from nghiquyet.core.datadir import prepare
+
+    env = {"NGHIQUYET_DATA_DIR": str(tmp_path / "du-lieu")}
+    folder = prepare(env)
+    key = folder / "secret_key"
+    assert folder == tmp_path / "du-lieu" and (folder / "static").is_dir()
+    assert key.stat().st_mode & 0o777 == 0o600
+    first = key.read_text()
+    assert len(first) >= 50
+    prepare(env)
+    assert key.read_text() == first  # a second run keeps it: a new key would log everyone out
+    assert sorted(p.name for p in folder.iterdir()) == ["secret_key", "static"]
+
+
+def test_prepare_writes_no_key_when_the_variable_is_set(tmp_path):
+    from nghiquyet.core.datadir import prepare
+
+    folder = prepare({"NGHIQUYET_DATA_DIR": str(tmp_path / "d"), "SECRET_KEY": "k" * 50})
+    assert not (folder / "secret_key").exists()
+
+
+def test_first_nghiquyet_command_makes_data_folder_and_key(tmp_path):
+    folder = tmp_path / "lan-dau"
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in OUR_VARIABLES and k not in ("DATABASE_URL", "SECRET_KEY")
+    }
+    env.update(NGHIQUYET_DATA_DIR=str(folder), DJANGO_SETTINGS_MODULE="config.settings")
+    out = subprocess.run(
+        [sys.executable, "-m", "nghiquyet", "check"],
+        cwd=live_settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    assert (folder / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_missing_frontend_folder_is_a_check_error(settings, tmp_path):
+    from nghiquyet.core.checks import frontend_files
+
+    assert frontend_files() == []
+    settings.STATICFILES_DIRS = [*settings.STATICFILES_DIRS, ("vendor/x", tmp_path / "khong-co")]
+    errors = frontend_files()
+    assert [e.id for e in errors] == ["nghiquyet.E001"]
+    assert "npm ci" in errors[0].msg and "khong-co" in errors[0].msg

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from docx import Document as new_docx
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
@@ -169,10 +169,6 @@ def heading(container, text: str, **kw):
     kw.setdefault("space_before", 6)
     kw.setdefault("keep_with_next", True)
     return paragraph(container, text, **kw)
-
-
-def page_break(doc) -> None:
-    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
 # -- tables ---------------------------------------------------------------------

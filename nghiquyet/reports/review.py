@@ -2,7 +2,7 @@
 a period: the figures, read once from the roll-up, and the Word file.
 
 ``review_data`` gathers everything the report states; ``build_review_docx``
-lays it out; the Excel appendix (``sheets.build_appendix_xlsx``) reads the
+lays it out; the Excel appendix (``appendix_xlsx.build_appendix_xlsx``) reads the
 same data, so the Word and Excel appendices cannot disagree.
 """
 

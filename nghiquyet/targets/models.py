@@ -231,8 +231,8 @@ class ResultStatus(models.TextChoices):
 
 
 # Figures that count in roll-ups and as "reported": submitted ones are in at
-# once (a figure is shown as soon as the unit sends it, issue 4); approval is
-# a sign-off on top, not a gate (see rollup's docstring).
+# once (a figure is shown as soon as the unit sends it); approval is a
+# sign-off on top, not a gate (see rollup's docstring).
 COUNTED_STATUSES = (ResultStatus.SUBMITTED, ResultStatus.APPROVED)
 
 

@@ -49,14 +49,6 @@ def vn_figure(value, target=None):
 
 
 @register.filter
-def vn_input(value):
-    """A value as a person would type it back in a form ("" when empty)."""
-    if value is None:
-        return ""
-    return format_number(value)
-
-
-@register.filter
 def vn_percent(value):
     if value is None:
         return "–"

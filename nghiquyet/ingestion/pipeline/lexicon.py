@@ -264,12 +264,6 @@ def first_chars(words) -> str:
     return "(?=[" + "".join(re.escape(c) for c in chars) + "])"
 
 
-def word_re(words, *, flags=0) -> re.Pattern:
-    """A pattern matching any of ``words`` as whole words, longest first."""
-    alts = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
-    return re.compile(rf"(?<![{LETTER}\d])(?:{alts})(?![{LETTER}\d])", flags)
-
-
 def expand_abbreviations(text: str) -> str:
     """Lower-case ``text`` with the usual abbreviations written out."""
     words = text.lower().replace(",", " ").split()

@@ -10,6 +10,9 @@ from nghiquyet.core.demo import load_demo
 
 
 class Command(BaseCommand):
+    # `make demo` runs it right after `migrate`, which ran the system checks; they
+    # import every view and the API (about 2 s on a first start).
+    requires_system_checks: list[str] = []
     help = (
         "Tạo dữ liệu mẫu của Tỉnh ủy Hà Tĩnh (nghị quyết, chỉ tiêu, kết quả, nhiệm vụ, hội nghị, tài khoản)."
     )
