@@ -98,6 +98,7 @@ BODY = {
     "set_status": {"status": "dang_thuc_hien"},
     "accept": {},
     "reject": {"reason": "Không liên quan"},
+    "create_target": {"code": "9", "name": "Chỉ tiêu thử", "group": "kinh_te"},
 }
 
 

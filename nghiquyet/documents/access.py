@@ -97,15 +97,15 @@ def is_admin_somewhere(user) -> bool:
     return bool(scope_paths(user, Role.ADMIN))
 
 
-def access_admin_unit(user, unit_id) -> OrgUnit:
+def access_admin_unit(user, unit_id, *, allow_central: bool = False) -> OrgUnit:
     """A unit ``user`` administers: 404 outside their subtrees, PermissionDenied
-    where they hold less than admin. A central unit (the issuer of shared
-    reference documents) is returned to any administrator."""
+    where they hold less than admin. With ``allow_central``, a central unit
+    (the issuer of shared reference documents) is returned to any administrator."""
     try:
         unit = OrgUnit.objects.get(pk=unit_id)
     except (OrgUnit.DoesNotExist, ValueError, TypeError):
         raise Http404("Không tìm thấy đơn vị.") from None
-    if unit.kind == UnitKind.CENTRAL and is_admin_somewhere(user):
+    if allow_central and unit.kind == UnitKind.CENTRAL and is_admin_somewhere(user):
         return unit
     unit = access_unit(user, unit_id)
     if not has_role(user, unit, Role.ADMIN):

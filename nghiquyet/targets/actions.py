@@ -923,6 +923,7 @@ def do_update_target(
             target.milestones.exclude(year__in=list(years)).delete()
             for y, v in years.items():
                 Milestone.objects.update_or_create(target=target, year=y, defaults={"value": v})
+        target.refresh_from_db()  # the values as stored (1200 → 1200.0000) for the audit row
         record(
             "update_target",
             target,
