@@ -871,6 +871,7 @@ def do_create_target(document, *, acting_user, milestones: dict | None = None, *
         Milestone.objects.bulk_create(
             [Milestone(target=target, year=y, value=v) for y, v in sorted(years.items())]
         )
+        target.refresh_from_db()  # the values as stored, for the audit row
         record(
             "create_target",
             target,
