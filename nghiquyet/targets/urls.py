@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_authoring
 
 app_name = "targets"
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("duyet/so-lieu/<int:pk>/", views.approve_result, name="approve_result"),
     path("duyet/so-lieu/<int:pk>/tra-lai/", views.return_result, name="return_result"),
     path("chi-tieu/<int:pk>/", views.detail, name="detail"),
+    path("chi-tieu/<int:pk>/sua/", views_authoring.edit, name="edit"),
 ]
