@@ -23,13 +23,13 @@ _SHOWN = {
 
 
 def _text(value, key: str = "") -> str:
-    choices = dict(Target._meta.get_field(key).choices or ()) if key and key != "milestones" else {}
+    if isinstance(value, dict):
+        return "; ".join(f"{y}: {_text(v)}" for y, v in sorted(value.items())) or "–"
+    choices = dict(Target._meta.get_field(key).choices or ()) if key else {}
     if value in choices:
         return str(choices[value])
     if value is None or value == "":
         return "–"
-    if isinstance(value, dict):
-        return "; ".join(f"{y}: {_text(v)}" for y, v in sorted(value.items())) or "–"
     try:
         return format_number(value)
     except (ValueError, ArithmeticError, TypeError):  # not a number: shown as it is
