@@ -163,7 +163,7 @@ def do_update_document(
     if unknown:
         raise ValidationError(f"Không sửa được trường: {', '.join(sorted(unknown))}.")
     with transaction.atomic():
-        doc = Document.objects.select_for_update().select_related("issuing_unit").get(pk=doc.pk)
+        doc = Document.objects.select_for_update(of=("self",)).select_related("issuing_unit").get(pk=doc.pk)
         check_version(doc, expected_version, "văn bản")
         before = snapshot(doc)
         before["implements"] = sorted(doc.implements.values_list("pk", flat=True))

@@ -901,7 +901,11 @@ def do_update_target(
     changes = _clean_fields(changes)
     years = _clean_milestones(milestones)
     with transaction.atomic():
-        target = Target.objects.select_for_update().select_related("document__issuing_unit").get(pk=target.pk)
+        target = (
+            Target.objects.select_for_update(of=("self",))
+            .select_related("document__issuing_unit")
+            .get(pk=target.pk)
+        )
         check_version(target, expected_version, "chỉ tiêu")
         before = _target_state(target)
         data = {f: getattr(target, f) for f in TARGET_FIELDS}

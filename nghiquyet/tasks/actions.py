@@ -113,7 +113,7 @@ def do_update_task(
     if "lead_unit" in changes and lead is None:
         raise ValidationError("Nhiệm vụ phải có đơn vị chủ trì.")
     with transaction.atomic():
-        task = Task.objects.select_for_update().select_related("lead_unit").get(pk=task.pk)
+        task = Task.objects.select_for_update(of=("self",)).select_related("lead_unit").get(pk=task.pk)
         check_version(task, expected_version, "nhiệm vụ")
         if lead is not None and lead.pk != task.lead_unit_id and lead.valid_to is not None:
             raise ValidationError(f"Đơn vị “{lead.name}” đã hết hiệu lực.")
