@@ -404,6 +404,7 @@ def test_an_administrator_gives_a_task_with_cooperating_units(api, tree, resolut
     task = Task.objects.get(pk=r.json()["id"])
     assert list(task.cooperating_units.all()) == [tree.commune_b]  # the lead is not its own partner
     assert (task.kind, task.source_document, r.json()["version"]) == ("trong_tam", resolution.doc, 1)
+    assert AuditEntry.objects.filter(action="create_task", object_id=str(task.pk)).exists()
     url = f"/api/tasks/{task.pk}"
     ok = api(
         "patch",
