@@ -6,33 +6,56 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('targets', '0003_result_approval'),
+        ("targets", "0003_result_approval"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='target',
-            name='version',
+            model_name="target",
+            name="version",
             field=models.PositiveIntegerField(default=1),
         ),
         migrations.CreateModel(
-            name='TargetRevision',
+            name="TargetRevision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField()),
-                ('data', models.JSONField()),
-                ('replaced_at', models.DateTimeField(db_index=True)),
-                ('replaced_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('target', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='targets.target')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField()),
+                ("data", models.JSONField()),
+                ("replaced_at", models.DateTimeField(db_index=True)),
+                (
+                    "replaced_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "target",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="revisions",
+                        to="targets.target",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'lịch sử chỉ tiêu',
-                'verbose_name_plural': 'lịch sử chỉ tiêu',
-                'ordering': ['target', 'version'],
-                'constraints': [models.UniqueConstraint(fields=('target', 'version'), name='target_revision_unique_version')],
+                "verbose_name": "lịch sử chỉ tiêu",
+                "verbose_name_plural": "lịch sử chỉ tiêu",
+                "ordering": ["target", "version"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("target", "version"), name="target_revision_unique_version"
+                    )
+                ],
             },
         ),
     ]
