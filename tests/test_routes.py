@@ -122,6 +122,7 @@ BODY = {
     "assign_target": {"units": [1]},
     "grant_exception": {"unit": 1, "until": "2026-12-01"},
     "withdraw_approval": {"unit": 1, "reason": "Sai số liệu"},
+    "create_target": {"code": "9", "name": "Chỉ tiêu thử", "group": "kinh_te"},
 }
 
 

@@ -19,10 +19,13 @@ views (roll-ups over units of their subtrees only, tasks they may see).
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from nghiquyet.accounts.access import path_q, scope_paths
+from nghiquyet.accounts.access import access_unit, has_role, path_q, scope_paths
+from nghiquyet.accounts.models import Role
+from nghiquyet.orgs.models import OrgUnit, UnitKind
 from nghiquyet.targets.models import Assignment
 from nghiquyet.tasks.models import Task
 
@@ -81,3 +84,67 @@ def access_document(user, document_id) -> Document:
     if not can_see_document(user, doc.pk):
         raise Http404("Không tìm thấy văn bản.")
     return doc
+
+
+# Writing (documents, their targets and tasks) is for a unit's
+# administrators, inside their subtree. Shared reference records (issued
+# above a province) may be recorded and linked to by any administrator, but
+# changed only by a superuser: one province must not rewrite another's
+# reference.
+
+
+def is_admin_somewhere(user) -> bool:
+    return bool(scope_paths(user, Role.ADMIN))
+
+
+def access_admin_unit(user, unit_id, *, allow_central: bool = False) -> OrgUnit:
+    """A unit ``user`` administers: 404 outside their subtrees, PermissionDenied
+    where they hold less than admin. With ``allow_central``, a central unit
+    (the issuer of shared reference documents) is returned to any administrator."""
+    try:
+        unit = OrgUnit.objects.get(pk=unit_id)
+    except (OrgUnit.DoesNotExist, ValueError, TypeError):
+        raise Http404("Không tìm thấy đơn vị.") from None
+    if allow_central and unit.kind == UnitKind.CENTRAL and is_admin_somewhere(user):
+        return unit
+    unit = access_unit(user, unit_id)
+    if not has_role(user, unit, Role.ADMIN):
+        raise PermissionDenied("Đồng chí không có quyền quản trị đơn vị này.")
+    return unit
+
+
+def can_edit_document(user, doc: Document) -> bool:
+    """Whether ``user`` may change ``doc``, its targets and its tasks."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return True
+    if doc.is_reference:
+        return False
+    return has_role(user, doc.issuing_unit, Role.ADMIN)
+
+
+def access_document_for_edit(user, document_id) -> Document:
+    """The document if ``user`` may change it: 404 if they may not read it,
+    PermissionDenied if they may read but not change it."""
+    doc = access_document(user, document_id)
+    if not can_edit_document(user, doc):
+        raise PermissionDenied("Đồng chí không có quyền sửa văn bản này.")
+    return doc
+
+
+def linkable_documents(user) -> QuerySet[Document]:
+    """What a user's documents may implement: those they may read, and the
+    shared reference records (issued above a province)."""
+    reference = Q(issuing_unit__isnull=True) | Q(issuing_unit__kind=UnitKind.CENTRAL)
+    ids = visible_document_ids(user)
+    if ids is None:
+        return Document.objects.all()
+    return Document.objects.filter(Q(pk__in=ids) | reference)
+
+
+def access_linkable_documents(user, ids) -> list[Document]:
+    """The documents named by ``ids`` if each is linkable, else 404."""
+    ids = list(dict.fromkeys(ids))
+    docs = list(linkable_documents(user).filter(pk__in=ids).select_related("issuing_unit"))
+    if len(docs) != len(ids):
+        raise Http404("Không tìm thấy văn bản.")
+    return docs

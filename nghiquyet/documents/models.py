@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.db import models
 
 from nghiquyet.core.text import normalize_name, vn_collation_string
+from nghiquyet.orgs.models import UnitKind
 
 from .signs import DOCUMENT_KINDS
 
@@ -35,6 +36,8 @@ class Document(models.Model):
     title_key = models.CharField(max_length=500, editable=False, db_index=True)
     sort_key = models.CharField(max_length=255, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Bumped by every edit: a writer states the version it read (API PATCH, edit form).
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = "văn bản"
@@ -54,6 +57,13 @@ class Document(models.Model):
         self.title_key = normalize_name(self.title)[:500]
         self.sort_key = vn_collation_string(self.title)
         super().save(*args, **kwargs)
+
+    @property
+    def is_reference(self) -> bool:
+        """Issued above a province (the centre's resolutions, or an issuer
+        outside the tree): a shared record any administrator may record
+        and link to, matched by its sign, never duplicated."""
+        return self.issuing_unit_id is None or self.issuing_unit.kind == UnitKind.CENTRAL
 
     @property
     def term_label(self) -> str:

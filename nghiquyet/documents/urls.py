@@ -6,5 +6,8 @@ app_name = "documents"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("them/", views.create, name="create"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/sua/", views.edit, name="edit"),
+    path("<int:pk>/chi-tieu/them/", views.add_target, name="add_target"),
 ]

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 
 from nghiquyet.accounts.access import visible_units
 from nghiquyet.accounts.models import Role
-from nghiquyet.core.dates import DateError, format_date, parse_date
+from nghiquyet.core.forms import VietnameseDateField
 from nghiquyet.core.numbers import NumberError, format_number, parse_number
 from nghiquyet.core.periods import Period, PeriodError, PeriodKind, current_period, parse_period
 from nghiquyet.core.uploads import max_upload_bytes, read_upload, size_label, too_large_message
@@ -22,26 +22,6 @@ from nghiquyet.targets.models import Target
 
 from .actions import issuing_unit_for
 from .models import Suggestion
-
-
-class VietnameseDateField(forms.CharField):
-    """A date typed d/m/y ("05/02/2026", "ngày 05 tháng 02 năm 2026")."""
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if not value:
-            return None
-        try:
-            return parse_date(value)
-        except (DateError, ValueError):
-            raise ValidationError(
-                "Ngày không hợp lệ; nhập theo dạng ngày/tháng/năm, ví dụ 05/02/2026."
-            ) from None
-
-    def prepare_value(self, value):
-        if isinstance(value, dt.date):
-            return format_date(value)
-        return value
 
 
 def current_units(user, min_role: str = Role.REPORTER):

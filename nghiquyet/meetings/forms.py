@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 
 from nghiquyet.core.dates import DateError, parse_date
+from nghiquyet.core.forms import VietnameseDateField
 from nghiquyet.tasks.models import TaskKind
 
 from .actions import ConclusionSpec
@@ -14,21 +15,6 @@ from .models import MeetingKind, Participant
 PARTICIPANT_ROWS = 4
 CONCLUSION_ROWS = 3
 MAX_ROWS = 60
-
-
-class VietnameseDateField(forms.CharField):
-    """A date typed d/m/y ("05/02/2026", "5/2/2026", "ngày 05 tháng 02 năm 2026")."""
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if not value:
-            return None
-        try:
-            return parse_date(value)
-        except (DateError, ValueError):
-            raise forms.ValidationError(
-                "Ngày không hợp lệ; nhập theo dạng ngày/tháng/năm, ví dụ 05/02/2026."
-            ) from None
 
 
 class MeetingForm(forms.Form):

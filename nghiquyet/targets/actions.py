@@ -42,21 +42,29 @@ from nghiquyet.core.numbers import (
     parse_quantity,
 )
 from nghiquyet.core.periods import Period, PeriodError, parse_period
+from nghiquyet.core.versions import check_version
 from nghiquyet.orgs.models import OrgUnit, UnitKind, subtree_q
 
 from .goals import apportion, below_issuer, book_for, is_flow, target_goals, term_years
 from .locks import EntryLocked, check_entry, covering_rounds, entry_windows, round_for, vn_today
 from .models import (
     COUNTED_STATUSES,
+    REPORT_KINDS,
     ApportionRule,
     Assignment,
     AssignmentGoal,
+    Direction,
     GoalKind,
     GoalSource,
+    Judged,
+    Milestone,
     Result,
     ResultRevision,
     ResultStatus,
     Target,
+    TargetGroup,
+    TargetRevision,
+    TimeAggregation,
     UnitAggregation,
     ValueType,
 )
@@ -1411,3 +1419,207 @@ def do_confirm_warnings(results: Iterable[Result], warnings: dict[int, list[str]
             )
         ConfirmedWarning.objects.bulk_create(rows)
     return len(rows)
+
+
+# --- Authoring targets (issue 13 item 1) -------------------------------------
+
+# What a target says, in the order a revision stores it.
+TARGET_FIELDS: Final = (
+    "code", "name", "group", "measure", "value_type", "direction", "baseline_value", "baseline_period",
+    "target_value", "time_aggregation", "unit_aggregation", "numerator", "denominator", "report_every",
+    "judged", "min_value", "max_value", "order",
+)  # fmt: skip
+_DECIMALS: Final = ("baseline_value", "target_value", "min_value", "max_value")
+_CHOICES: Final = {
+    "group": TargetGroup,
+    "value_type": ValueType,
+    "direction": Direction,
+    "time_aggregation": TimeAggregation,
+    "unit_aggregation": UnitAggregation,
+    "judged": Judged,
+}
+_LIMIT: Final = Decimal("1e16")  # DecimalField(max_digits=20, decimal_places=4)
+
+
+def _number(raw, label: str) -> Decimal | None:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    try:
+        value = raw if isinstance(raw, Decimal) else parse_number(raw)
+    except (NumberError, InvalidOperation, TypeError):
+        raise ValidationError(f"{label}: “{raw}” không phải là số.") from None
+    if not value.is_finite() or abs(value) >= _LIMIT:
+        raise ValidationError(f"{label}: số quá lớn.")
+    if value != value.quantize(Decimal("0.0001")):
+        raise ValidationError(f"{label}: tối đa 4 chữ số thập phân.")
+    return value
+
+
+def _target_state(target: Target) -> dict:
+    """A target's attributes and milestones as JSON-ready data: what a
+    revision keeps."""
+    data = snapshot(target, list(TARGET_FIELDS))
+    data["milestones"] = {str(m.year): str(m.value) for m in target.milestones.order_by("year")}
+    return data
+
+
+def _check_target(document, fields: dict, milestones: dict[int, Decimal], pk: int | None) -> None:
+    """The rules a target follows, with a Vietnamese message for each."""
+    if not str(fields["code"]).strip():
+        raise ValidationError("Chưa nhập mã chỉ tiêu.")
+    if not str(fields["name"]).strip():
+        raise ValidationError("Chưa nhập tên chỉ tiêu.")
+    for name, choices in _CHOICES.items():
+        if fields[name] not in choices.values:
+            raise ValidationError(
+                f"Giá trị “{fields[name]}” không hợp lệ cho {Target._meta.get_field(name).verbose_name}."
+            )
+    if fields["report_every"] not in dict(REPORT_KINDS):
+        raise ValidationError("Kỳ báo cáo không hợp lệ.")
+    clash = Target.objects.filter(document=document, code=str(fields["code"]).strip()).exclude(pk=pk)
+    if clash.exists():
+        raise ValidationError(f"Văn bản đã có chỉ tiêu mã “{fields['code']}”.")
+    lo, hi = fields["min_value"], fields["max_value"]
+    if lo is not None and hi is not None and lo > hi:
+        raise ValidationError("Giá trị nhỏ nhất phải không lớn hơn giá trị lớn nhất.")
+    for label, v in (
+        ("Giá trị gốc", fields["baseline_value"]),
+        ("Mục tiêu cả nhiệm kỳ", fields["target_value"]),
+    ):
+        if v is not None and ((lo is not None and v < lo) or (hi is not None and v > hi)):
+            raise ValidationError(f"{label} {format_number(v)} nằm ngoài giới hạn cho phép của chỉ tiêu.")
+    ratio = fields["time_aggregation"] == TimeAggregation.RATIO
+    num, den = fields["numerator"], fields["denominator"]
+    if ratio:
+        if num is None or den is None:
+            raise ValidationError("Chỉ tiêu tỷ lệ cần chọn chỉ tiêu tử số và chỉ tiêu mẫu số.")
+        for part in (num, den):
+            if part.document_id != document.pk:
+                raise ValidationError("Tử số và mẫu số phải là chỉ tiêu của cùng văn bản.")
+            if pk is not None and part.pk == pk:
+                raise ValidationError("Chỉ tiêu tỷ lệ không thể lấy chính nó làm tử số hoặc mẫu số.")
+            if part.time_aggregation == TimeAggregation.RATIO:
+                raise ValidationError("Tử số và mẫu số không thể là chỉ tiêu tỷ lệ.")
+        if num.pk == den.pk:
+            raise ValidationError("Tử số và mẫu số phải là hai chỉ tiêu khác nhau.")
+    elif num is not None or den is not None:
+        raise ValidationError("Chỉ chỉ tiêu tỷ lệ (tổng hợp theo thời gian là tỷ lệ) mới có tử số, mẫu số.")
+    start, end = document.term_start, document.term_end
+    for year, value in milestones.items():
+        if start and end and not start <= year <= end:
+            raise ValidationError(f"Năm {year} nằm ngoài nhiệm kỳ {start}–{end} của văn bản.")
+        if (lo is not None and value < lo) or (hi is not None and value > hi):
+            raise ValidationError(f"Mục tiêu năm {year} nằm ngoài giới hạn cho phép của chỉ tiêu.")
+
+
+def _clean_milestones(raw: dict | None) -> dict[int, Decimal] | None:
+    if raw is None:
+        return None
+    out: dict[int, Decimal] = {}
+    for key, value in raw.items():
+        text = str(key).strip()
+        if not (text.isdigit() and len(text) == 4):
+            raise ValidationError(f"Năm “{key}” của mục tiêu năm không hợp lệ.")
+        v = _number(value, f"Mục tiêu năm {text}")
+        if v is not None:
+            out[int(text)] = v
+    return out
+
+
+def _clean_fields(fields: dict) -> dict:
+    out = dict(fields)
+    for name in _DECIMALS:
+        if name in out:
+            out[name] = _number(out[name], str(Target._meta.get_field(name).verbose_name).capitalize())
+    for name in ("code", "name", "measure", "baseline_period"):
+        if name in out:
+            out[name] = (out[name] or "").strip()
+    return out
+
+
+def do_create_target(document, *, acting_user, milestones: dict | None = None, **fields) -> Target:
+    """Add a target to ``document`` with every attribute the roll-up reads
+    (``fields``: of TARGET_FIELDS) and its yearly milestones ({year: value})."""
+    unknown = set(fields) - set(TARGET_FIELDS)
+    if unknown:
+        raise ValidationError(f"Trường không hợp lệ: {', '.join(sorted(unknown))}.")
+    defaults = {f: Target._meta.get_field(f).get_default() for f in TARGET_FIELDS}
+    defaults.update(numerator=None, denominator=None)
+    data = {**defaults, **_clean_fields(fields)}
+    years = _clean_milestones(milestones) or {}
+    _check_target(document, data, years, None)
+    with transaction.atomic():
+        if not fields.get("order"):
+            last = Target.objects.filter(document=document).order_by("-order").values_list("order", flat=True)
+            data["order"] = (last.first() or 0) + 1
+        target = Target.objects.create(document=document, **data)
+        Milestone.objects.bulk_create(
+            [Milestone(target=target, year=y, value=v) for y, v in sorted(years.items())]
+        )
+        target.refresh_from_db()  # the values as stored, for the audit row
+        record(
+            "create_target",
+            target,
+            acting_user=acting_user,
+            after=_target_state(target),
+            unit=document.issuing_unit,
+        )
+    return target
+
+
+def do_update_target(
+    target: Target,
+    *,
+    acting_user,
+    expected_version: int | None,
+    changes: dict,
+    milestones: dict | None = None,
+) -> Target:
+    """Change a target's attributes (``changes``: of TARGET_FIELDS) and, when
+    given, its milestones (the whole set: a year left out is removed). What
+    it said before is kept as a TargetRevision, so the value in force on any
+    date stays readable (targets.target_history). The version read must be the
+    current one (StaleVersionError)."""
+    unknown = set(changes) - set(TARGET_FIELDS)
+    if unknown:
+        raise ValidationError(f"Trường không hợp lệ: {', '.join(sorted(unknown))}.")
+    changes = _clean_fields(changes)
+    years = _clean_milestones(milestones)
+    with transaction.atomic():
+        target = (
+            Target.objects.select_for_update(of=("self",))
+            .select_related("document__issuing_unit")
+            .get(pk=target.pk)
+        )
+        check_version(target, expected_version, "chỉ tiêu")
+        before = _target_state(target)
+        data = {f: getattr(target, f) for f in TARGET_FIELDS}
+        data.update(changes)
+        if years is None:
+            years = {m.year: m.value for m in target.milestones.all()}
+        _check_target(target.document, data, years, target.pk)
+        for f, v in data.items():
+            setattr(target, f, v)
+        TargetRevision.objects.create(
+            target=target,
+            version=target.version,
+            data=before,
+            replaced_at=timezone.now(),
+            replaced_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        )
+        target.version += 1
+        target.save()
+        if milestones is not None:
+            target.milestones.exclude(year__in=list(years)).delete()
+            for y, v in years.items():
+                Milestone.objects.update_or_create(target=target, year=y, defaults={"value": v})
+        target.refresh_from_db()  # the values as stored (1200 → 1200.0000) for the audit row
+        record(
+            "update_target",
+            target,
+            acting_user=acting_user,
+            before=before,
+            after=_target_state(target),
+            unit=target.document.issuing_unit,
+        )
+    return target

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -13,7 +13,8 @@ from nghiquyet.accounts.models import Role
 from nghiquyet.api.errors import answers
 from nghiquyet.api.fields import Id, Version, Word
 from nghiquyet.core.periods import PeriodError, parse_period, parse_period_key
-from nghiquyet.documents.access import access_document
+from nghiquyet.core.versions import StaleVersionError
+from nghiquyet.documents.access import access_document, can_edit_document
 
 from .access import (
     access_assignment,
@@ -34,6 +35,7 @@ from .actions import (
     do_return_result,
     do_save_result,
     do_set_goals_many,
+    do_update_target,
 )
 from .approval import flagged_ids
 from .goals import assignment_goals
@@ -50,7 +52,9 @@ from .schemas import (
     ResultOut,
     ReturnIn,
     RollupOut,
+    TargetConflictOut,
     TargetOut,
+    TargetPatch,
 )
 
 router = Router(tags=["Chỉ tiêu và kết quả"])
@@ -70,7 +74,7 @@ def _period(text: str):
 def list_targets(request, document: Id):
     """The targets of a document the caller may read."""
     doc = access_document(request.user, document)
-    return list(doc.targets.order_by("order", "id"))
+    return list(doc.targets.prefetch_related("milestones").order_by("order", "id"))
 
 
 @router.get("/targets/{target_id}", response=answers({200: TargetOut}))
@@ -309,3 +313,40 @@ def patch_assignment(request, assignment_id: Id, payload: AssignmentPatchIn):
         current = Assignment.objects.select_related("target__document").get(pk=a.pk)
         return Status(409, {"detail": " ".join(exc.messages), "current": _assignment_out(current)})
     return _assignment_out(Assignment.objects.select_related("target__document").get(pk=a.pk))
+
+
+@router.patch(
+    "/targets/{target_id}", response=answers({200: TargetOut, 409: TargetConflictOut}, 403, body=True)
+)
+def update_target(request, target_id: Id, payload: TargetPatch):
+    """Change a target (administrator of its document's issuing unit). Needs
+    the ``expected_version`` read; without it or with another, 409 with the
+    current target. What it said before is kept: ``milestones`` replaces the
+    whole set of yearly goals."""
+    target = access_target(request.user, target_id)
+    if not can_edit_document(request.user, target.document):
+        raise PermissionDenied("Đồng chí không có quyền sửa chỉ tiêu này.")
+    sent = payload.model_fields_set - {"expected_version", "milestones"}
+    changes = {name: getattr(payload, name) for name in sent}
+    for name in ("numerator", "denominator"):
+        if changes.get(name) is not None:
+            part = Target.objects.filter(document_id=target.document_id, pk=changes[name]).first()
+            if part is None:
+                raise ValidationError("Tử số và mẫu số phải là chỉ tiêu của cùng văn bản.")
+            changes[name] = part
+    for name in ("code", "name", "group", "measure", "value_type", "direction", "baseline_period", "report_every",
+                 "time_aggregation", "unit_aggregation", "judged", "order"):  # fmt: skip
+        if name in changes and changes[name] is None:
+            raise ValidationError(f"Trường {name} không được để trống.")
+    try:
+        do_update_target(
+            target,
+            acting_user=request.user,
+            expected_version=payload.expected_version,
+            changes=changes,
+            milestones=payload.milestones if "milestones" in payload.model_fields_set else None,
+        )
+    except StaleVersionError as exc:
+        current = Target.objects.prefetch_related("milestones").get(pk=target.pk)
+        return Status(409, {"detail": " ".join(exc.messages), "current": current})
+    return Target.objects.prefetch_related("milestones").get(pk=target.pk)

@@ -108,6 +108,9 @@ class Target(models.Model):
         "thời điểm đánh giá", max_length=16, choices=Judged.choices, default=Judged.EVERY_PERIOD
     )
     order = models.PositiveIntegerField("thứ tự", default=0)
+    # Bumped by every edit: a writer states the version it read; the values
+    # each version held are kept in TargetRevision.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = "chỉ tiêu"
@@ -350,6 +353,28 @@ class ResultRevision(models.Model):
 
     class Meta:
         ordering = ["result", "-version"]
+
+
+class TargetRevision(models.Model):
+    """What a target said (its attributes and yearly milestones) before a
+    change: version ``version`` held ``data`` until ``replaced_at``. The
+    value in force on a date is read by ``targets.target_history.target_on``."""
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="revisions")
+    version = models.PositiveIntegerField()
+    data = models.JSONField()
+    replaced_at = models.DateTimeField(db_index=True)
+    replaced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        verbose_name = "lịch sử chỉ tiêu"
+        verbose_name_plural = "lịch sử chỉ tiêu"
+        ordering = ["target", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["target", "version"], name="target_revision_unique_version")
+        ]
 
 
 class ConfirmedWarning(models.Model):

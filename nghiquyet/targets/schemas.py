@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from ninja import Field, Schema
 
-from nghiquyet.api.fields import Id, Note, Version, Word
+from nghiquyet.api.fields import Id, Note, Version, Word, text
 from nghiquyet.core.numbers import stored_figure
 
 # A result's id as a JSON object key.
@@ -30,6 +30,87 @@ class TargetOut(Schema):
     report_every: str
     time_aggregation: str
     unit_aggregation: str
+    judged: str
+    baseline_period: str
+    milestones: dict[str, Decimal] = Field(..., description='Mục tiêu từng năm: {"2026": giá trị, …}.')
+    min_value: Decimal | None
+    max_value: Decimal | None
+    numerator_id: int | None
+    denominator_id: int | None
+    version: int
+
+    @staticmethod
+    def resolve_milestones(obj) -> dict[str, Decimal]:
+        return {str(m.year): m.value for m in sorted(obj.milestones.all(), key=lambda m: m.year)}
+
+
+Code = text(20)
+Name = text(500)
+Measure = text(64)
+PeriodText = text(32)
+
+# A year as a JSON object key ("2026").
+YearKey = Annotated[str, Field(pattern=r"^(19[4-9][0-9]|20[0-9][0-9]|2100)$")]
+# A number: JSON number or Vietnamese text ("48,93").
+Amount = Word | Decimal | None
+
+
+class TargetIn(Schema):
+    code: Code = Field(..., description="Mã chỉ tiêu, duy nhất trong văn bản (ví dụ 1, 2a).")
+    name: Name
+    group: Word = Field(
+        ..., description="kinh_te, van_hoa_xa_hoi, moi_truong, quoc_phong_an_ninh, xay_dung_dang."
+    )
+    measure: Measure = ""
+    value_type: Word = Field("number", description="number, integer, percent.")
+    direction: Word = Field("higher", description="higher, lower, threshold.")
+    baseline_value: Amount = None
+    baseline_period: PeriodText = ""
+    target_value: Amount = Field(None, description="Mục tiêu cả nhiệm kỳ.")
+    milestones: dict[YearKey, Amount] | None = Field(
+        None, max_length=50, description='Mục tiêu từng năm: {"2026": giá trị, …}.'
+    )
+    report_every: Word = Field("quarter", description="month, quarter, half, year.")
+    time_aggregation: Word = Field("sum", description="sum, latest, mean, ratio.")
+    unit_aggregation: Word = Field("sum", description="sum, mean, weighted_mean, count_meeting, none.")
+    judged: Word = Field("period", description="period (mỗi kỳ) hoặc year_end (chỉ cuối năm).")
+    numerator: Id | None = Field(None, description="Chỉ tiêu tỷ lệ: mã chỉ tiêu tử số (cùng văn bản).")
+    denominator: Id | None = Field(None, description="Chỉ tiêu tỷ lệ: mã chỉ tiêu mẫu số (cùng văn bản).")
+    min_value: Amount = None
+    max_value: Amount = None
+    order: Annotated[int, Field(ge=0, le=100000)] = 0
+
+
+class TargetPatch(Schema):
+    expected_version: Version | None = Field(
+        None, description="Phiên bản đã đọc (bắt buộc); lệch thì bị từ chối (409) kèm chỉ tiêu hiện tại."
+    )
+    code: Code | None = None
+    name: Name | None = None
+    group: Word | None = None
+    measure: Measure | None = None
+    value_type: Word | None = None
+    direction: Word | None = None
+    baseline_value: Amount = None
+    baseline_period: PeriodText | None = None
+    target_value: Amount = None
+    milestones: dict[YearKey, Amount] | None = Field(
+        None, max_length=50, description="Thay toàn bộ mục tiêu năm (năm không có trong danh sách bị xóa)."
+    )
+    report_every: Word | None = None
+    time_aggregation: Word | None = None
+    unit_aggregation: Word | None = None
+    judged: Word | None = None
+    numerator: Id | None = None
+    denominator: Id | None = None
+    min_value: Amount = None
+    max_value: Amount = None
+    order: Annotated[int, Field(ge=0, le=100000)] | None = None
+
+
+class TargetConflictOut(Schema):
+    detail: str
+    current: TargetOut | None = None
 
 
 class UnitValueOut(Schema):

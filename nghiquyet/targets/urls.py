@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import history, views
+from . import history, views, views_authoring
 
 app_name = "targets"
 
@@ -16,4 +16,5 @@ urlpatterns = [
     path("chi-tieu/<int:pk>/muc-tieu/mau/", views.goals_template, name="goals_template"),
     path("chi-tieu/<int:pk>/muc-tieu/nhap/", views.goals_import, name="goals_import"),
     path("chi-tieu/<int:pk>/muc-tieu/phan-bo/", views.goals_apportion, name="goals_apportion"),
+    path("chi-tieu/<int:pk>/sua/", views_authoring.edit, name="edit"),
 ]

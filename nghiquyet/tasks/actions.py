@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from nghiquyet.audit.actions import record, snapshot
+from nghiquyet.core.versions import check_version
 
 from .models import Task, TaskKind, TaskStatus, TaskStatusChange
 
@@ -89,3 +90,42 @@ def do_create_task_for_units(*, title: str, units, acting_user, **fields) -> lis
         raise ValidationError("Chưa chọn đơn vị nhận nhiệm vụ.")
     with transaction.atomic():
         return [do_create_task(title=title, lead_unit=u, acting_user=acting_user, **fields) for u in units]
+
+
+# What an edit may change; the status moves through do_set_task_status.
+TASK_FIELDS = ("title", "description", "kind", "deadline", "lead_unit", "source_document")
+
+
+def do_update_task(
+    task: Task, *, acting_user, expected_version: int | None, changes: dict, cooperating_units=None
+) -> Task:
+    """Change what a task says (``changes``: of TASK_FIELDS) and, when given,
+    its co-operating units. The version read must be the current one
+    (StaleVersionError); the audit row keeps before and after."""
+    unknown = set(changes) - set(TASK_FIELDS)
+    if unknown:
+        raise ValidationError(f"Trường không hợp lệ: {', '.join(sorted(unknown))}.")
+    if "title" in changes and not (changes["title"] or "").strip():
+        raise ValidationError("Tên nhiệm vụ không được để trống.")
+    if "kind" in changes and changes["kind"] not in TaskKind.values:
+        raise ValidationError("Loại nhiệm vụ không hợp lệ.")
+    lead = changes.get("lead_unit")
+    if "lead_unit" in changes and lead is None:
+        raise ValidationError("Nhiệm vụ phải có đơn vị chủ trì.")
+    with transaction.atomic():
+        task = Task.objects.select_for_update(of=("self",)).select_related("lead_unit").get(pk=task.pk)
+        check_version(task, expected_version, "nhiệm vụ")
+        if lead is not None and lead.pk != task.lead_unit_id and lead.valid_to is not None:
+            raise ValidationError(f"Đơn vị “{lead.name}” đã hết hiệu lực.")
+        before = snapshot(task)
+        before["cooperating_units"] = sorted(task.cooperating_units.values_list("pk", flat=True))
+        for f, v in changes.items():
+            setattr(task, f, v.strip() if f == "title" else v)
+        task.version += 1
+        task.save()
+        if cooperating_units is not None:
+            task.cooperating_units.set([u for u in cooperating_units if u.pk != task.lead_unit_id])
+        after = snapshot(task)
+        after["cooperating_units"] = sorted(task.cooperating_units.values_list("pk", flat=True))
+        record("update_task", task, acting_user=acting_user, before=before, after=after, unit=task.lead_unit)
+    return task

@@ -63,6 +63,9 @@ class Task(models.Model):
     )
     completed_on = models.DateField("ngày hoàn thành", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Bumped by every edit of what the task says (not by status moves): an
+    # editor states the version it read.
+    version = models.PositiveIntegerField(default=1)
 
     objects = TaskQuerySet.as_manager()
 
