@@ -37,7 +37,7 @@ class Document(models.Model):
     sort_key = models.CharField(max_length=255, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     # Bumped by every edit: a writer states the version it read (API PATCH, edit form).
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(default=1, db_default=1)
 
     class Meta:
         verbose_name = "văn bản"

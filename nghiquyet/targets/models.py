@@ -110,7 +110,7 @@ class Target(models.Model):
     order = models.PositiveIntegerField("thứ tự", default=0)
     # Bumped by every edit: a writer states the version it read; the values
     # each version held are kept in TargetRevision.
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(default=1, db_default=1)
 
     class Meta:
         verbose_name = "chỉ tiêu"
@@ -155,7 +155,7 @@ class Assignment(models.Model):
     assigned_at = models.DateTimeField(auto_now_add=True)
     # The unit's goals are AssignmentGoal rows (with their history), read
     # through targets.goals; every write states the version it read.
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(default=1, db_default=1)
 
     class Meta:
         verbose_name = "giao chỉ tiêu"

@@ -65,7 +65,7 @@ class Task(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # Bumped by every edit of what the task says (not by status moves): an
     # editor states the version it read.
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(default=1, db_default=1)
 
     objects = TaskQuerySet.as_manager()
 
