@@ -19,5 +19,7 @@ urlpatterns = [
     path("bao-cao/", include("nghiquyet.reports.urls")),
     path("thu-nhan/", include("nghiquyet.ingestion.urls")),
     path("api/", include("nghiquyet.api.urls")),
+    path("thong-bao/", include("nghiquyet.notify.urls")),
+    path("", include("nghiquyet.home.urls")),
     path("", include("nghiquyet.core.urls")),
 ]
