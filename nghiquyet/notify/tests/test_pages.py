@@ -1,0 +1,87 @@
+"""The notification list, its top-bar badge and marking read: each person
+sees and marks only their own."""
+
+from __future__ import annotations
+
+import pytest
+
+from nghiquyet.notify.models import Kind, Notification
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def notes(users):
+    mine = Notification.objects.create(
+        user=users.reporter,
+        kind=Kind.RETURNED,
+        title="Số liệu bị trả lại: Kết nạp đảng viên mới",
+        url="/so-lieu/bao-cao/",
+    )
+    theirs = Notification.objects.create(
+        user=users.reporter_b, kind=Kind.LATE, title="Tùng Ảnh quá hạn báo cáo"
+    )
+    return mine, theirs
+
+
+def test_anonymous_is_sent_to_sign_in(client):
+    for url in ("/thong-bao/", "/thong-bao/chua-doc/"):
+        r = client.get(url)
+        assert r.status_code == 302 and r["Location"].startswith("/dang-nhap/")
+    assert client.post("/thong-bao/da-doc/").status_code == 302
+
+
+def test_each_person_sees_only_their_own(client, users, notes):
+    for user, shown, hidden in (
+        (users.reporter, "Kết nạp đảng viên mới", "Tùng Ảnh quá hạn"),
+        (users.reporter_b, "Tùng Ảnh quá hạn", "Kết nạp đảng viên mới"),
+    ):
+        client.force_login(user)
+        html = client.get("/thong-bao/").content.decode()
+        assert shown in html and hidden not in html
+    for user in (users.viewer, users.outsider):
+        client.force_login(user)
+        html = client.get("/thong-bao/").content.decode()
+        assert "Chưa có thông báo nào." in html
+        assert "Kết nạp" not in html and "Tùng Ảnh" not in html
+
+
+def test_badge_counts_unread(client, users, notes):
+    client.force_login(users.reporter)
+    assert ">1</span>" in client.get("/thong-bao/chua-doc/").content.decode()
+    client.force_login(users.outsider)
+    assert client.get("/thong-bao/chua-doc/").content.decode().strip() == ""
+
+
+def test_top_bar_loads_the_badge(client, users, notes):
+    client.force_login(users.reporter)
+    html = client.get("/thong-bao/").content.decode()
+    assert 'hx-get="/thong-bao/chua-doc/"' in html
+
+
+def test_nobody_marks_another_persons_notification(client, users, notes):
+    mine, theirs = notes
+    for user in (users.reporter, users.viewer, users.outsider):
+        client.force_login(user)
+        client.post("/thong-bao/da-doc/", {"id": theirs.pk})
+        client.post("/thong-bao/da-doc/", {"id": theirs.pk, "mo": "1"})
+    theirs.refresh_from_db()
+    assert theirs.read_at is None
+
+
+def test_opening_marks_read_and_follows_the_link(client, users, notes):
+    mine, _ = notes
+    client.force_login(users.reporter)
+    r = client.post("/thong-bao/da-doc/", {"id": mine.pk, "mo": "1"})
+    assert r.status_code == 302 and r["Location"] == "/so-lieu/bao-cao/"
+    mine.refresh_from_db()
+    assert mine.read_at is not None
+    assert client.get("/thong-bao/chua-doc/").content.decode().strip() == ""
+
+
+def test_mark_all_read(client, users, notes):
+    client.force_login(users.reporter_b)
+    r = client.post("/thong-bao/da-doc/")
+    assert r.status_code == 302
+    assert not Notification.objects.filter(user=users.reporter_b, read_at__isnull=True).exists()
+    assert Notification.objects.filter(user=users.reporter, read_at__isnull=True).count() == 1
