@@ -18,13 +18,17 @@ from django.urls import reverse
 
 from nghiquyet.accounts.access import path_q, scope_paths
 from nghiquyet.accounts.models import Membership, Role
+from nghiquyet.core.dashboard import documents_in_force
+from nghiquyet.core.periods import PeriodKind, current_period
 from nghiquyet.documents.access import visible_documents
 from nghiquyet.ingestion.access import visible_sources
 from nghiquyet.ingestion.models import Suggestion
 from nghiquyet.orgs.models import OrgUnit, subtree_q
 from nghiquyet.rounds.access import visible_rounds
 from nghiquyet.rounds.status import MISSING, round_status
+from nghiquyet.targets.locks import reporting_closes
 from nghiquyet.targets.models import Assignment, Result, ResultStatus
+from nghiquyet.targets.rollup import reporting_status
 from nghiquyet.tasks.access import visible_tasks
 
 LIST_LIMIT = 10
@@ -43,12 +47,17 @@ class RoundLine:
 @dataclass
 class ToEnter:
     unit: OrgUnit
-    round: object
+    round: object  # None: the period's reporting window, no round
     reported: int
     expected: int
     deadline: dt.date
     locked: bool
     url: str
+    label: str = ""  # what is due: the round's title, or the period's
+
+    def __post_init__(self) -> None:
+        if not self.label and self.round is not None:
+            self.label = self.round.title
 
 
 @dataclass
@@ -177,6 +186,32 @@ def needs_for(user, unit: OrgUnit, today: dt.date) -> Needs:
                             )
                         )
         out.rounds.append(line)
+
+    # Without a round, the quarter just ended is due until its reporting
+    # window closes (targets.locks): the person's own units still short of it.
+    report_period = current_period(PeriodKind.QUARTER, today).previous()
+    closes = reporting_closes(report_period)
+    in_rounds = {e.unit.pk for e in out.to_enter if e.round.period_key == report_period.key()}
+    if (
+        own_units
+        and today <= closes
+        and not any(line.round.period_key == report_period.key() for line in out.rounds)
+    ):
+        docs = documents_in_force(user, unit, today)
+        for st in reporting_status(docs, unit, report_period, today):
+            if st.unit.pk in own_units and st.unit.pk not in in_rounds and st.submitted < st.expected:
+                out.to_enter.append(
+                    ToEnter(
+                        unit=st.unit,
+                        round=None,
+                        reported=st.submitted,
+                        expected=st.expected,
+                        deadline=closes,
+                        locked=False,
+                        url=f"{reverse('targets:report')}?don_vi={st.unit.pk}&ky={report_period.key()}",
+                        label=f"Kỳ {report_period.label}",
+                    )
+                )
 
     overdue = visible_tasks(user).filter(subtree_q(unit, "lead_unit__path")).overdue(today)
     out.overdue_count = overdue.count()

@@ -102,3 +102,21 @@ def test_reporter_of_empty_commune_in_new_province(client, users, tree, django_u
     html = _home(client, rep).content.decode()
     assert "<h1>Đảng ủy phường Vinh Phú</h1>" in html
     assert "Bắt đầu theo dõi" in html
+
+
+def test_without_a_round_the_ended_quarter_is_due_until_its_window_closes(client, users, tree, resolution):
+    # 10/01/2027: Quý IV/2026 ended, its window closes 15/01 (15 days). Commune A
+    # has 3 quarterly targets and sent one.
+    from nghiquyet.targets.actions import do_save_result
+
+    with at(2027, 1, 10):
+        do_save_result(
+            resolution.new_members, tree.commune_a, "2026-Q4", 7, acting_user=users.reporter, submit=True
+        )
+        client.force_login(users.reporter)
+        html = client.get("/").content.decode()
+    assert "Số liệu cần nhập (1)" in html
+    assert "Đảng ủy xã Đức Thọ – Kỳ Quý IV/2026</a>: đã gửi 1/3 chỉ tiêu, hạn 15/01/2027" in html
+    with at(2027, 1, 16):  # window closed: nothing to enter any more
+        client.force_login(users.reporter)
+        assert "Số liệu cần nhập" not in client.get("/").content.decode()
