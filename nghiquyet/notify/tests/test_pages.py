@@ -85,3 +85,14 @@ def test_mark_all_read(client, users, notes):
     assert r.status_code == 302
     assert not Notification.objects.filter(user=users.reporter_b, read_at__isnull=True).exists()
     assert Notification.objects.filter(user=users.reporter, read_at__isnull=True).count() == 1
+
+
+def test_list_queries_do_not_grow_with_notifications(client, users, django_assert_num_queries):
+    client.force_login(users.reporter)
+    Notification.objects.bulk_create(
+        Notification(user=users.reporter, kind=Kind.TASK_DUE, title=f"Nhiệm vụ {i}") for i in range(30)
+    )
+    # session, user, the pager's count, the unread count, the top bar's roles, the page
+    with django_assert_num_queries(6):
+        html = client.get("/thong-bao/").content.decode()
+    assert html.count("Nhiệm vụ ") == 30
