@@ -95,4 +95,4 @@ def test_list_queries_do_not_grow_with_notifications(client, users, django_asser
     # session, user, the pager's count, the unread count, the top bar's roles, the page
     with django_assert_num_queries(6):
         html = client.get("/thong-bao/").content.decode()
-    assert html.count("Nhiệm vụ ") == 30
+    assert html.count("<strong>Nhiệm vụ ") == 30
