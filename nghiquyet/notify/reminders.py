@@ -4,7 +4,8 @@
   sent every figure assigned to it is reminded 5 days before (sent when 2
   to 5 days are left) and 1 day before (1 day left or the day itself); the
   day after its deadline it is told it is late, and so is the level above
-  (the approvers of its parent, who chase it and may grant an exception).
+  (the approvers of its parent, who chase it and may grant an exception),
+  in one message per deadline naming its late units.
 - A figure returned by an approver: to the person who entered it.
 - Figures waiting for approval: to the approvers of the nearest unit above
   the reporting unit that has approvers (the level that signs off).
@@ -44,6 +45,7 @@ from .models import Kind
 BEFORE_DAYS = (5, 1)
 TASK_DUE_DAYS = 3
 LOOKBACK_DAYS = 30
+LIST_NAMES = 20  # late units named in the message to the level above
 
 
 @dataclass
@@ -134,10 +136,9 @@ def round_reminders(today: dt.date) -> list[Reminder]:
                     users=own.get(row.unit.pk, []),
                 )
             )
+        by_parent: dict[tuple[int, dt.date], list] = defaultdict(list)
         for row in late_rows:
-            users = own.get(row.unit.pk, []) + [
-                u for u in parents.get(row.unit.parent_id, []) if u not in own.get(row.unit.pk, [])
-            ]
+            by_parent[(row.unit.parent_id, row.deadline)].append(row)
             out.append(
                 Reminder(
                     key=f"round:{r.pk}:unit:{row.unit.pk}:late",
@@ -148,7 +149,25 @@ def round_reminders(today: dt.date) -> list[Reminder]:
                         f"{row.reported}/{row.expected} chỉ tiêu kỳ {r.period.label}."
                     ),
                     url=url,
-                    users=users,
+                    users=own.get(row.unit.pk, []),
+                )
+            )
+        # The level above gets one message per deadline listing its late
+        # units, not one per unit (a province has a hundred communes).
+        for (parent_id, deadline), rows in by_parent.items():
+            names = ", ".join(row.unit.name for row in rows[:LIST_NAMES])
+            more = f" và {len(rows) - LIST_NAMES} đơn vị khác" if len(rows) > LIST_NAMES else ""
+            out.append(
+                Reminder(
+                    key=f"round:{r.pk}:above:{parent_id}:late:{deadline.isoformat()}",
+                    kind=Kind.LATE,
+                    title=f"{r.title}: {len(rows)} đơn vị trực thuộc quá hạn báo cáo",
+                    body=(
+                        f"Hạn báo cáo kỳ {r.period.label} (hết ngày {format_date(deadline)}) đã qua; "
+                        f"chưa gửi đủ số liệu: {names}{more}."
+                    ),
+                    url=url,
+                    users=parents.get(parent_id, []),
                 )
             )
     return out

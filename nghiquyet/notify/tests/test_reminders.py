@@ -93,8 +93,16 @@ def test_stages_one_day_before_then_late(tree, users, cycle):
     assert one.sent[0].title == "Đợt báo cáo Quý IV/2026: còn 1 ngày (Đảng ủy xã Tùng Ảnh)"
     assert same_day.sent == []
     # Late: the unit and the level above it (the province's approvers).
-    assert _sent(late) == {f"round:{r}:unit:{b}:late": ["bc_tunganh", "duyet_tinh", "qt_tinh"]}
+    p = tree.province.pk
+    assert _sent(late) == {
+        f"round:{r}:unit:{b}:late": ["bc_tunganh"],
+        f"round:{r}:above:{p}:late:2027-01-05": ["duyet_tinh", "qt_tinh"],
+    }
     assert late.sent[0].title == "Đợt báo cáo Quý IV/2026: Đảng ủy xã Tùng Ảnh quá hạn báo cáo"
+    assert late.sent[1].title == "Đợt báo cáo Quý IV/2026: 1 đơn vị trực thuộc quá hạn báo cáo"
+    assert late.sent[1].body == (
+        "Hạn báo cáo kỳ Quý IV/2026 (hết ngày 05/01/2027) đã qua; chưa gửi đủ số liệu: Đảng ủy xã Tùng Ảnh."
+    )
 
 
 def test_first_run_on_the_deadline_day_says_so(tree, users, cycle):
@@ -148,3 +156,18 @@ def test_mail_server_down_keeps_the_notifications(tree, users, cycle, settings, 
     assert report.email_errors and report.emails == 0
     assert Notification.objects.count() == 3 and not Notification.objects.filter(emailed=True).exists()
     assert again.sent == []
+
+
+def test_the_level_above_gets_one_message_naming_its_late_units(tree, users, cycle):
+    with at(2027, 1, 2):  # A's figure returned: A has 2 of 3 again
+        do_return_result(cycle.results[0], reason="Chưa khớp", acting_user=cycle.approver)
+    with at(2027, 1, 6):
+        report = do_send_reminders()
+    above = [r for r in report.sent if ":above:" in r.key]
+    assert len(above) == 1
+    assert above[0].title == "Đợt báo cáo Quý IV/2026: 2 đơn vị trực thuộc quá hạn báo cáo"
+    assert above[0].body.endswith("chưa gửi đủ số liệu: Đảng ủy xã Đức Thọ, Đảng ủy xã Tùng Ảnh.")
+    own = sorted(
+        (r.key.split(":")[3], [u.username for u in r.users]) for r in report.sent if ":unit:" in r.key
+    )
+    assert own == sorted([(str(tree.commune_a.pk), ["bc_ductho"]), (str(tree.commune_b.pk), ["bc_tunganh"])])
