@@ -8,7 +8,8 @@
   in one message per deadline naming its late units.
 - A figure returned by an approver: to the person who entered it.
 - Figures waiting for approval: to the approvers of the nearest unit above
-  the reporting unit that has approvers (the level that signs off).
+  the reporting unit that has approvers (the level that signs off), one
+  message per approving unit counting what waits.
 - A task: to its lead unit's people, from 3 days before its deadline, and
   once more when it is overdue.
 
@@ -85,15 +86,15 @@ def _ancestors(unit: OrgUnit) -> list[int]:
     return [int(seg, 16) for seg in reversed(unit.path.strip("/").split("/")[:-1])]
 
 
-def nearest_approvers(units) -> dict[int, list]:
-    """For each unit, the approvers (or administrators) of the nearest unit
-    above it that has any."""
+def nearest_approvers(units) -> dict[int, tuple[int | None, list]]:
+    """For each unit: the nearest unit above it that has approvers (or
+    administrators), and those people; (None, []) when none has."""
     units = list(units)
     above = {u.pk: _ancestors(u) for u in units}
     found = members({a for ids in above.values() for a in ids}, Role.APPROVER)
-    out: dict[int, list] = {}
+    out: dict[int, tuple[int | None, list]] = {}
     for u in units:
-        out[u.pk] = next((found[a] for a in above[u.pk] if found.get(a)), [])
+        out[u.pk] = next(((a, found[a]) for a in above[u.pk] if found.get(a)), (None, []))
     return out
 
 
@@ -203,27 +204,42 @@ def returned_reminders(today: dt.date) -> list[Reminder]:
 
 
 def approval_reminders(today: dt.date) -> list[Reminder]:
+    """One message per approving unit: how many figures wait, from which
+    units; sent again when a new figure is submitted (the key holds the
+    latest submission time)."""
     groups = list(
         Result.objects.filter(status=ResultStatus.SUBMITTED)
         .values("unit_id", "period_key")
         .annotate(n=Count("pk"), last=Max("submitted_at"))
-        .order_by("unit_id", "period_key")
+        .order_by("period_key", "unit_id")
     )
     units = {u.pk: u for u in OrgUnit.objects.filter(pk__in={g["unit_id"] for g in groups})}
     approvers = nearest_approvers(units.values())
-    out = []
+    by_above: dict[int, list[dict]] = defaultdict(list)
     for g in groups:
-        unit = units[g["unit_id"]]
-        period = parse_period_key(g["period_key"])
-        stamp = int(g["last"].timestamp()) if g["last"] else 0
+        above_id, _ = approvers[g["unit_id"]]
+        if above_id is not None:
+            by_above[above_id].append(g)
+    out = []
+    for above_id, rows in by_above.items():
+        people = next(approvers[g["unit_id"]][1] for g in rows)
+        total = sum(g["n"] for g in rows)
+        stamp = max(int(g["last"].timestamp()) if g["last"] else 0 for g in rows)
+        latest = max(rows, key=lambda g: (g["last"] is not None, g["last"]))
+        lines = [
+            f"{units[g['unit_id']].name}, {parse_period_key(g['period_key']).label}: {format_number(g['n'])}"
+            for g in rows[:LIST_NAMES]
+        ]
+        more = f"\n… và {len(rows) - LIST_NAMES} nhóm khác" if len(rows) > LIST_NAMES else ""
+        n_units = len({g["unit_id"] for g in rows})
         out.append(
             Reminder(
-                key=f"approve:{unit.pk}:{g['period_key']}:{stamp}",
+                key=f"approve:{above_id}:{stamp}",
                 kind=Kind.TO_APPROVE,
-                title=f"{format_number(g['n'])} số liệu chờ duyệt: {unit.name}, {period.label}",
-                body=f"{unit.name} đã gửi {format_number(g['n'])} số liệu kỳ {period.label} đang chờ duyệt.",
-                url=reverse("targets:approve") + f"?don_vi={unit.pk}&ky={g['period_key']}",
-                users=approvers.get(unit.pk, []),
+                title=f"{format_number(total)} số liệu chờ duyệt ({format_number(n_units)} đơn vị)",
+                body="Số liệu đã gửi, đang chờ duyệt:\n" + "\n".join(lines) + more,
+                url=reverse("targets:approve") + f"?don_vi={above_id}&ky={latest['period_key']}",
+                users=people,
             )
         )
     return out

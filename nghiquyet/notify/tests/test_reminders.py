@@ -33,7 +33,7 @@ def test_five_days_before_the_deadline(tree, users, cycle):
     stamp = int(max(x.submitted_at for x in cycle.results).timestamp())
     assert _sent(report) == {
         f"round:{r}:unit:{tree.commune_b.pk}:before5": ["bc_tunganh"],
-        f"approve:{tree.commune_a.pk}:{q4}:{stamp}": ["duyet_tinh", "qt_tinh"],
+        f"approve:{tree.province.pk}:{stamp}": ["duyet_tinh", "qt_tinh"],
     }
     soon = Notification.objects.get(user=users.reporter_b)
     assert soon.kind == Kind.DEADLINE_SOON
@@ -41,8 +41,9 @@ def test_five_days_before_the_deadline(tree, users, cycle):
     assert "đã gửi 0/3 chỉ tiêu" in soon.body and "hết ngày 05/01/2027" in soon.body
     assert soon.url == f"/dot-bao-cao/{r}/"
     approve = Notification.objects.get(user=cycle.approver)
-    assert approve.title == "3 số liệu chờ duyệt: Đảng ủy xã Đức Thọ, Quý IV/2026"
-    assert approve.url == f"/so-lieu/duyet/?don_vi={tree.commune_a.pk}&ky={q4}"
+    assert approve.title == "3 số liệu chờ duyệt (1 đơn vị)"
+    assert approve.body == "Số liệu đã gửi, đang chờ duyệt:\nĐảng ủy xã Đức Thọ, Quý IV/2026: 3"
+    assert approve.url == f"/so-lieu/duyet/?don_vi={tree.province.pk}&ky={q4}"
     # Emails to those with an address: reporter B, the approver, the admin.
     assert sorted(m.to[0] for m in mail.outbox) == ["duyet@tinh.vn", "qt@tinh.vn", "tunganh@xa.vn"]
     assert mail.outbox[0].subject.startswith("[Theo dõi nghị quyết] ")
@@ -171,3 +172,25 @@ def test_the_level_above_gets_one_message_naming_its_late_units(tree, users, cyc
         (r.key.split(":")[3], [u.username for u in r.users]) for r in report.sent if ":unit:" in r.key
     )
     assert own == sorted([(str(tree.commune_a.pk), ["bc_ductho"]), (str(tree.commune_b.pk), ["bc_tunganh"])])
+
+
+def test_a_new_submission_brings_a_new_count_to_approvers(tree, users, resolution, cycle):
+    from nghiquyet.targets.actions import do_save_result
+
+    with at(2026, 12, 31):
+        do_send_reminders()
+    with at(2027, 1, 2):
+        do_save_result(
+            resolution.new_members, tree.commune_b, "2026-Q4", 9, acting_user=users.reporter_b, submit=True
+        )
+        report = do_send_reminders()
+        again = do_send_reminders()
+    approve = [r for r in report.sent if r.kind == Kind.TO_APPROVE]
+    assert [(r.title, sorted(u.username for u in r.users)) for r in approve] == [
+        ("4 số liệu chờ duyệt (2 đơn vị)", ["duyet_tinh", "qt_tinh"])
+    ]
+    assert approve[0].body.splitlines()[1:] == [
+        "Đảng ủy xã Đức Thọ, Quý IV/2026: 3",
+        "Đảng ủy xã Tùng Ảnh, Quý IV/2026: 1",
+    ]
+    assert again.sent == []
