@@ -19,7 +19,7 @@ from django.urls import reverse
 from nghiquyet.accounts.access import path_q, scope_paths
 from nghiquyet.accounts.models import Membership, Role
 from nghiquyet.core.dashboard import documents_in_force
-from nghiquyet.core.periods import PeriodKind, current_period
+from nghiquyet.core.periods import PeriodKind, current_period, parse_period_key
 from nghiquyet.documents.access import visible_documents
 from nghiquyet.ingestion.access import visible_sources
 from nghiquyet.ingestion.models import Suggestion
@@ -65,7 +65,7 @@ class Needs:
     returned: list = field(default_factory=list)
     returned_count: int = 0
     to_enter: list[ToEnter] = field(default_factory=list)
-    to_approve: list = field(default_factory=list)  # (unit, period key, count, url)
+    to_approve: list = field(default_factory=list)  # (unit, period label, count, url)
     to_approve_count: int = 0
     rounds: list[RoundLine] = field(default_factory=list)
     overdue_count: int = 0
@@ -138,7 +138,7 @@ def needs_for(user, unit: OrgUnit, today: dt.date) -> Needs:
         out.to_approve = [
             (
                 units[g["unit_id"]],
-                g["period_key"],
+                parse_period_key(g["period_key"]).label,
                 g["n"],
                 f"{approve}?don_vi={g['unit_id']}&ky={g['period_key']}",
             )

@@ -50,7 +50,10 @@ def test_other_communes_reporter_does_not_see_it(client, users, tree, returned):
 def test_approver_sees_count_waiting_and_link(client, users, tree, cycle):
     html = _home(client, cycle.approver).content.decode()
     assert "Số liệu chờ duyệt (3)" in html
-    assert f'href="/so-lieu/duyet/?don_vi={tree.commune_a.pk}&amp;ky=2026-Q4"' in html
+    assert (
+        f'href="/so-lieu/duyet/?don_vi={tree.commune_a.pk}&amp;ky=2026-Q4">Đảng ủy xã Đức Thọ, Quý IV/2026</a>: 3 số liệu'
+        in html
+    )
     # The round, level by level: A on time, B not at all.
     assert "đúng hạn 1, trễ hạn 0, chưa báo cáo 1" in html
 
@@ -120,3 +123,13 @@ def test_without_a_round_the_ended_quarter_is_due_until_its_window_closes(client
     with at(2027, 1, 16):  # window closed: nothing to enter any more
         client.force_login(users.reporter)
         assert "Số liệu cần nhập" not in client.get("/").content.decode()
+
+
+def test_a_locked_unit_is_told_it_needs_an_exception(client, users, tree, cycle):
+    with at(2027, 1, 7):  # B's deadline (05/01) passed, no grace
+        client.force_login(users.reporter_b)
+        html = client.get("/").content.decode()
+    assert (
+        'đã gửi 0/3 chỉ tiêu, hạn 05/01/2027 <span class="muted">(đã khóa: cần cấp trên cho phép nhập bổ sung)'
+        in html
+    )
