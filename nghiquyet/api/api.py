@@ -230,6 +230,7 @@ def _mount() -> None:
     api.add_router("/rounds", "nghiquyet.rounds.api.router")
     api.add_router("/meetings", meetings)
     api.add_router("/ingestion", "nghiquyet.ingestion.api.router")
+    api.add_router("/notifications", "nghiquyet.notify.api.router")
 
 
 _mount()

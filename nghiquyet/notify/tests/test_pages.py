@@ -96,3 +96,31 @@ def test_list_queries_do_not_grow_with_notifications(client, users, django_asser
     with django_assert_num_queries(6):
         html = client.get("/thong-bao/").content.decode()
     assert html.count("<strong>Nhiệm vụ ") == 30
+
+
+def _api(client, user):
+    from nghiquyet.accounts.models import ApiToken
+
+    _, key = ApiToken.issue(user, "thử")
+    return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+
+
+def test_api_lists_and_marks_only_the_callers_own(client, users, notes):
+    mine, theirs = notes
+    auth = _api(client, users.reporter)
+    r = client.get("/api/notifications", **auth)
+    assert r.status_code == 200
+    body = r.json()
+    assert body["unread"] == 1 and [n["id"] for n in body["items"]] == [mine.pk]
+    r = client.post(
+        "/api/notifications/read", {"ids": [mine.pk, theirs.pk]}, content_type="application/json", **auth
+    )
+    assert r.json() == {"marked": 1}
+    theirs.refresh_from_db()
+    assert theirs.read_at is None
+    assert client.get("/api/notifications?unread=true", **auth).json() == {"unread": 0, "items": []}
+    for user in (users.viewer, users.outsider, users.reporter_b):
+        auth = _api(client, user)
+        items = client.get("/api/notifications", **auth).json()["items"]
+        assert mine.pk not in [n["id"] for n in items]
+    assert client.get("/api/notifications").status_code == 401
