@@ -24,7 +24,7 @@ def list_notifications(request, unread: bool = False, limit: Limit = 100, offset
     return {"unread": n_unread, "items": list(qs[offset : offset + limit])}
 
 
-@router.post("/read", response=answers({200: ReadOut}, body=True))
+@router.post("/read", response=answers({200: ReadOut}, 403, body=True))
 def mark_read(request, payload: ReadIn):
     """Mark the caller's notifications read (``ids``, or all); others' ids are ignored."""
     return {"marked": do_mark_notifications_read(request.user, payload.ids, acting_user=request.user)}
