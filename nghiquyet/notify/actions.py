@@ -81,7 +81,8 @@ def _email(outbox: list[tuple[Notification, str]], report: SendReport) -> None:
     site = _site_url()
     messages = []
     for note, address in outbox:
-        link = f"\n\n{site}{note.url}" if note.url else ""
+        # A bare path means nothing in a mail client: the link needs NGHIQUYET_SITE_URL.
+        link = f"\n\n{site}{note.url}" if note.url and site else ""
         messages.append(
             EmailMessage(
                 SUBJECT_PREFIX + note.title, f"{note.body}{link}", settings.DEFAULT_FROM_EMAIL, [address]

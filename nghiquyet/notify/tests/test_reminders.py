@@ -47,6 +47,16 @@ def test_five_days_before_the_deadline(tree, users, cycle):
     # Emails to those with an address: reporter B, the approver, the admin.
     assert sorted(m.to[0] for m in mail.outbox) == ["duyet@tinh.vn", "qt@tinh.vn", "tunganh@xa.vn"]
     assert mail.outbox[0].subject.startswith("[Theo dõi nghị quyết] ")
+    assert not any("\n\n/" in m.body for m in mail.outbox)  # no site address set: no half link
+
+
+def test_emails_link_to_the_site_when_its_address_is_set(tree, users, cycle, settings):
+    settings.NGHIQUYET_SITE_URL = "http://10.0.0.5:8000"
+    with at(2026, 12, 31):
+        do_send_reminders()
+    to_b = next(m for m in mail.outbox if m.to == ["tunganh@xa.vn"])
+    assert to_b.subject == "[Theo dõi nghị quyết] Đợt báo cáo Quý IV/2026: còn 5 ngày (Đảng ủy xã Tùng Ảnh)"
+    assert to_b.body.endswith(f"\n\nhttp://10.0.0.5:8000/dot-bao-cao/{cycle.round.pk}/")
 
 
 def test_running_twice_sends_each_reminder_once(tree, users, cycle):
