@@ -232,7 +232,9 @@ NGHIQUYET_REPORTING_WINDOW_DAYS = env_int("NGHIQUYET_REPORTING_WINDOW_DAYS", 15)
 # SMTP server is named: the demo and a fresh install send nothing outside.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "").strip()
 EMAIL_BACKEND = (
-    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
 )
 EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
 if EMAIL_PORT > 65535:
@@ -242,7 +244,9 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
 if EMAIL_USE_TLS and EMAIL_USE_SSL:
-    raise ImproperlyConfigured("Chỉ bật một trong EMAIL_USE_TLS (STARTTLS, cổng 587) và EMAIL_USE_SSL (cổng 465).")
+    raise ImproperlyConfigured(
+        "Chỉ bật một trong EMAIL_USE_TLS (STARTTLS, cổng 587) và EMAIL_USE_SSL (cổng 465)."
+    )
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20, minimum=1)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "nghiquyet@localhost").strip()
 if DEFAULT_FROM_EMAIL.count("@") != 1 or any(c.isspace() for c in DEFAULT_FROM_EMAIL.split("<")[-1]):
