@@ -133,3 +133,21 @@ def test_a_locked_unit_is_told_it_needs_an_exception(client, users, tree, cycle)
         'đã gửi 0/3 chỉ tiêu, hạn 05/01/2027 <span class="muted">(đã khóa: cần cấp trên cho phép nhập bổ sung)'
         in html
     )
+
+
+def test_suggestions_to_review_counted_for_those_who_decide(client, users, tree, resolution):
+    from nghiquyet.ingestion.actions import do_ingest
+    from nghiquyet.ingestion.models import Suggestion
+
+    source, _ = do_ingest(
+        "Đồng chí Trần Văn Quảng, Bí thư Tỉnh ủy chủ trì hội nghị.".encode(),
+        name="tin.txt",
+        unit=tree.province,
+        acting_user=users.province_admin,
+    )
+    n = Suggestion.objects.filter(source=source, status=Suggestion.Status.PENDING).count()
+    assert n >= 1
+    html = _home(client, users.province_admin).content.decode()
+    assert f'<a href="/thu-nhan/">{n} dữ kiện chờ xác nhận</a>' in html
+    for user in (users.viewer, users.reporter, users.outsider):
+        assert "dữ kiện chờ xác nhận" not in _home(client, user).content.decode()
