@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 from django.urls import reverse
 
-from nghiquyet.accounts.access import path_q, scope_paths
+from nghiquyet.accounts.access import has_role, path_q, scope_paths
 from nghiquyet.accounts.models import Membership, Role
 from nghiquyet.core.dashboard import documents_in_force
 from nghiquyet.core.periods import PeriodKind, current_period, parse_period_key
@@ -73,6 +73,7 @@ class Needs:
     suggestions_count: int = 0
     suggestions_url: str = ""
     empty: bool = False  # nothing set up yet in the unit: show the first steps
+    can_admin: bool = False  # the first steps are the unit's administrators' to take
 
     @property
     def total(self) -> int:
@@ -225,4 +226,5 @@ def needs_for(user, unit: OrgUnit, today: dt.date) -> Needs:
         out.suggestions_url = reverse("ingestion:index")
 
     out.empty = is_empty(user, unit)
+    out.can_admin = has_role(user, unit, Role.ADMIN)
     return out

@@ -105,6 +105,8 @@ def test_reporter_of_empty_commune_in_new_province(client, users, tree, django_u
     html = _home(client, rep).content.decode()
     assert "<h1>Đảng ủy phường Vinh Phú</h1>" in html
     assert "Bắt đầu theo dõi" in html
+    assert "Các bước này do quản trị của đơn vị thực hiện" in html
+    assert "do quản trị của đơn vị thực hiện" not in _home(client, users.outsider).content.decode()
 
 
 def test_without_a_round_the_ended_quarter_is_due_until_its_window_closes(client, users, tree, resolution):
