@@ -225,7 +225,7 @@ def approval_reminders(today: dt.date) -> list[Reminder]:
         people = next(approvers[g["unit_id"]][1] for g in rows)
         total = sum(g["n"] for g in rows)
         stamp = max(int(g["last"].timestamp()) if g["last"] else 0 for g in rows)
-        latest = max(rows, key=lambda g: (g["last"] is not None, g["last"]))
+        latest = max(rows, key=lambda g: g["last"].timestamp() if g["last"] else 0)
         lines = [
             f"{units[g['unit_id']].name}, {parse_period_key(g['period_key']).label}: {format_number(g['n'])}"
             for g in rows[:LIST_NAMES]

@@ -204,3 +204,12 @@ def test_a_new_submission_brings_a_new_count_to_approvers(tree, users, resolutio
         "Đảng ủy xã Tùng Ảnh, Quý IV/2026: 1",
     ]
     assert again.sent == []
+
+
+def test_figures_without_a_submission_time_still_reach_approvers(tree, users, cycle):
+    from nghiquyet.targets.models import Result
+
+    Result.objects.filter(pk__in=[r.pk for r in cycle.results]).update(submitted_at=None)
+    with at(2026, 12, 31):
+        report = do_send_reminders()
+    assert [r.key for r in report.sent if r.kind == Kind.TO_APPROVE] == [f"approve:{tree.province.pk}:0"]
