@@ -9,6 +9,9 @@ NGHIQUYET_HTTPS, NGHIQUYET_*  security and login lockout: see the blocks below a
 NGHIQUYET_MAX_UPLOAD_MB  largest file a user may upload, in MB (default 20)
 CONN_MAX_AGE, LOG_LEVEL  database connection reuse (seconds), log level (WARNING)
 
+EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, EMAIL_USE_SSL, EMAIL_TIMEOUT,
+DEFAULT_FROM_EMAIL, NGHIQUYET_SITE_URL   reminders by email (SMTP when EMAIL_HOST is set, else the console)
+
 Importing the settings writes nothing: the `nghiquyet` command makes the data
 folder and the secret key on its first run (nghiquyet.core.datadir). A malformed
 variable stops the start with a message naming it.
@@ -107,6 +110,8 @@ INSTALLED_APPS = [
     "nghiquyet.tasks",
     "nghiquyet.reports",
     "nghiquyet.ingestion",
+    "nghiquyet.notify",
+    "nghiquyet.home",
     "axes",  # last: nghiquyet.accounts overrides its commands with Vietnamese ones
 ]
 
@@ -237,6 +242,39 @@ LOG_LEVEL = os.environ.get("LOG_LEVEL", "").strip().upper() or "WARNING"
 if not isinstance(logging.getLevelName(LOG_LEVEL), int):
     raise ImproperlyConfigured(
         f"Biến môi trường LOG_LEVEL={os.environ['LOG_LEVEL']!r} không hợp lệ: dùng DEBUG, INFO, WARNING, ERROR hoặc CRITICAL."
+    )
+
+# --- Email (reminders, nghiquyet.notify) -------------------------------------
+# The console backend (messages printed to the server's output) unless an
+# SMTP server is named: the demo and a fresh install send nothing outside.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "").strip()
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+if EMAIL_PORT > 65535:
+    raise ImproperlyConfigured(f"Biến môi trường EMAIL_PORT={EMAIL_PORT} không hợp lệ: cổng từ 1 đến 65535.")
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured(
+        "Chỉ bật một trong EMAIL_USE_TLS (STARTTLS, cổng 587) và EMAIL_USE_SSL (cổng 465)."
+    )
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20, minimum=1)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "nghiquyet@localhost").strip()
+if DEFAULT_FROM_EMAIL.count("@") != 1 or any(c.isspace() for c in DEFAULT_FROM_EMAIL.split("<")[-1]):
+    raise ImproperlyConfigured(
+        f"Biến môi trường DEFAULT_FROM_EMAIL={DEFAULT_FROM_EMAIL!r} không phải địa chỉ thư, ví dụ vanphong@tinhuy.vn."
+    )
+# The address users open the product at, for links in emails (e.g. http://10.0.0.5:8000).
+NGHIQUYET_SITE_URL = os.environ.get("NGHIQUYET_SITE_URL", "").strip().rstrip("/")
+if NGHIQUYET_SITE_URL and not NGHIQUYET_SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(
+        f"Biến môi trường NGHIQUYET_SITE_URL={NGHIQUYET_SITE_URL!r} phải bắt đầu bằng http:// hoặc https://."
     )
 
 LOGGING = {

@@ -21,5 +21,7 @@ urlpatterns = [
     path("nhat-ky/", include("nghiquyet.audit.urls")),
     path("thu-nhan/", include("nghiquyet.ingestion.urls")),
     path("api/", include("nghiquyet.api.urls")),
+    path("thong-bao/", include("nghiquyet.notify.urls")),
+    path("", include("nghiquyet.home.urls")),
     path("", include("nghiquyet.core.urls")),
 ]

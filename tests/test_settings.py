@@ -234,3 +234,48 @@ def test_missing_frontend_folder_is_a_check_error(settings, tmp_path):
     errors = frontend_files()
     assert [e.id for e in errors] == ["nghiquyet.E001"]
     assert "npm ci" in errors[0].msg and "khong-co" in errors[0].msg
+
+
+EMAIL_VARIABLES = (
+    "EMAIL_HOST", "EMAIL_PORT", "EMAIL_USE_TLS", "EMAIL_USE_SSL", "EMAIL_TIMEOUT", "DEFAULT_FROM_EMAIL",
+    "NGHIQUYET_SITE_URL",
+)  # fmt: skip
+
+
+@pytest.fixture
+def load_mail(load, monkeypatch):
+    for name in EMAIL_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    return load
+
+
+def test_email_goes_to_the_console_by_default(load_mail):
+    conf = load_mail()
+    assert conf["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+    assert conf["EMAIL_PORT"] == 25 and conf["EMAIL_USE_TLS"] is False
+
+
+def test_email_host_switches_to_smtp(load_mail):
+    conf = load_mail(
+        EMAIL_HOST="mail.tinhuy.vn", EMAIL_PORT="587", EMAIL_USE_TLS="1", DEFAULT_FROM_EMAIL="vp@tinhuy.vn"
+    )
+    assert conf["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert (conf["EMAIL_HOST"], conf["EMAIL_PORT"], conf["EMAIL_USE_TLS"]) == ("mail.tinhuy.vn", 587, True)
+    assert conf["DEFAULT_FROM_EMAIL"] == "vp@tinhuy.vn"
+
+
+@pytest.mark.parametrize(
+    "env, words",
+    [
+        ({"EMAIL_PORT": "hai lăm"}, "EMAIL_PORT"),
+        ({"EMAIL_PORT": "70000"}, "cổng từ 1 đến 65535"),
+        ({"EMAIL_USE_TLS": "có"}, "EMAIL_USE_TLS"),
+        ({"EMAIL_USE_TLS": "1", "EMAIL_USE_SSL": "1"}, "Chỉ bật một"),
+        ({"EMAIL_TIMEOUT": "0"}, "EMAIL_TIMEOUT"),
+        ({"DEFAULT_FROM_EMAIL": "van phong tinh uy"}, "không phải địa chỉ thư"),
+        ({"NGHIQUYET_SITE_URL": "10.0.0.5:8000"}, "http://"),
+    ],
+)
+def test_malformed_email_settings_stop_the_start(load_mail, env, words):
+    with pytest.raises(ImproperlyConfigured, match=words):
+        load_mail(**env)

@@ -232,6 +232,7 @@ def _mount() -> None:
     api.add_router("/meetings", meetings)
     api.add_router("/ingestion", "nghiquyet.ingestion.api.router")
     api.add_router("/users", accounts)
+    api.add_router("/notifications", "nghiquyet.notify.api.router")
 
 
 _mount()

@@ -1,22 +1,13 @@
-from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpResponse
-from django.shortcuts import render
-from django.utils import timezone
 
-from nghiquyet.accounts.access import access_unit, home_unit
 from nghiquyet.core import dashboard
 from nghiquyet.core.periods import PeriodKind, current_period
-from nghiquyet.core.viewutils import dashboard_periods, int_param, period_param
+from nghiquyet.core.viewutils import dashboard_periods, period_param
 
 
-@login_required
-def home(request):
-    today = timezone.localdate()
-    unit_id = int_param(request, "don_vi")
-    unit = access_unit(request.user, unit_id) if unit_id else home_unit(request.user)
-    if unit is None:
-        return render(request, "core/home.html", {"unit": None})
+def dashboard_context(request, unit, today):
+    """The dashboard's data for ``unit`` (already accessed); the home app adds what needs the user."""
     periods = dashboard_periods(today)
     period = period_param(request, periods[0])
     # Reports fall due once a quarter is over: the last ended quarter is the one chased.
@@ -38,8 +29,7 @@ def home(request):
         "upcoming": dashboard.next_deadlines(request.user, unit, today),
         "outcome_legend": dashboard.OutcomeBar({}).segments(),
     }
-    template = "core/partials/dashboard.html" if request.htmx else "core/home.html"
-    return render(request, template, context)
+    return context
 
 
 def healthz(request):
